@@ -1,0 +1,526 @@
+"""Mapping a neutral document onto the template.
+
+The document is read as one stream of paragraphs and table rows, whatever
+reader made it, so a table split by a page break, a page header inside a
+table, or a table copied as several pieces reads the same as a whole one.
+Rows are recognised by their labels, never by position; values are placed
+from the right number of cells, and where that number is wrong the placement
+says so in a note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+from . import template as T
+from .errors import NoRequestTable
+from .labels import norm, numbering_value, split_numbering
+from .model import EMPTY, Cell, Document, Note, Origin, Paragraph, Report, Section, Table, Value
+from .values import kind, to_value
+
+
+@dataclass(slots=True)
+class _Item:
+    """One step of the document stream: a paragraph or a table row."""
+
+    index: int
+    para: Paragraph | None = None
+    cells: list[Cell] | None = None
+
+
+def _stream(doc: Document) -> list[_Item]:
+    items: list[_Item] = []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                items.append(_Item(len(items), cells=row))
+        else:
+            items.append(_Item(len(items), para=block))
+    return items
+
+
+def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
+    """(label cells, value cells): values are the cells after the last text cell."""
+    last_text = -1
+    for i, cell in enumerate(cells):
+        if kind(cell.text) == "text":
+            last_text = i
+    labels = [c for c in cells[: last_text + 1] if kind(c.text) == "text"]
+    return labels, cells[last_text + 1:]
+
+
+# --- Value placement ---------------------------------------------------------
+
+
+def place(
+    cells: list[Cell],
+    n: int,
+    holds: Callable[[list[Value]], bool],
+    what: str,
+) -> tuple[list[Value], str | None]:
+    """Put a row's value cells into its n columns.
+
+    Copies pad rows with empty cells (merged labels, trailing separators) and
+    sometimes add or lose cells.  Padding is dropped silently; anything else
+    is placed by the row's own arithmetic where that decides it, and the
+    returned note says what was done.
+    """
+    cells = list(cells)
+    if len(cells) == n:
+        return [to_value(c.text, c.origin) for c in cells], None
+    while len(cells) > n and not cells[-1].text.strip():
+        cells.pop()
+    while len(cells) > n and not cells[0].text.strip():
+        cells.pop(0)
+    if len(cells) == n:
+        return [to_value(c.text, c.origin) for c in cells], None
+    if len(cells) > n:
+        windows = [[to_value(c.text, c.origin) for c in cells[i: i + n]] for i in range(len(cells) - n + 1)]
+        good = [i for i, w in enumerate(windows) if holds(w)]
+        distinct = {tuple(v.number for v in windows[i]) for i in good}
+        if len(distinct) == 1:
+            i = good[0]
+            note = (
+                f"{len(cells)} values where {n} belong; took cells {i + 1}–{i + n}, the only placement whose {what} holds"
+                if len(good) == 1
+                else f"{len(cells)} values where {n} belong; every placement whose {what} holds gives the same values"
+            )
+        else:
+            i = good[0] if good else 0
+            note = f"{len(cells)} values where {n} belong; could not tell which, took cells {i + 1}–{i + n}"
+        return [_noted(v, note) for v in windows[i]], note
+    # Fewer cells than columns: trailing blanks carry no position.
+    while cells and not cells[-1].text.strip():
+        cells.pop()
+    values = [to_value(c.text, c.origin) for c in cells]
+    if not values:
+        return [Value(None) for _ in range(n)], None
+    if len(values) == 1 or all(v.blank for v in values[:-1]):
+        note = f"only {sum(not v.blank for v in values)} of {n} values survived; placed in the last column ({what} total)"
+        return [Value(None)] * (n - 1) + [_noted(values[-1], note)], note
+    parts, last = values[:-1], values[-1]
+    if last.number is not None and sum(v.amount() for v in parts) == last.number:
+        note = f"{len(values)} of {n} values; the last equals the sum of the others, so it was placed as the total"
+        placed = [_noted(v, note) for v in parts] + [Value(None)] * (n - len(values)) + [_noted(last, note)]
+        return placed, note
+    note = f"{len(values)} of {n} values; placed from the left, the rest left blank"
+    return [_noted(v, note) for v in values] + [Value(None)] * (n - len(values)), note
+
+
+def _noted(value: Value, note: str) -> Value:
+    value.note = note
+    return value
+
+
+def _row_holds(values: list[Value]) -> bool:
+    total = values[-1]
+    return total.number is not None and sum(v.amount() for v in values[:-1]) == total.number
+
+
+def _t4_holds(values: list[Value]) -> bool:
+    for g in range(3):
+        group = values[g * 5: g * 5 + 5]
+        if group[-1].number is None or sum(v.amount() for v in group[:-1]) != group[-1].number:
+            return False
+    return True
+
+
+# --- Row labels ---------------------------------------------------------------
+
+
+def _keyword_row(text: str) -> str | None:
+    for key, words in T.ROW_KEYWORDS:
+        if any(w in text for w in words):
+            return key
+    return None
+
+
+def _group_of(text: str) -> str | None:
+    for group, word in T.GROUP_KEYWORDS:
+        if word in text:
+            return group
+    return None
+
+
+class _RowMatcher:
+    """Recognises table 3's rows from their label cells, with context."""
+
+    def __init__(self) -> None:
+        self.group: str | None = None
+        self.last: str | None = None
+        self.pending: str = ""  # label text of a row cut in half by a page break
+
+    def match(self, labels: list[Cell], has_values: bool) -> str | None:
+        texts = [norm(c.text) for c in labels]
+        for t in texts:
+            g = _group_of(split_numbering(t)[1])
+            if g:
+                self.group = g
+        if not texts:
+            return None
+        leaf = split_numbering(texts[-1])[1]
+        candidates = [leaf, self.pending + texts[-1], "".join(texts), self.pending + "".join(texts)]
+        for text in candidates:
+            key = self._one(text, has_values)
+            if key:
+                self.pending = ""
+                self.last = key
+                return key
+        return None
+
+    def _one(self, text: str, has_values: bool) -> str | None:
+        body = split_numbering(text)[1]
+        key = _keyword_row(body)
+        if key:
+            return key
+        if body == "其他" and (self.group == "other" or self.last in ("other_1", "other_2")):
+            return "other_3"
+        if has_values and body.startswith("其他处理") and not body.startswith("其他处理1"):
+            return "other"  # 2019–2020: （六）其他处理 is a row of its own
+        return None
+
+
+# --- The interpreter ------------------------------------------------------------
+
+
+class Interpreter:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.items = _stream(doc)
+        self.notes: list[Note] = []
+
+    # sections ---------------------------------------------------------------
+
+    def sections(self) -> tuple[list[Section], dict[int, int]]:
+        """The six sections and the stream index where each starts."""
+        found: dict[int, Section] = {}
+        starts: dict[int, int] = {}
+        current = 0
+        for item in self.items:
+            text, origin = self._heading_candidate(item)
+            if text is None:
+                continue
+            hit = match_section(text)
+            if hit is None:
+                continue
+            number, numbering = hit
+            if number <= current:
+                continue  # a title repeated by a page break, or an outline in prose
+            current = number
+            written = numbering_value(numbering) if numbering else None
+            status = "ok" if written == number else ("unnumbered" if not numbering else "misnumbered")
+            found[number] = Section(number, T.SECTION_TITLES[number - 1], text.strip(), origin, numbering or None, status)
+            starts[number] = item.index
+        sections: list[Section] = []
+        for number in range(1, 7):
+            sec = found.get(number)
+            if sec is None:
+                sec = Section(number, T.SECTION_TITLES[number - 1], None, status="missing")
+            sections.append(sec)
+        self._fill_bodies(sections, starts)
+        return sections, starts
+
+    @staticmethod
+    def _heading_candidate(item: _Item) -> tuple[str | None, Origin | None]:
+        if item.para is not None:
+            return item.para.text, item.para.origin
+        filled = [c for c in item.cells or () if c.text.strip()]
+        if len(filled) == 1 and kind(filled[0].text) == "text":
+            return filled[0].text, filled[0].origin
+        return None, None
+
+    def _fill_bodies(self, sections: list[Section], starts: dict[int, int]) -> None:
+        order = sorted(starts.items(), key=lambda kv: kv[1])
+        for pos, (number, start) in enumerate(order):
+            end = order[pos + 1][1] if pos + 1 < len(order) else len(self.items)
+            sec = sections[number - 1]
+            for item in self.items[start + 1: end]:
+                if item.para is not None:
+                    sec.body.append(item.para.text)
+                    child = _sub_item(item.para)
+                    if child is not None:
+                        sec.children.append(child)
+                elif item.cells is not None:
+                    sec.body.append(" | ".join(c.text for c in item.cells))
+
+    # table 3 -----------------------------------------------------------------
+
+    def requests(self, starts: dict[int, int]) -> tuple[dict[str, list[Value]], int | None, int, int]:
+        """Table 3's recognised rows, the template they show, and where the table starts and ends."""
+        begin = self._find_row(lambda t: "本年新收" in t, starts.get(3, 0))
+        if begin is None:
+            begin = self._find_row(lambda t: "本年新收" in t, 0)
+        if begin is None:
+            raise NoRequestTable()
+        stop = starts.get(4, len(self.items))
+        if stop <= begin:
+            stop = len(self.items)
+        matcher = _RowMatcher()
+        placed: dict[str, list[Value]] = {}
+        end = begin
+        for item in self.items[begin:stop]:
+            if item.cells is None:
+                continue
+            labels, value_cells = _split_row(item.cells)
+            joined = norm("".join(c.text for c in labels))
+            if "行政复议" in joined or "行政诉讼" in joined:
+                break
+            has_values = any(c.text.strip() for c in value_cells)
+            key = matcher.match(labels, has_values)
+            end = item.index
+            if key is None:
+                if has_values:
+                    label = "".join(c.text for c in labels).strip() or "(no label)"
+                    self.notes.append(Note(f"row not recognised, its values were not used: {label[:40]}", origin=item.cells[0].origin))
+                elif labels:
+                    matcher.pending = norm(labels[-1].text)
+                continue
+            if key in placed:
+                if has_values and any(not v.blank for v in placed[key]):
+                    self.notes.append(Note("row appears twice; kept the first", row=key, origin=item.cells[0].origin))
+                    continue
+                if not has_values:
+                    continue
+            values, note = place(value_cells, 7, _row_holds, "row")
+            if note:
+                self.notes.append(Note(note, row=key, origin=labels[-1].origin if labels else None))
+            placed[key] = values
+            if key == "carried_forward":
+                break
+        tpl = None
+        if any(k in placed for k in ("other_1", "other_2", "other_3")):
+            tpl = T.T2021
+        elif "other" in placed:
+            tpl = T.T2019
+        return placed, tpl, begin, end
+
+    def build_grid(self, placed: dict[str, list[Value]], tpl: int) -> dict[str, dict[str, Value]]:
+        grid: dict[str, dict[str, Value]] = {}
+        for key in T.rows_for(tpl):
+            values = placed.get(key)
+            if values is None:
+                self.notes.append(Note(f"row not found: {T.ROW_SPECS[key].label}", row=key))
+                values = [EMPTY] * 7
+            grid[key] = dict(zip(T.COLS, values))
+        for key in placed:
+            if key not in grid:
+                self.notes.append(Note(f"row {T.ROW_SPECS[key].label} does not belong to the {tpl} template", row=key))
+        return grid
+
+    def _find_row(self, test: Callable[[str], bool], start: int) -> int | None:
+        for item in self.items[start:]:
+            if item.cells is not None:
+                labels, _ = _split_row(item.cells)
+                if test(norm("".join(c.text for c in labels))):
+                    return item.index
+        return None
+
+    # table 4 -----------------------------------------------------------------
+
+    def review_litigation(self, after: int, starts: dict[int, int]) -> dict[str, dict[str, Value]]:
+        start = max(after, starts.get(4, 0))
+        stop = starts.get(5, len(self.items))
+        if stop <= start:
+            stop = len(self.items)
+        header = None
+        for item in self.items[start:stop]:
+            if item.cells is not None and any("复议" in norm(c.text) or "结果维持" in norm(c.text) for c in item.cells):
+                header = item.index
+                break
+        cells: list[Cell] = []
+        if header is not None:
+            for item in self.items[header:stop]:
+                if item.cells is None:
+                    continue
+                kinds = [kind(c.text) for c in item.cells]
+                if "text" in kinds or "number" not in kinds and not cells:
+                    if cells:
+                        break
+                    continue
+                cells.extend(item.cells)
+                if len([c for c in cells if c.text.strip()]) >= 15:
+                    break
+        if header is None or not cells:
+            self.notes.append(Note("table 4 (行政复议、行政诉讼) not found"))
+            return {g: {f: EMPTY for f in T.T4_FIELDS} for g in T.T4_GROUPS}
+        values, note = place(cells, 15, _t4_holds, "group")
+        if note:
+            self.notes.append(Note("table 4: " + note, origin=cells[0].origin))
+        return {g: dict(zip(T.T4_FIELDS, values[i * 5: i * 5 + 5])) for i, g in enumerate(T.T4_GROUPS)}
+
+    # table 2 -----------------------------------------------------------------
+
+    def active_disclosure(self, starts: dict[int, int], t3_start: int) -> tuple[dict[str, dict[str, Value]], int | None]:
+        start = starts.get(2, 0)
+        stop = min(starts.get(3, t3_start), t3_start)
+        if stop <= start:
+            start = 0
+        header: tuple[str, ...] | None = None
+        votes = Counter()
+        out: dict[str, dict[str, Value]] = {}
+        for item in self.items[start:stop]:
+            if item.cells is None:
+                continue
+            labels, value_cells = _split_row(item.cells)
+            texts = [norm(c.text) for c in item.cells if kind(c.text) == "text"]
+            fields = tuple(f for t in texts for f in _header_fields(t))
+            if fields:
+                header = fields
+                for t in texts:
+                    if any(m in t for m in T.T2_2019_MARKERS):
+                        votes[T.T2019] += 1
+                    if any(m in t for m in T.T2_2021_MARKERS):
+                        votes[T.T2021] += 1
+                continue
+            if not labels:
+                continue
+            row = _t2_row(norm(labels[-1].text))
+            if row is None or row in out:
+                continue
+            vals = list(value_cells)
+            while vals and not vals[-1].text.strip():
+                vals.pop()
+            names = header or ()
+            if len(vals) > len(names) and names:
+                self.notes.append(Note(f"table 2 row {labels[-1].text.strip()}: {len(vals)} values for {len(names)} columns", origin=labels[-1].origin))
+            out[row] = {name: to_value(c.text, c.origin) for name, c in zip(names, vals)} if names else {
+                f"col{i + 1}": to_value(c.text, c.origin) for i, c in enumerate(vals)
+            }
+        vote = votes.most_common(1)[0][0] if votes else None
+        return out, vote
+
+
+def _header_fields(text: str) -> list[str]:
+    fields: list[str] = []
+    for word, name in T.T2_HEADER_FIELDS:
+        if word in text and name not in fields:
+            fields.append(name)
+            break
+    return fields
+
+
+def _t2_row(text: str) -> str | None:
+    body = split_numbering(text)[1]
+    if len(body) > 16:
+        return None
+    for key, words in T.T2_ROWS:
+        if any(w in body for w in words):
+            return key
+    return None
+
+
+# --- Sections -------------------------------------------------------------------
+
+_TOP_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[、.]|第[一二三四五六七八九十\d]+部分[、.:]?)$")
+
+
+def match_section(text: str) -> tuple[int, str] | None:
+    """(section number, numbering as written) if text is one of the six headings."""
+    n = norm(text)
+    if not n or len(n) > 40:
+        return None
+    numbering, body = split_numbering(n)
+    if numbering and not _TOP_NUMBERING.match(numbering):
+        return None  # （一）… is a sub-item, never a section
+    body = body.rstrip("。:.")
+    if len(body) > 26:
+        return None
+    for i, words in enumerate(T.SECTION_KEYWORDS):
+        if any(w in body for w in words):
+            return i + 1, numbering
+    return None
+
+
+_SUB_ITEM = re.compile(r"^\s*[(（]\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
+_SUB_TITLE_END = re.compile(r"[。；;]")
+
+
+def _sub_item(para: Paragraph) -> Section | None:
+    m = _SUB_ITEM.match(para.text)
+    if not m:
+        return None
+    title = _SUB_TITLE_END.split(para.text, 1)[0].strip()
+    if len(title) > 40:
+        title = title[:39] + "…"
+    numbering = m.group(0).strip()
+    written = numbering_value(norm(numbering))
+    status = "ok" if not m.group(1).isdigit() else "misnumbered"
+    return Section(written or 0, title, para.text, para.origin, numbering, status)
+
+
+# --- Title, agency and year ---------------------------------------------------
+
+_TITLE = re.compile(r"^(.{2,40}?)(20\d\d)\s*年度?(?:政府)?信息公开(?:工作)?(?:年度)?报告")
+_TITLE_YEAR_FIRST = re.compile(r"^(20\d\d)\s*年度?(.{2,40}?)(?:政府)?信息公开(?:工作)?(?:年度)?报告")
+_PUBLISHES = re.compile(r"现(?:予)?公布(.{2,40}?)(20\d\d)\s*年度?(?:政府)?信息公开")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+
+
+def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
+    """The agency and year from the title lines, or the body where it says so."""
+    head: list[str] = []
+    for item in items[:12]:
+        if item.para is not None:
+            head.append(item.para.text.strip())
+        if len(head) >= 4:
+            break
+    joined = [h for h in head] + ["".join(head[i: i + 2]) for i in range(len(head) - 1)]
+    for text in joined:
+        compact = re.sub(r"\s+", "", text)
+        m = _TITLE.match(compact)
+        if m and "年" not in m.group(1)[-1:]:
+            return m.group(1), int(m.group(2))
+    body_year = None
+    for item in items[:40]:
+        if item.para is None:
+            continue
+        compact = re.sub(r"\s+", "", item.para.text)
+        m = _PUBLISHES.search(compact)
+        if m:
+            return m.group(1), int(m.group(2))
+    for text in joined:
+        m = _TITLE_YEAR_FIRST.match(re.sub(r"\s+", "", text))
+        if m:
+            return m.group(2), int(m.group(1))
+    counts = Counter()
+    for item in items:
+        if item.para is not None:
+            for y in _YEAR.findall(item.para.text):
+                counts[int(y)] += 1
+    if counts:
+        body_year = counts.most_common(1)[0][0]
+    return None, body_year
+
+
+# --- Entry point ------------------------------------------------------------------
+
+
+def interpret(doc: Document) -> Report:
+    it = Interpreter(doc)
+    sections, starts = it.sections()
+    placed, tpl_t3, t3_start, t3_end = it.requests(starts)
+    agency, year = title_facts(it.items)
+    t2, tpl_t2 = it.active_disclosure(starts, t3_start)
+    tpl = tpl_t3 or tpl_t2 or (T.T2019 if year is not None and year <= 2020 else T.T2021)
+    if tpl_t3 and tpl_t2 and tpl_t3 != tpl_t2:
+        it.notes.append(Note(f"table 3 follows the {tpl_t3} template but table 2 the {tpl_t2} one"))
+    grid = it.build_grid(placed, tpl)
+    t4 = it.review_litigation(t3_end, starts)
+    return Report(
+        format=doc.format,
+        template=tpl,
+        year=year,
+        agency=agency,
+        sections=sections,
+        requests=grid,
+        review_litigation=t4,
+        active_disclosure=t2,
+        notes=it.notes,
+        encoding=doc.encoding,
+        layout=doc.layout,
+        pages=doc.pages,
+    )
+

@@ -1,0 +1,185 @@
+"""The two data models every part of gikr shares.
+
+* The neutral *document* a reader produces: paragraphs, headings and tables of
+  cells, each remembering where it came from.  Readers know nothing of the
+  template.
+* The interpreted *report*: the template's sections and tables with the values
+  the interpreter placed, plus notes where placement was uncertain.
+
+Both are plain dataclasses so they pickle across the process pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+# --- Where a piece of text came from -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    line: int | None = None  # 1-based line in a text file
+    page: int | None = None  # 1-based page in a PDF
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+    table: int | None = None  # 1-based table index in DOCX/HTML
+    row: int | None = None  # 1-based row inside that table
+    col: int | None = None  # 1-based column inside that table
+
+    def describe(self) -> str:
+        parts: list[str] = []
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.table is not None:
+            where = f"table {self.table}"
+            if self.row is not None:
+                where += f" row {self.row}"
+            if self.col is not None:
+                where += f" col {self.col}"
+            parts.append(where)
+        if self.bbox is not None:
+            parts.append("at ({:.0f}, {:.0f})".format(self.bbox[0], self.bbox[1]))
+        return ", ".join(parts) or "unknown"
+
+    def to_json(self) -> dict:
+        out: dict = {}
+        for key in ("line", "page", "table", "row", "col"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.bbox is not None:
+            out["bbox"] = [round(v, 1) for v in self.bbox]
+        return out
+
+
+# --- The neutral document ----------------------------------------------------
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    origin: Origin = field(default_factory=Origin)
+    # How many grid columns/rows a merged cell covered before expansion.
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    origin: Origin = field(default_factory=Origin)
+    # 0 for body text; 1.. for a heading level the source itself declared
+    # (Markdown `#`, a Word heading style).  The interpreter does not rely on it.
+    level: int = 0
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[list[Cell]]
+    origin: Origin = field(default_factory=Origin)
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass(slots=True)
+class Document:
+    blocks: list[Block]
+    format: str  # text | markdown | docx | pdf | html
+    encoding: str | None = None
+    layout: str | None = None  # for text: the table layout(s) recognised
+    pages: int | None = None
+
+
+# --- The interpreted report -------------------------------------------------
+
+
+@dataclass(slots=True)
+class Value:
+    """One cell of a template table as the report wrote it."""
+
+    number: int | float | None  # None: blank, a dash, or not a number
+    text: str = ""  # as written, stripped; "" is a blank cell
+    origin: Origin | None = None
+    note: str | None = None  # why the placement is uncertain, if it is
+
+    @property
+    def blank(self) -> bool:
+        return self.text == ""
+
+    @property
+    def dash(self) -> bool:
+        """Written but holding no value: `—`, `-`, `/`, `无`."""
+        return self.number is None and self.text != ""
+
+    def amount(self) -> int | float:
+        """The value in arithmetic: blank and dashes count as 0."""
+        return self.number if self.number is not None else 0
+
+
+EMPTY = Value(None)
+
+
+@dataclass(slots=True)
+class Section:
+    number: int  # 1..6 in the template
+    title: str  # the template's title, e.g. 一、总体情况
+    text: str | None  # the heading as the report wrote it; None when missing
+    origin: Origin | None = None
+    numbering: str | None = None  # the number as written: 三、 3、 第三部分 …
+    status: str = "ok"  # ok | missing | misnumbered | unnumbered
+    body: list[str] = field(default_factory=list)  # paragraphs under it
+    children: list["Section"] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Note:
+    """Something the interpreter could not do with certainty."""
+
+    message: str
+    row: str | None = None
+    col: str | None = None
+    origin: Origin | None = None
+
+    def to_json(self) -> dict:
+        out: dict = {"message": self.message}
+        if self.row:
+            out["row"] = self.row
+        if self.col:
+            out["col"] = self.col
+        if self.origin is not None:
+            out.update(self.origin.to_json())
+        return out
+
+
+@dataclass(slots=True)
+class Report:
+    format: str
+    template: int
+    year: int | None = None
+    agency: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    # row key -> col key -> Value, rows/cols in template order
+    requests: dict[str, dict[str, Value]] = field(default_factory=dict)
+    # group -> field -> Value
+    review_litigation: dict[str, dict[str, Value]] = field(default_factory=dict)
+    # row -> field -> Value
+    active_disclosure: dict[str, dict[str, Value]] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    encoding: str | None = None
+    layout: str | None = None
+    pages: int | None = None
+
+    def copy(self) -> "Report":
+        """A copy whose tables can be edited without touching this one."""
+        from dataclasses import replace
+
+        return replace(
+            self,
+            requests={r: dict(c) for r, c in self.requests.items()},
+            review_litigation={g: dict(f) for g, f in self.review_litigation.items()},
+            active_disclosure={r: dict(f) for r, f in self.active_disclosure.items()},
+            notes=list(self.notes),
+        )

@@ -1,0 +1,54 @@
+"""Readers: one per file format, each producing the neutral `Document`.
+
+The heavy libraries (pdfplumber, python-docx, lxml) are imported inside the
+reader that needs them, so text-only runs and the TUI's first frame never pay
+for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UnsupportedFormat
+from ..model import Document
+
+# suffix -> format name, the formats `gikr check` and the file pane list
+FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".doc": "doc",
+}
+
+
+def format_of(path: str | Path) -> str | None:
+    return FORMATS.get(Path(path).suffix.lower())
+
+
+def read_bytes(data: bytes, fmt: str, path: str | Path | None = None) -> Document:
+    """Parse a file's bytes; `path` is only used by readers that need a file."""
+    if fmt in ("text", "markdown"):
+        from .text import read_text
+
+        return read_text(data, fmt)
+    try:
+        if fmt == "docx":
+            from .docx import read_docx as reader
+        elif fmt == "pdf":
+            from .pdf import read_pdf as reader
+        elif fmt == "html":
+            from .html import read_html as reader
+        elif fmt == "doc":
+            from .doc import read_doc
+
+            return read_doc(data, path)
+        else:
+            raise UnsupportedFormat(f"{fmt} files are not supported")
+    except ImportError:
+        raise UnsupportedFormat(f"{fmt} files are not supported yet") from None
+    return reader(data)

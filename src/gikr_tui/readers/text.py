@@ -1,0 +1,143 @@
+"""Text copies of reports: every table layout the copies produce.
+
+* cell-per-line: each cell on its own line behind one tab, blank lines between
+  rows; a cell's text may wrap onto following lines without the tab;
+* tab: one row a line, cells separated by tabs;
+* pipe: one row a line, cells separated by `|` (Markdown tables included,
+  with their `|---|` rule lines skipped).
+
+Everything else is a paragraph; Markdown `#` lines are headings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Cell, Document, Origin, Paragraph, Table
+from ..values import kind
+from .encoding import decode
+
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_EMPHASIS = re.compile(r"\*\*|__")
+_ARTIFACT = re.compile(r"\[bookmark: [^\]]*\]")
+_CELL_LINE = re.compile(r"^\t[^\t]*$")
+
+
+def _line_kind(line: str) -> str:
+    if "\t" not in line and not line.strip():
+        return "blank"
+    if "|" in line:
+        stripped = line.strip()
+        if _MD_RULE.match(stripped) and "-" in stripped:
+            return "rule"
+        pipes = len(_PIPE_SPLIT.findall(stripped))
+        if pipes >= 2 or (pipes == 1 and (stripped.startswith("|") or stripped.endswith("|"))):
+            return "pipe"
+    if _CELL_LINE.match(line):
+        return "cell"
+    if "\t" in line:
+        return "tab"
+    return "text"
+
+
+def _pipe_cells(line: str, lineno: int) -> list[Cell]:
+    stripped = line.strip()
+    parts = _PIPE_SPLIT.split(stripped)
+    if stripped.startswith("|"):
+        parts = parts[1:]
+        if stripped.endswith("|") and parts:
+            parts = parts[:-1]
+    return [Cell(p.replace("\\|", "|").strip(), Origin(line=lineno)) for p in parts]
+
+
+def _tab_cells(line: str, lineno: int) -> list[Cell]:
+    return [Cell(p.strip(), Origin(line=lineno)) for p in line.split("\t")]
+
+
+def parse_text(text: str, fmt: str = "text") -> Document:
+    """Segment decoded text into paragraphs and tables."""
+    text = _ARTIFACT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
+    blocks: list = []
+    layouts: set[str] = set()
+
+    table_rows: list[list[Cell]] = []
+    table_start = 0
+    table_kind: str | None = None
+    cell_row: list[Cell] = []  # the cell-per-line row being built
+
+    def flush_cell_row() -> None:
+        nonlocal cell_row
+        if cell_row:
+            table_rows.append(cell_row)
+            cell_row = []
+
+    def flush_table() -> None:
+        nonlocal table_rows, table_kind
+        flush_cell_row()
+        if table_rows:
+            blocks.append(Table(table_rows, Origin(line=table_start)))
+            layouts.add(table_kind or "tab")
+        table_rows = []
+        table_kind = None
+
+    def start(kind_: str, lineno: int) -> None:
+        nonlocal table_kind, table_start
+        if table_kind != kind_:
+            flush_table()
+            table_kind = kind_
+            table_start = lineno
+
+    for index, line in enumerate(lines):
+        lineno = index + 1
+        k = _line_kind(line)
+        if k == "cell" and table_kind == "tab":
+            k = "tab"  # a two-cell row whose first cell is empty
+        if k == "blank":
+            if table_kind == "cell-per-line":
+                flush_cell_row()
+            elif table_kind is not None:
+                flush_table()
+            continue
+        if k == "rule":
+            continue
+        if k == "pipe":
+            start("markdown" if fmt == "markdown" or line.lstrip().startswith("|") else "pipe", lineno)
+            table_rows.append(_pipe_cells(line, lineno))
+            continue
+        if k == "tab":
+            start("tab", lineno)
+            table_rows.append(_tab_cells(line, lineno))
+            continue
+        if k == "cell":
+            start("cell-per-line", lineno)
+            cell_row.append(Cell(line[1:].strip(), Origin(line=lineno)))
+            continue
+        # plain text: a wrapped cell, or a paragraph
+        if table_kind == "cell-per-line" and cell_row and _continues(cell_row[-1].text):
+            cell_row[-1].text += line.strip()
+            continue
+        flush_table()
+        m = _MD_HEADING.match(line) if line.lstrip().startswith("#") else None
+        if m:
+            blocks.append(Paragraph(_EMPHASIS.sub("", m.group(2)), Origin(line=lineno), level=len(m.group(1))))
+        else:
+            para = _EMPHASIS.sub("", line).strip()
+            if para:
+                blocks.append(Paragraph(para, Origin(line=lineno)))
+    flush_table()
+    return Document(blocks, fmt, layout=",".join(sorted(layouts)) or None)
+
+
+def _continues(previous: str) -> bool:
+    """Only a cell holding words wraps; a number or blank cell ends there."""
+    return kind(previous) == "text"
+
+
+def read_text(data: bytes, fmt: str = "text") -> Document:
+    text, encoding = decode(data)
+    doc = parse_text(text, fmt)
+    doc.encoding = encoding
+    return doc

@@ -1,0 +1,190 @@
+"""The template's identities, as pure functions over a report's tables.
+
+Blank and dash cells count as 0.  A blank total whose parts add up to more
+than 0 is an *unfilled total* (its own finding), and every other identity
+sees it filled with that sum, so one empty cell never cascades into false
+arithmetic errors elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import template as T
+from .model import Report, Value
+
+Grid = dict[str, dict[str, Value]]
+CellRef = tuple[str, str]  # (row, col) in table 3; (group, field) in table 4
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str  # row_total | balance | results_total | t4_total | unfilled_total
+    reported: int | float | None  # the total as written; None when it is blank
+    computed: int | float  # what the parts add up to
+    cells: tuple[CellRef, ...]  # every cell the identity involves; the total first
+    row: str | None = None
+    col: str | None = None
+    group: str | None = None
+    of: str | None = None  # for unfilled_total: the identity whose total is blank
+
+    @property
+    def difference(self) -> int | float:
+        return (self.reported or 0) - self.computed
+
+    @property
+    def total_cell(self) -> CellRef:
+        return self.cells[0]
+
+    def where(self) -> str:
+        if self.group:
+            return T.T4_GROUP_LABELS[self.group]
+        if self.row and self.col:
+            return f"{T.ROW_SPECS[self.row].label} / {T.COL_LABELS[self.col]}"
+        if self.row:
+            return T.ROW_SPECS[self.row].label
+        return T.COL_LABELS.get(self.col or "", "")
+
+    def message(self) -> str:
+        diff = self.difference
+        signed = f"{diff:+g}"
+        if self.rule == "unfilled_total":
+            return f"{self.where()}: total left blank, its parts sum to {self.computed:g}"
+        if self.rule == "balance":
+            return (
+                f"balance / {T.COL_LABELS[self.col or 'total']}: 一+二 = {self.reported:g}, "
+                f"（七）+四 = {self.computed:g}, {signed}"
+            )
+        if self.rule == "results_total":
+            return (
+                f"（七）总计 / {T.COL_LABELS[self.col or 'total']}: reported {self.reported:g}, "
+                f"items sum to {self.computed:g}, {signed}"
+            )
+        if self.rule == "t4_total":
+            return f"{self.where()} 总计: reported {self.reported:g}, parts sum to {self.computed:g}, {signed}"
+        return f"{self.where()} 总计: reported {self.reported:g}, columns sum to {self.computed:g}, {signed}"
+
+    def to_json(self) -> dict:
+        out: dict = {"rule": self.rule}
+        for key in ("row", "col", "group", "of"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["reported"] = self.reported
+        out["computed"] = self.computed
+        out["difference"] = self.difference
+        out["cells"] = [list(c) for c in self.cells]
+        out["message"] = self.message()
+        return out
+
+
+def _num(value: Value | None) -> int | float:
+    return value.amount() if value is not None else 0
+
+
+def _missing(value: Value | None) -> bool:
+    return value is None or value.number is None
+
+
+def row_total(grid: Grid) -> list[Finding]:
+    """Each row: 总计 = 自然人 + the five organisation columns."""
+    out: list[Finding] = []
+    for row, cols in grid.items():
+        parts = sum(_num(cols.get(c)) for c in T.PART_COLS)
+        total = cols.get("total")
+        cells = tuple((row, c) for c in ("total", *T.PART_COLS))
+        if _missing(total):
+            if parts > 0:
+                out.append(Finding("unfilled_total", None, parts, cells, row=row, of="row_total"))
+        elif total.number != parts:
+            out.append(Finding("row_total", total.number, parts, cells, row=row))
+    return out
+
+
+def _filled_rows(grid: Grid) -> dict[str, dict[str, int | float]]:
+    """Numbers with each blank row total replaced by its parts' sum."""
+    filled: dict[str, dict[str, int | float]] = {}
+    for row, cols in grid.items():
+        nums = {c: _num(cols.get(c)) for c in T.COLS}
+        if _missing(cols.get("total")):
+            nums["total"] = sum(nums[c] for c in T.PART_COLS)
+        filled[row] = nums
+    return filled
+
+
+def _outcomes(grid: Grid, template: int) -> tuple[str, ...]:
+    return tuple(r for r in T.outcome_rows_for(template) if r in grid)
+
+
+def results_total(grid: Grid, template: int) -> list[Finding]:
+    """Each column: （七）总计 = the sum of every outcome row （一）…（六）."""
+    if "results_total" not in grid:
+        return []
+    filled = _filled_rows(grid)
+    rows = _outcomes(grid, template)
+    out: list[Finding] = []
+    for col in T.COLS:
+        items = sum(filled[r][col] for r in rows)
+        reported = grid["results_total"].get(col)
+        cells = (("results_total", col), *((r, col) for r in rows))
+        if _missing(reported):
+            # a blank 总计 cell that its row already fills is row_total's finding
+            row_filled = col == "total" and filled["results_total"]["total"] > 0
+            if items > 0 and not row_filled:
+                out.append(Finding("unfilled_total", None, items, cells, col=col, of="results_total"))
+        elif reported.number != items:
+            out.append(Finding("results_total", reported.number, items, cells, col=col))
+    return out
+
+
+def balance(grid: Grid, template: int) -> list[Finding]:
+    """Each column: 一 + 二 = （七）总计 + 四 (the template's 勾稽关系)."""
+    needed = ("received_new", "carried_over", "results_total", "carried_forward")
+    if not all(r in grid for r in needed):
+        return []
+    filled = _filled_rows(grid)
+    rows = _outcomes(grid, template)
+    out: list[Finding] = []
+    for col in T.COLS:
+        incoming = filled["received_new"][col] + filled["carried_over"][col]
+        handled = filled["results_total"][col]
+        if _missing(grid["results_total"].get(col)) and not (col == "total" and handled):
+            handled = sum(filled[r][col] for r in rows)
+        outgoing = handled + filled["carried_forward"][col]
+        if incoming != outgoing:
+            cells = tuple((r, col) for r in needed)
+            out.append(Finding("balance", incoming, outgoing, cells, col=col))
+    return out
+
+
+def t4_total(table: Grid) -> list[Finding]:
+    """Each group of table 4: 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
+    out: list[Finding] = []
+    for group in T.T4_GROUPS:
+        fields = table.get(group)
+        if not fields:
+            continue
+        parts = sum(_num(fields.get(f)) for f in T.T4_PART_FIELDS)
+        total = fields.get("total")
+        cells = tuple((group, f) for f in ("total", *T.T4_PART_FIELDS))
+        if _missing(total):
+            if parts > 0:
+                out.append(Finding("unfilled_total", None, parts, cells, group=group, of="t4_total"))
+        elif total.number != parts:
+            out.append(Finding("t4_total", total.number, parts, cells, group=group))
+    return out
+
+
+def check(report: Report) -> list[Finding]:
+    """Every identity of the template, in a stable order."""
+    grid = report.requests
+    return [
+        *row_total(grid),
+        *balance(grid, report.template),
+        *results_total(grid, report.template),
+        *t4_total(report.review_litigation),
+    ]
+
+
+def failing_cells(findings: list[Finding]) -> set[CellRef]:
+    return {cell for f in findings for cell in f.cells}

@@ -1,0 +1,107 @@
+"""The public shapes of a result: the jsonl record and the csv rows.
+
+`gikr check --format jsonl` is an interface scripts depend on: keys are
+added, never renamed.  README documents every key.
+"""
+
+from __future__ import annotations
+
+from . import template as T
+from .model import Report, Section, Value
+from .pipeline import Result
+
+CSV_FIELDS = (
+    "path", "status", "error", "format", "template", "year", "agency",
+    "rule", "row", "col", "group", "reported", "computed", "difference", "message",
+)
+
+
+def _number(value: Value | None):
+    return None if value is None else value.number
+
+
+def _section(sec: Section) -> dict:
+    out = {
+        "title": sec.title,
+        "text": sec.text,
+        "number": sec.number,
+        "numbering": sec.numbering,
+        "status": sec.status,
+        "children": [_section(c) for c in sec.children],
+    }
+    if sec.origin is not None:
+        out.update({k: v for k, v in sec.origin.to_json().items() if k in ("line", "page")})
+    return out
+
+
+def _sources(table: dict[str, dict[str, Value]]) -> dict:
+    """Where each written cell came from, and its text where that is not a plain number."""
+    out: dict = {}
+    for row, cols in table.items():
+        for col, v in cols.items():
+            if v.origin is None and not v.text:
+                continue
+            entry: dict = {"text": v.text}
+            if v.origin is not None:
+                entry.update(v.origin.to_json())
+            if v.note:
+                entry["note"] = v.note
+            out.setdefault(row, {})[col] = entry
+    return out
+
+
+def report_json(report: Report) -> dict:
+    return {
+        "template": report.template,
+        "year": report.year,
+        "agency": report.agency,
+        "sections": [_section(s) for s in report.sections],
+        "requests": {
+            "rows": {r: {c: _number(v) for c, v in cols.items()} for r, cols in report.requests.items()},
+            "labels": {r: T.ROW_SPECS[r].label for r in report.requests},
+            "sources": _sources(report.requests),
+        },
+        "review_litigation": {g: {f: _number(v) for f, v in fs.items()} for g, fs in report.review_litigation.items()},
+        "active_disclosure": {r: {f: _number(v) for f, v in fs.items()} for r, fs in report.active_disclosure.items()},
+        "notes": [n.to_json() for n in report.notes],
+        "encoding": report.encoding,
+        "layout": report.layout,
+        "pages": report.pages,
+    }
+
+
+def result_json(result: Result) -> dict:
+    out: dict = {
+        "path": result.path,
+        "status": result.status,
+        "error": result.error,
+        "format": result.format,
+    }
+    if result.report is not None:
+        out.update(report_json(result.report))
+    out["violations"] = [f.to_json() for f in result.findings]
+    return out
+
+
+def csv_rows(result: Result) -> list[dict]:
+    base = {
+        "path": result.path,
+        "status": result.status,
+        "error": result.error or "",
+        "format": result.format or "",
+        "template": result.report.template if result.report else "",
+        "year": (result.report.year or "") if result.report else "",
+        "agency": (result.report.agency or "") if result.report else "",
+    }
+    if not result.findings:
+        return [base]
+    rows = []
+    for f in result.findings:
+        row = dict(base)
+        row.update(
+            rule=f.rule, row=f.row or "", col=f.col or "", group=f.group or "",
+            reported="" if f.reported is None else f.reported, computed=f.computed,
+            difference=f.difference, message=f.message(),
+        )
+        rows.append(row)
+    return rows

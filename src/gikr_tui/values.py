@@ -1,0 +1,61 @@
+"""Reading one cell's text as a value.
+
+Blank stays blank, `0` is 0, and the dashes agencies use for "nothing here"
+(`—`, `-`, `/`, `无`) are kept as written but hold no number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .model import Origin, Value
+
+DASHES = frozenset({"—", "——", "-", "--", "–", "－", "/", "／", "\\", "无", "—/—", "-/-", "…", "——/——", "─", "―"})
+_INT = re.compile(r"^[+-]?\d+$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
+_UNIT = re.compile(r"(?:件|个|项|条|万元|元)$")
+_SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+
+
+def clean(text: str) -> str:
+    """Strip the whitespace copies leave inside cells (ideographic, NBSP)."""
+    return _SPACE.sub("", text)
+
+
+def parse_number(text: str) -> int | float | None:
+    """The number in a cell's text, or None if it holds none."""
+    s = unicodedata.normalize("NFKC", clean(text))
+    if not s:
+        return None
+    s = _UNIT.sub("", s)
+    if _INT.match(s):
+        return int(s)
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")
+        return float(s) if "." in s else int(s)
+    if _DECIMAL.match(s):
+        return float(s)
+    return None
+
+
+def kind(text: str) -> str:
+    """`blank`, `number`, `dash` or `text` for a cell's raw text."""
+    s = clean(text)
+    if not s:
+        return "blank"
+    if s in DASHES or unicodedata.normalize("NFKC", s) in DASHES:
+        return "dash"
+    if parse_number(s) is not None:
+        return "number"
+    return "text"
+
+
+def is_value(text: str) -> bool:
+    return kind(text) != "text"
+
+
+def to_value(text: str, origin: Origin | None = None, note: str | None = None) -> Value:
+    s = clean(text)
+    return Value(parse_number(s), s, origin, note)
