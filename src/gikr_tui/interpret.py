@@ -153,7 +153,7 @@ class _RowMatcher:
         self.last: str | None = None
         self.pending: str = ""  # label text of a row cut in half by a page break
 
-    def match(self, labels: list[Cell], has_values: bool) -> str | None:
+    def match(self, labels: list[Cell]) -> str | None:
         texts = [norm(c.text) for c in labels]
         for t in texts:
             g = _group_of(split_numbering(t)[1])
@@ -164,22 +164,22 @@ class _RowMatcher:
         leaf = split_numbering(texts[-1])[1]
         candidates = [leaf, self.pending + texts[-1], "".join(texts), self.pending + "".join(texts)]
         for text in candidates:
-            key = self._one(text, has_values)
+            key = self._one(text)
             if key:
                 self.pending = ""
                 self.last = key
                 return key
         return None
 
-    def _one(self, text: str, has_values: bool) -> str | None:
+    def _one(self, text: str) -> str | None:
         body = split_numbering(text)[1]
         key = _keyword_row(body)
         if key:
             return key
         if body == "其他" and (self.group == "other" or self.last in ("other_1", "other_2")):
             return "other_3"
-        if has_values and body.startswith("其他处理") and not body.startswith("其他处理1"):
-            return "other"  # 2019–2020: （六）其他处理 is a row of its own
+        if body == "其他处理":
+            return "other"  # a row in 2019–2020; in 2021+ only the group's label
         return None
 
 
@@ -269,7 +269,7 @@ class Interpreter:
             if "行政复议" in joined or "行政诉讼" in joined:
                 break
             has_values = any(c.text.strip() for c in value_cells)
-            key = matcher.match(labels, has_values)
+            key = matcher.match(labels)
             end = item.index
             if key is None:
                 if has_values:
@@ -293,7 +293,9 @@ class Interpreter:
         tpl = None
         if any(k in placed for k in ("other_1", "other_2", "other_3")):
             tpl = T.T2021
-        elif "other" in placed:
+            if "other" in placed and all(v.blank for v in placed["other"]):
+                del placed["other"]  # the group label on a row of its own
+        elif "other" in placed and any(not v.blank for v in placed["other"]):
             tpl = T.T2019
         return placed, tpl, begin, end
 
@@ -305,8 +307,8 @@ class Interpreter:
                 self.notes.append(Note(f"row not found: {T.ROW_SPECS[key].label}", row=key))
                 values = [EMPTY] * 7
             grid[key] = dict(zip(T.COLS, values))
-        for key in placed:
-            if key not in grid:
+        for key, values in placed.items():
+            if key not in grid and any(not v.blank for v in values):
                 self.notes.append(Note(f"row {T.ROW_SPECS[key].label} does not belong to the {tpl} template", row=key))
         return grid
 

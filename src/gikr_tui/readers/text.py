@@ -21,8 +21,11 @@ _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _EMPHASIS = re.compile(r"\*\*|__")
-_ARTIFACT = re.compile(r"\[bookmark: [^\]]*\]")
+# Bounded and line-local so a file of unclosed "[bookmark: " stays linear.
+_ARTIFACT = re.compile(r"\[bookmark: [^\]\n]{0,500}\]")
 _CELL_LINE = re.compile(r"^\t[^\t]*$")
+# A wrapped cell this long is prose: re-reading all of it per line would be quadratic.
+_LONG_CELL = 1000
 
 
 def _line_kind(line: str) -> str:
@@ -42,14 +45,23 @@ def _line_kind(line: str) -> str:
     return "text"
 
 
-def _pipe_cells(line: str, lineno: int) -> list[Cell]:
-    stripped = line.strip()
-    parts = _PIPE_SPLIT.split(stripped)
-    if stripped.startswith("|"):
-        parts = parts[1:]
-        if stripped.endswith("|") and parts:
-            parts = parts[:-1]
-    return [Cell(p.replace("\\|", "|").strip(), Origin(line=lineno)) for p in parts]
+def _pipe_rows(lines: list[tuple[int, str]]) -> tuple[list[list[Cell]], bool]:
+    """Split pipe rows; a leading `|` is a border only when every row has one.
+
+    Markdown tables frame every row with pipes; plain pipe copies do not, and
+    there a leading `|` means the first cell is empty.
+    """
+    framed = all(line.lstrip().startswith("|") for _, line in lines)
+    rows = []
+    for lineno, line in lines:
+        stripped = line.strip()
+        parts = _PIPE_SPLIT.split(stripped)
+        if framed:
+            parts = parts[1:]
+            if stripped.endswith("|") and parts:
+                parts = parts[:-1]
+        rows.append([Cell(p.replace("\\|", "|").strip(), Origin(line=lineno)) for p in parts])
+    return rows, framed
 
 
 def _tab_cells(line: str, lineno: int) -> list[Cell]:
@@ -67,16 +79,33 @@ def parse_text(text: str, fmt: str = "text") -> Document:
     table_start = 0
     table_kind: str | None = None
     cell_row: list[Cell] = []  # the cell-per-line row being built
+    # Lines wrapped onto the row's last cell, joined once when the cell is
+    # done: appending to the cell's text line by line is quadratic.
+    wrapped: list[str] = []
+    wrapped_len = 0
+
+    def settle_wrapped() -> None:
+        nonlocal wrapped_len
+        if wrapped:
+            cell_row[-1].text += "".join(wrapped)
+            wrapped.clear()
+            wrapped_len = 0
+    pipe_lines: list[tuple[int, str]] = []  # split when the table ends
 
     def flush_cell_row() -> None:
         nonlocal cell_row
+        settle_wrapped()
         if cell_row:
             table_rows.append(cell_row)
             cell_row = []
 
     def flush_table() -> None:
-        nonlocal table_rows, table_kind
+        nonlocal table_rows, table_kind, pipe_lines
         flush_cell_row()
+        if pipe_lines:
+            table_rows, framed = _pipe_rows(pipe_lines)
+            table_kind = "markdown" if framed else "pipe"
+            pipe_lines = []
         if table_rows:
             blocks.append(Table(table_rows, Origin(line=table_start)))
             layouts.add(table_kind or "tab")
@@ -104,8 +133,8 @@ def parse_text(text: str, fmt: str = "text") -> Document:
         if k == "rule":
             continue
         if k == "pipe":
-            start("markdown" if fmt == "markdown" or line.lstrip().startswith("|") else "pipe", lineno)
-            table_rows.append(_pipe_cells(line, lineno))
+            start("pipe", lineno)
+            pipe_lines.append((lineno, line))
             continue
         if k == "tab":
             start("tab", lineno)
@@ -113,12 +142,17 @@ def parse_text(text: str, fmt: str = "text") -> Document:
             continue
         if k == "cell":
             start("cell-per-line", lineno)
+            settle_wrapped()
             cell_row.append(Cell(line[1:].strip(), Origin(line=lineno)))
             continue
         # plain text: a wrapped cell, or a paragraph
-        if table_kind == "cell-per-line" and cell_row and _continues(cell_row[-1].text):
-            cell_row[-1].text += line.strip()
-            continue
+        if table_kind == "cell-per-line" and cell_row:
+            last = cell_row[-1].text
+            if len(last) + wrapped_len > _LONG_CELL or _continues(last + "".join(wrapped)):
+                piece = line.strip()
+                wrapped.append(piece)
+                wrapped_len += len(piece)
+                continue
         flush_table()
         m = _MD_HEADING.match(line) if line.lstrip().startswith("#") else None
         if m:

@@ -1,0 +1,179 @@
+"""The TUI's state without the TUI: each file's parse and the user's edits.
+
+Kept free of Textual (harlequin's "headless core" idea) so the edit →
+recompute → undo logic is testable on its own and the widgets only render.
+Edits replace Value objects in a `Report.copy()`; the parsed report and its
+Values are never mutated, and nothing is ever written to the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import template as T
+from ..model import Report, Value
+from ..pipeline import Result
+from ..rules import CellRef, Finding, check, failing_cells
+from ..values import kind, to_value
+
+# Which table a cell lives in: table 3 (requests) or table 4 (review/litigation).
+T3, T4 = "t3", "t4"
+GridRef = tuple[str, str, str]  # (table, row-or-group, col-or-field)
+
+
+class EditRejected(ValueError):
+    """The typed text is not a value a cell can hold."""
+
+
+@dataclass(slots=True)
+class _Edit:
+    ref: GridRef
+    before: Value | None  # None: the cell was absent from the parsed table
+
+
+@dataclass
+class FileState:
+    """One report file as the TUI knows it: pending, parsed or unreadable."""
+
+    path: str
+    result: Result | None = None  # None while the worker is still reading it
+    edited: Report | None = None
+    findings: list[Finding] = field(default_factory=list)
+    _undo: list[_Edit] = field(default_factory=list)
+
+    # --- lifecycle -------------------------------------------------------
+
+    def set_result(self, result: Result) -> None:
+        """A (re)parse finished: start over from the file's contents."""
+        self.result = result
+        self.edited = result.report.copy() if result.report is not None else None
+        self.findings = list(result.findings)
+        self._undo.clear()
+
+    @property
+    def status(self) -> str:
+        """pending | ok | violations | error, counting the user's edits."""
+        if self.result is None:
+            return "pending"
+        if self.result.status == "error":
+            return "error"
+        return "violations" if self.findings else "ok"
+
+    @property
+    def error(self) -> str | None:
+        return self.result.error if self.result is not None else None
+
+    @property
+    def report(self) -> Report | None:
+        return self.edited
+
+    @property
+    def original(self) -> Report | None:
+        return self.result.report if self.result is not None else None
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._undo)
+
+    # --- cells -----------------------------------------------------------
+
+    def _table(self, report: Report, table: str) -> dict[str, dict[str, Value]]:
+        return report.requests if table == T3 else report.review_litigation
+
+    def value(self, ref: GridRef) -> Value | None:
+        if self.edited is None:
+            return None
+        return self._table(self.edited, ref[0]).get(ref[1], {}).get(ref[2])
+
+    def original_value(self, ref: GridRef) -> Value | None:
+        if self.original is None:
+            return None
+        return self._table(self.original, ref[0]).get(ref[1], {}).get(ref[2])
+
+    def is_edited(self, ref: GridRef) -> bool:
+        # identity, not equality: undoing restores the parsed object itself
+        return self.value(ref) is not self.original_value(ref)
+
+    def failing(self) -> set[GridRef]:
+        cells = failing_cells(self.findings)
+        t3 = {(T3, r, c) for r, c in cells if r in T.ROW_SPECS}
+        t4 = {(T4, g, f) for g, f in cells if g in T.T4_GROUP_LABELS}
+        return t3 | t4
+
+    def computed(self, ref: GridRef) -> int | float | None:
+        """What a total cell's parts add up to; None for a cell that is not a total."""
+        if self.edited is None:
+            return None
+        table, row, col = ref
+        if table == T4:
+            if col != "total":
+                return None
+            fields = self.edited.review_litigation.get(row, {})
+            return sum(_amount(fields.get(f)) for f in T.T4_PART_FIELDS)
+        grid = self.edited.requests
+        if col == "total":
+            cols = grid.get(row, {})
+            return sum(_amount(cols.get(c)) for c in T.PART_COLS)
+        if row == "results_total":
+            return sum(_amount(grid.get(r, {}).get(col)) for r in T.outcome_rows_for(self.edited.template) if r in grid)
+        return None
+
+    # --- editing ---------------------------------------------------------
+
+    def edit(self, ref: GridRef, text: str) -> Value:
+        """Put `text` into a cell of the edited copy and re-check it."""
+        if self.edited is None:
+            raise EditRejected("no table to edit in this file")
+        text = text.strip()
+        if kind(text) == "text":
+            raise EditRejected(f"not a number: {text!r} (type digits, or leave empty for blank)")
+        table = self._table(self.edited, ref[0])
+        before = table.get(ref[1], {}).get(ref[2])
+        old = before or Value(None)
+        new = to_value(text, old.origin)  # a new object; the parsed Value stays as it was
+        table.setdefault(ref[1], {})[ref[2]] = new
+        self._undo.append(_Edit(ref, before))
+        self._recheck()
+        return new
+
+    def undo(self) -> GridRef | None:
+        if not self._undo or self.edited is None:
+            return None
+        step = self._undo.pop()
+        table = self._table(self.edited, step.ref[0])
+        if step.before is None:
+            table.get(step.ref[1], {}).pop(step.ref[2], None)
+        else:
+            table.setdefault(step.ref[1], {})[step.ref[2]] = step.before
+        self._recheck()
+        return step.ref
+
+    def revert(self) -> None:
+        if self.result is not None:
+            self.set_result(self.result)
+
+    def _recheck(self) -> None:
+        assert self.edited is not None
+        self.findings = check(self.edited)
+
+    def current_result(self) -> Result | None:
+        """A Result carrying the edited report and its findings (for export)."""
+        if self.result is None:
+            return None
+        if self.edited is None:
+            return self.result
+        status = "violations" if self.findings else "ok"
+        return Result(self.result.path, status, self.result.format, self.edited, list(self.findings))
+
+
+def _amount(value: Value | None) -> int | float:
+    return value.amount() if value is not None else 0
+
+
+def finding_refs(finding: Finding) -> list[GridRef]:
+    table = T4 if finding.rule == "t4_total" or (finding.group is not None) else T3
+    return [(table, a, b) for a, b in finding.cells]
+
+
+def cell_ref(ref: CellRef, table: str = T3) -> GridRef:
+    return (table, ref[0], ref[1])
