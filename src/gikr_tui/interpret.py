@@ -338,12 +338,14 @@ class Interpreter:
                 if item.cells is None:
                     continue
                 kinds = [kind(c.text) for c in item.cells]
-                if "text" in kinds or "number" not in kinds and not cells:
+                if "text" in kinds:
                     if cells:
                         break
                     continue
+                if not cells and "number" not in kinds and "dash" not in kinds and len(kinds) < 10:
+                    continue  # a spacer row, not an all-blank data row
                 cells.extend(item.cells)
-                if len([c for c in cells if c.text.strip()]) >= 15:
+                if len(cells) >= 15:
                     break
         if header is None or not cells:
             self.notes.append(Note("table 4 (行政复议、行政诉讼) not found"))
