@@ -29,6 +29,13 @@ class _Item:
     index: int
     para: Paragraph | None = None
     cells: list[Cell] | None = None
+    _split: tuple[list[Cell], list[Cell]] | None = None
+
+    def split(self) -> tuple[list[Cell], list[Cell]]:
+        """(label cells, value cells), computed once: several passes ask."""
+        if self._split is None:
+            self._split = _split_row(self.cells or [])
+        return self._split
 
 
 def _stream(doc: Document) -> list[_Item]:
@@ -264,7 +271,7 @@ class Interpreter:
         for item in self.items[begin:stop]:
             if item.cells is None:
                 continue
-            labels, value_cells = _split_row(item.cells)
+            labels, value_cells = item.split()
             joined = norm("".join(c.text for c in labels))
             if "行政复议" in joined or "行政诉讼" in joined:
                 break
@@ -315,7 +322,7 @@ class Interpreter:
     def _find_row(self, test: Callable[[str], bool], start: int) -> int | None:
         for item in self.items[start:]:
             if item.cells is not None:
-                labels, _ = _split_row(item.cells)
+                labels, _ = item.split()
                 if test(norm("".join(c.text for c in labels))):
                     return item.index
         return None
@@ -368,7 +375,7 @@ class Interpreter:
         for item in self.items[start:stop]:
             if item.cells is None:
                 continue
-            labels, value_cells = _split_row(item.cells)
+            labels, value_cells = item.split()
             texts = [norm(c.text) for c in item.cells if kind(c.text) == "text"]
             fields = tuple(f for t in texts for f in _header_fields(t))
             if fields:

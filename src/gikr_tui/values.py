@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .model import Origin, Value
 
@@ -24,6 +25,7 @@ def clean(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+@lru_cache(maxsize=8192)  # cell texts repeat ("0", "") across rows and files
 def parse_number(text: str) -> int | float | None:
     """The number in a cell's text, or None if it holds none."""
     s = unicodedata.normalize("NFKC", clean(text))
@@ -40,6 +42,7 @@ def parse_number(text: str) -> int | float | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def kind(text: str) -> str:
     """`blank`, `number`, `dash` or `text` for a cell's raw text."""
     s = clean(text)
