@@ -59,6 +59,10 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     return labels, cells[last_text + 1:]
 
 
+# Words only table 3's column-header rows hold.
+_T3_HEADER_WORDS = ("自然人", "商业企业", "申请人情况", "科研机构", "勾稽关系")
+
+
 # --- Value placement ---------------------------------------------------------
 
 
@@ -275,6 +279,8 @@ class Interpreter:
             joined = norm("".join(c.text for c in labels))
             if "行政复议" in joined or "行政诉讼" in joined:
                 break
+            if any(word in joined for word in _T3_HEADER_WORDS):
+                continue  # the column headers, maybe repeated after a page break
             has_values = any(c.text.strip() for c in value_cells)
             key = matcher.match(labels)
             end = item.index
