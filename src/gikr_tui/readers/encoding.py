@@ -37,6 +37,32 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _texty(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x20 <= o < 0x7F or ch in "\t\n\r"
+        or 0x4E00 <= o <= 0x9FFF  # CJK ideographs
+        or 0x3000 <= o <= 0x303F  # CJK punctuation
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms
+        or 0x2000 <= o <= 0x206F  # general punctuation: — “ ” …
+    )
+
+
+def _utf16_by_content(data: bytes) -> str | None:
+    """UTF-16 Chinese without a BOM has few NULs (一 is 00 4E) on both sides.
+
+    Decoding a sample both ways tells: the right byte order reads as
+    ideographs, punctuation and ASCII; the wrong one, and binary data, do not.
+    """
+    sample = data[:4096]
+    sample = sample[: len(sample) // 2 * 2]
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(codec, errors="replace")
+        if text and sum(map(_texty, text)) >= 0.9 * len(text):
+            return codec
+    return None
+
+
 def _binary(text: str) -> bool:
     sample = text[:8192]
     if not sample:
@@ -62,48 +88,73 @@ def _strict(data: bytes, codec: str) -> str:
         raise
 
 
+def _lenient(data: bytes, codec: str) -> str | None:
+    """The text with its few bad bytes replaced, or None if there are many.
+
+    A report with a handful of corrupted bytes is still the report; text in
+    another encoding fails on nearly every character and stays refused.
+    """
+    text = data.decode(codec, errors="replace")
+    return text if text.count("\ufffd") <= 8 + len(text) // 1000 else None
+
+
+def _binary_error(data: bytes) -> BinaryFile:
+    return BinaryFile(f"file is {size_text(len(data))} of binary data")
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name) or a typed error."""
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
+            body = data[len(bom):]
             try:
-                text = _strict(data[len(bom):], codec)
+                text = _strict(body, codec)
             except UnicodeDecodeError as e:
-                raise DecodeError(f"not valid {name} text despite its byte-order mark (byte {e.start})") from None
+                text = _lenient(body, codec)
+                if text is None:
+                    raise DecodeError(f"not valid {name} text despite its byte-order mark (byte {e.start})") from None
             if _binary(text):
-                raise BinaryFile(f"file is {size_text(len(data))} of binary data")
+                raise _binary_error(data)
             return text, name
-    utf16 = _looks_utf16(data)
-    if utf16:
-        try:
-            text = _strict(data, utf16)
+    for utf16 in (_looks_utf16(data), _utf16_by_content(data) if b"\x00" in data[:65536] else None):
+        if utf16:
+            try:
+                text = _strict(data, utf16)
+            except UnicodeDecodeError:
+                continue
             if not _binary(text):
                 return text, utf16
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data[:65536]:
-        raise BinaryFile(f"file is {size_text(len(data))} of binary data")
+    # An interrupted download is often zero-filled to its full size.
+    body = data.rstrip(b"\x00")
+    if not body:
+        raise BinaryFile(f"file holds only NUL bytes ({size_text(len(data))}; an unfinished download?)")
+    if b"\x00" in body[:65536]:
+        raise _binary_error(data)
     for codec in ("utf-8", "gb18030"):
         try:
-            text = _strict(data, codec)
+            text = _strict(body, codec)
         except UnicodeDecodeError:
             continue
         if not _binary(text):
             return text, codec
         if codec == "utf-8":  # control characters are the same in every ASCII-based codec
-            raise BinaryFile(f"file is {size_text(len(data))} of binary data")
+            raise _binary_error(data)
+    for codec in ("utf-8", "gb18030"):
+        text = _lenient(body, codec)
+        if text is not None and not _binary(text):
+            return text, codec
     try:
         import charset_normalizer
 
-        best = charset_normalizer.from_bytes(data).best()
+        best = charset_normalizer.from_bytes(body).best()
     except Exception:  # noqa: BLE001 - a detector failure is just "undetectable"
         best = None
     if best is None:
-        raise BinaryFile(f"file is {size_text(len(data))} of binary data")
+        raise _binary_error(data)
     try:
         text = str(best)
     except (UnicodeDecodeError, LookupError):
         raise DecodeError(f"text in an encoding gikr cannot decode ({best.encoding})") from None
     if _binary(text):
-        raise BinaryFile(f"file is {size_text(len(data))} of binary data")
+        raise _binary_error(data)
     return text, best.encoding

@@ -5,9 +5,9 @@ numbering.xml) hold only their title in the paragraph text.  Reports are
 matched against the template's numbered headings, so the number is computed
 here and put back in front of the text.
 
-Counters are kept per `w:num` instance, as LibreOffice does; Word sometimes
-continues counting across instances of one abstract list, which matters only
-for documents that split one heading list over several instances.
+Counters belong to the abstract list, as in Word: a second `w:num` instance of
+the same list continues its count (headings pasted from another document
+often reference one) unless a `w:startOverride` restarts it.
 """
 
 from __future__ import annotations
@@ -52,8 +52,12 @@ def _roman(n: int) -> str:
 
 
 def format_number(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "koreanCounting"):
+    if fmt.endswith(("Counting", "CountingThousand")):
+        # chinese-, taiwanese-, japanese-, koreanCounting(Thousand): LibreOffice
+        # writes Word's chineseCounting back as taiwaneseCountingThousand
         return _chinese(n)
+    if fmt == "ideographDigital":
+        return "".join("〇一二三四五六七八九"[int(d)] for d in str(n))
     if fmt == "chineseLegalSimplified":
         return _chinese(n, _CN_LEGAL, "拾")
     if fmt == "ideographTraditional":
@@ -97,8 +101,8 @@ class Numbering:
     nums: dict[str, tuple[str, dict[int, Level], dict[int, int]]] = field(default_factory=dict)
     style_num: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     style_level: dict[str, int] = field(default_factory=dict)  # heading level from the style
-    counters: dict[str, list[int]] = field(default_factory=dict)
-    started: set[str] = field(default_factory=set)
+    counters: dict[str, list[int]] = field(default_factory=dict)  # per abstractNumId
+    started: set[str] = field(default_factory=set)  # numIds already used
 
     def levels(self, num_id: str) -> dict[int, Level] | None:
         entry = self.nums.get(num_id)
@@ -125,12 +129,17 @@ class Numbering:
         level = levels.get(ilvl)
         if level is None or level.text is None:
             return ""
-        counters = self.counters.get(num_id)
-        if counters is None or num_id not in self.started:
-            starts = self.nums[num_id][2]
+        abstract_id, _, starts = self.nums[num_id]
+        counters = self.counters.get(abstract_id)
+        if counters is None:
             counters = [(starts.get(i, levels[i].start if i in levels else 1)) - 1 for i in range(9)]
-            self.counters[num_id] = counters
-            self.started.add(num_id)
+            self.counters[abstract_id] = counters
+        elif num_id not in self.started:
+            # a second instance of a list continues its count unless it restarts a level
+            for i, start in starts.items():
+                if 0 <= i < 9:
+                    counters[i] = start - 1
+        self.started.add(num_id)
         counters[ilvl] += 1
         for deeper in range(ilvl + 1, 9):
             lv = levels.get(deeper)
@@ -148,9 +157,9 @@ class Numbering:
         return out
 
 
-def parse_numbering(root, W: str) -> Numbering:
+def parse_numbering(root, W: str, num: Numbering | None = None) -> Numbering:
     """`root` is numbering.xml's parsed element; `W` the main namespace in braces."""
-    num = Numbering()
+    num = num if num is not None else Numbering()
     if root is None:
         return num
     for an in root.iterchildren(W + "abstractNum"):
@@ -197,14 +206,12 @@ def _level(el, W: str) -> tuple[int, Level]:
     return i, lv
 
 
-def parse_styles(root, W: str, num: Numbering) -> None:
+def parse_styles(roots, W: str, num: Numbering) -> None:
     """Record which paragraph styles carry numbering or a heading level."""
-    if root is None:
-        return
     based: dict[str, str] = {}
     own_num: dict[str, tuple[str, int | None]] = {}
     own_level: dict[str, int] = {}
-    for st in root.iterchildren(W + "style"):
+    for st in (st for root in roots for st in root.iterchildren(W + "style")):
         if st.get(W + "type") != "paragraph":
             continue
         sid = st.get(W + "styleId")
@@ -244,6 +251,72 @@ def parse_styles(root, W: str, num: Numbering) -> None:
                 num.style_level[sid] = own_level[cur]
                 found_level = True
             cur = based.get(cur)
+
+
+# Word's and python-docx's styles.xml run to 350 KB of style definitions a
+# report never uses, and parsing all of it costs 5–7 ms; above this size only
+# the styles the body names (and the ones they are based on) are parsed.
+_FULL_PARSE_BYTES = 64 * 1024
+
+
+def style_roots(data: bytes, used: set[str], W: str, parse):
+    """Parsed elements holding at least the `used` paragraph styles' definitions.
+
+    `parse(bytes)` parses one XML document.  Large files are cut into the used
+    <w:style> elements under a copy of the root's start tag (which carries the
+    namespace declarations); a file written with other prefixes is parsed whole.
+    """
+    if len(data) <= _FULL_PARSE_BYTES:
+        return [parse(data)]
+    head = data.find(b"<w:styles")
+    head_end = data.find(b">", head) if head >= 0 else -1
+    if head < 0 or head_end < 0 or data[head_end - 1: head_end] == b"/":
+        return [parse(data)]
+    wrapper = data[head: head_end + 1]
+    fragments: list[bytes] = []
+    done: set[str] = set()
+    todo = set(used)
+    roots = []
+    for _ in range(12):  # basedOn chains are short; this bounds a cycle
+        todo -= done
+        if not todo:
+            break
+        fragments = []
+        for sid in todo:
+            done.add(sid)
+            frag = _style_fragment(data, sid)
+            if frag is not None:
+                fragments.append(frag)
+        if not fragments:
+            break
+        root = parse(wrapper + b"".join(fragments) + b"</w:styles>")
+        roots.append(root)
+        todo = set()
+        for st in root.iterchildren(W + "style"):
+            b = st.find(W + "basedOn")
+            if b is not None and b.get(W + "val"):
+                todo.add(b.get(W + "val"))
+    return roots
+
+
+def _style_fragment(data: bytes, sid: str) -> bytes | None:
+    raw = sid.encode("utf-8", "replace")
+    for quote in (b'"', b"'"):
+        pos = data.find(b"w:styleId=" + quote + raw + quote)
+        if pos >= 0:
+            break
+    else:
+        return None
+    start = data.rfind(b"<w:style ", 0, pos)
+    tag_end = data.find(b">", pos)
+    if start < 0 or tag_end < 0:
+        return None
+    if data[tag_end - 1: tag_end] == b"/":
+        return data[start: tag_end + 1]
+    end = data.find(b"</w:style>", tag_end)
+    if end < 0:
+        return None
+    return data[start: end + len(b"</w:style>")]
 
 
 def _int(value: str | None, default: int) -> int:

@@ -30,7 +30,8 @@ class Package:
     def has(self, name: str) -> bool:
         return name in self.names
 
-    def read(self, name: str, limit: int = MAX_PART_BYTES) -> bytes:
+    def read(self, name: str, limit: int | None = None) -> bytes:
+        limit = MAX_PART_BYTES if limit is None else limit
         info = self.names[name]
         if info.file_size > limit:
             raise LimitExceeded(
@@ -59,7 +60,9 @@ def parse_xml(data: bytes, what: str):
     """An lxml element for a package part, with entity expansion and network off."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, collect_ids=False
+    )
     try:
         root = etree.fromstring(data, parser)
     except MemoryError:

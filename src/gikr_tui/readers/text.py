@@ -13,16 +13,28 @@ from __future__ import annotations
 
 import re
 
+from ..limits import (
+    MAX_BLOCKS,
+    MAX_ROW_CELLS,
+    MAX_TABLE_CELLS,
+    MAX_TABLE_ROWS,
+    too_many_blocks,
+    too_many_cells,
+    too_many_rows,
+    too_wide,
+)
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .encoding import decode
 
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+# Only the marker is matched; the closing `#`s are stripped in Python, as a
+# lazy `(.*?)\s*#*\s*$` backtracks cubically on long runs of spaces.
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})(.*)$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _EMPHASIS = re.compile(r"\*\*|__")
 # Bounded and line-local so a file of unclosed "[bookmark: " stays linear.
-_ARTIFACT = re.compile(r"\[bookmark: [^\]\n]{0,500}\]")
+_ARTIFACT = re.compile(r"\[bookmark: [^\]\n]{0,100}\]")  # Word caps bookmark names at 40
 _CELL_LINE = re.compile(r"^\t[^\t]*$")
 # A wrapped cell this long is prose: re-reading all of it per line would be quadratic.
 _LONG_CELL = 1000
@@ -119,11 +131,27 @@ def parse_text(text: str, fmt: str = "text") -> Document:
             table_kind = kind_
             table_start = lineno
 
+    cells = 0
     for index, line in enumerate(lines):
         lineno = index + 1
         k = _line_kind(line)
         if k == "cell" and table_kind == "tab":
             k = "tab"  # a two-cell row whose first cell is empty
+        # Limits are checked as lines arrive, before a hostile line's cells
+        # are built, so a file of millions of cells stops at once.
+        if k in ("tab", "cell", "pipe"):
+            on_line = _cells_on(line, k)
+            if on_line > MAX_ROW_CELLS:
+                raise too_wide(on_line if k == "tab" else None)
+            if k == "cell" and len(cell_row) >= MAX_ROW_CELLS:
+                raise too_wide()
+            cells += on_line
+            if cells > MAX_TABLE_CELLS:
+                raise too_many_cells()
+            if len(table_rows) + len(pipe_lines) > MAX_TABLE_ROWS:
+                raise too_many_rows()
+        elif len(blocks) > MAX_BLOCKS:
+            raise too_many_blocks()
         if k == "blank":
             if table_kind == "cell-per-line":
                 flush_cell_row()
@@ -156,13 +184,23 @@ def parse_text(text: str, fmt: str = "text") -> Document:
         flush_table()
         m = _MD_HEADING.match(line) if line.lstrip().startswith("#") else None
         if m:
-            blocks.append(Paragraph(_EMPHASIS.sub("", m.group(2)), Origin(line=lineno), level=len(m.group(1))))
+            title = m.group(2).strip().rstrip("#").rstrip()
+            blocks.append(Paragraph(_EMPHASIS.sub("", title), Origin(line=lineno), level=len(m.group(1))))
         else:
             para = _EMPHASIS.sub("", line).strip()
             if para:
                 blocks.append(Paragraph(para, Origin(line=lineno)))
     flush_table()
     return Document(blocks, fmt, layout=",".join(sorted(layouts)) or None)
+
+
+def _cells_on(line: str, k: str) -> int:
+    """How many cells a table line holds, never more than it will."""
+    if k == "tab":
+        return line.count("\t") + 1
+    if k == "pipe":  # `| a | b |`: one cell fewer than pipes; unframed rows have more
+        return max(1, line.count("|") - line.count("\\|") - 1)
+    return 1
 
 
 def _continues(previous: str) -> bool:

@@ -1,0 +1,97 @@
+"""Legacy Word (.doc) reports, converted to DOCX by LibreOffice and read as such.
+
+The conversion runs in a private temporary directory: the report's bytes are
+written there, never next to the report, and LibreOffice gets a profile of its
+own so concurrent conversions (the process pool, a second gikr) do not fight
+over the user's profile lock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import ReportError, TimeLimit
+from ..model import Document
+from .docx import OLE2, read_docx
+
+# LibreOffice's cold start takes a few seconds; a report that converts for a
+# minute is stuck, not slow.
+CONVERT_TIMEOUT = 60.0
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def read_doc(data: bytes, path: str | Path | None = None) -> Document:
+    if data[:8] != OLE2:
+        if data[:4] == b"PK\x03\x04":
+            return _as_docx(read_docx(data), "doc")  # a .docx saved under the old name
+        # RTF saved as .doc is common and LibreOffice converts it the same way
+        if not data.lstrip()[:5] == b"{\\rtf":
+            raise ReportError("not a Word .doc file (no OLE2 signature)")
+    exe = soffice()
+    if exe is None:
+        raise ReportError("legacy .doc needs LibreOffice (soffice), which is not installed")
+    with tempfile.TemporaryDirectory(prefix="gikr-doc-") as tmp:
+        src = Path(tmp, "report.doc")
+        src.write_bytes(data)
+        out = Path(tmp, "out")
+        profile = Path(tmp, "profile").as_uri()
+        cmd = [
+            exe,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(src),
+        ]
+        try:
+            # a session of its own, so a timeout can end soffice.bin too, not just its launcher
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "HOME": tmp},
+                start_new_session=True,
+            )
+        except OSError as e:
+            raise ReportError(f"could not run LibreOffice: {e.strerror or e}") from None
+        try:
+            stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise TimeLimit(f"LibreOffice did not convert the .doc within {CONVERT_TIMEOUT:.0f} s") from None
+        except BaseException:
+            _kill_group(proc)  # interrupted (Ctrl-C, the pool shutting down): leave no soffice behind
+            raise
+        made = out / "report.docx"
+        if proc.returncode != 0 or not made.exists():
+            detail = (stderr or stdout or b"").decode("utf-8", "replace").strip().splitlines()
+            why = f": {detail[-1][:120]}" if detail else ""
+            raise ReportError(f"LibreOffice could not convert this .doc{why}")
+        converted = made.read_bytes()
+    return _as_docx(read_docx(converted), "doc")
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    proc.wait()
+
+
+def _as_docx(doc: Document, fmt: str) -> Document:
+    doc.format = fmt
+    return doc
