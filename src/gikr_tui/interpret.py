@@ -79,46 +79,48 @@ def place(
     is placed by the row's own arithmetic where that decides it, and the
     returned note says what was done.
     """
-    cells = list(cells)
-    if len(cells) == n:
-        return [to_value(c.text, c.origin) for c in cells], None
-    while len(cells) > n and not cells[-1].text.strip():
-        cells.pop()
-    while len(cells) > n and not cells[0].text.strip():
-        cells.pop(0)
-    if len(cells) == n:
-        return [to_value(c.text, c.origin) for c in cells], None
-    if len(cells) > n:
-        windows = [[to_value(c.text, c.origin) for c in cells[i: i + n]] for i in range(len(cells) - n + 1)]
-        good = [i for i, w in enumerate(windows) if holds(w)]
-        distinct = {tuple(v.number for v in windows[i]) for i in good}
+    values = [to_value(c.text, c.origin) for c in cells]  # each cell converted once
+    lo, hi = 0, len(values)
+    while hi - lo > n and values[hi - 1].blank:
+        hi -= 1
+    while hi - lo > n and values[lo].blank:
+        lo += 1
+    values = values[lo:hi]
+    if len(values) == n:
+        return values, None
+    if len(values) > n:
+        starts = range(len(values) - n + 1)
+        good = [i for i in starts if holds(values[i: i + n])]
+        distinct = {tuple(v.number for v in values[i: i + n]) for i in good}
         if len(distinct) == 1:
             i = good[0]
             note = (
-                f"{len(cells)} values where {n} belong; took cells {i + 1}–{i + n}, the only placement whose {what} holds"
+                f"{len(values)} values where {n} belong; took cells {i + 1}–{i + n}, the only placement whose {what} holds"
                 if len(good) == 1
-                else f"{len(cells)} values where {n} belong; every placement whose {what} holds gives the same values"
+                else f"{len(values)} values where {n} belong; every placement whose {what} holds gives the same values"
             )
         else:
             i = good[0] if good else 0
-            note = f"{len(cells)} values where {n} belong; could not tell which, took cells {i + 1}–{i + n}"
-        return [_noted(v, note) for v in windows[i]], note
+            note = f"{len(values)} values where {n} belong; could not tell which, took cells {i + 1}–{i + n}"
+        return [_noted(v, note) for v in values[i: i + n]], note
     # Fewer cells than columns: trailing blanks carry no position.
-    while cells and not cells[-1].text.strip():
-        cells.pop()
-    values = [to_value(c.text, c.origin) for c in cells]
+    while values and values[-1].blank:
+        values.pop()
     if not values:
-        return [Value(None) for _ in range(n)], None
+        return _blanks(n), None
     if len(values) == 1 or all(v.blank for v in values[:-1]):
         note = f"only {sum(not v.blank for v in values)} of {n} values survived; placed in the last column ({what} total)"
-        return [Value(None)] * (n - 1) + [_noted(values[-1], note)], note
+        return _blanks(n - 1) + [_noted(values[-1], note)], note
     parts, last = values[:-1], values[-1]
     if last.number is not None and sum(v.amount() for v in parts) == last.number:
         note = f"{len(values)} of {n} values; the last equals the sum of the others, so it was placed as the total"
-        placed = [_noted(v, note) for v in parts] + [Value(None)] * (n - len(values)) + [_noted(last, note)]
-        return placed, note
+        return [_noted(v, note) for v in parts] + _blanks(n - len(values)) + [_noted(last, note)], note
     note = f"{len(values)} of {n} values; placed from the left, the rest left blank"
-    return [_noted(v, note) for v in values] + [Value(None)] * (n - len(values)), note
+    return [_noted(v, note) for v in values] + _blanks(n - len(values)), note
+
+
+def _blanks(count: int) -> list[Value]:
+    return [Value(None) for _ in range(count)]
 
 
 def _noted(value: Value, note: str) -> Value:

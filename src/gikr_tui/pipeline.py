@@ -2,22 +2,44 @@
 
 This is the single code path behind `gikr check` and the TUI's workers.  It
 never raises for a bad file: every failure becomes `Result.error`, one line.
+Reports are opened read-only and only regular files are read, so a FIFO or
+device named `.txt` cannot block a scan.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import LimitExceeded, ReportError, UnsupportedFormat, size_text
+from .errors import (
+    EmptyFile,
+    LimitExceeded,
+    ReportError,
+    Unreadable,
+    UnsupportedFormat,
+    one_line,
+    size_text,
+)
 from .interpret import interpret
-from .model import Report
+from .limits import MAX_FILE_BYTES, check_limits
+from .model import Document, Report, Table
 from .readers import format_of, read_bytes
 from .rules import Finding, check
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# O_NONBLOCK: opening a FIFO must not wait for a writer; on a regular file
+# the flag changes nothing.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_CHUNK = 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -31,28 +53,103 @@ class Result:
     debug: str | None = None  # a traceback, for --debug only
 
 
-def read_report(path: str | Path) -> Report:
-    """Read and interpret one file, or raise a ReportError."""
+def _not_regular(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    if stat.S_ISFIFO(mode):
+        return "not a regular file (a named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "not a regular file (a socket)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "not a regular file (a device)"
+    return "not a regular file"
+
+
+def _os_reason(path: str | Path, e: OSError) -> str:
+    """The one-line reason for an OSError met while opening or reading."""
+    code = e.errno
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if code == errno.ENOENT:
+        if os.path.islink(path):
+            return "broken symlink (its target does not exist)"
+        return "file disappeared before it could be read"
+    if code == errno.ELOOP:
+        return "symlink loop"
+    if code == errno.EISDIR:
+        return "is a folder"
+    if code == errno.ENAMETOOLONG:
+        return "file name too long"
+    if code == errno.ENXIO:
+        return "not a regular file"
+    if code == errno.EIO:
+        return "input/output error while reading (failing disk or network share?)"
+    return f"cannot read file: {(e.strerror or type(e).__name__).lower()}"
+
+
+def read_file_bytes(path: str | Path) -> bytes:
+    """A regular file's bytes, read-only, within MAX_FILE_BYTES, or a ReportError."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as e:
+        raise Unreadable(_os_reason(path, e)) from None
+    except ValueError:  # a NUL in the name
+        raise Unreadable("invalid file name") from None
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise Unreadable(_not_regular(before.st_mode))
+        if before.st_size > MAX_FILE_BYTES:
+            raise LimitExceeded(
+                f"file is {size_text(before.st_size)}, over the file size limit of {size_text(MAX_FILE_BYTES)}"
+            )
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise LimitExceeded(f"file grew past the file size limit of {size_text(MAX_FILE_BYTES)} while being read")
+        after = os.fstat(fd)
+    except OSError as e:
+        raise Unreadable(_os_reason(path, e)) from None
+    finally:
+        os.close(fd)
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        raise Unreadable("file changed while it was being read (still being written?)")
+    if not total:
+        raise EmptyFile()
+    return b"".join(chunks)
+
+
+def _has_text(doc: Document) -> bool:
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            if any(cell.text.strip() for row in block.rows for cell in row):
+                return True
+        elif block.text.strip():
+            return True
+    return False
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one file into the neutral Document, or raise a ReportError."""
     fmt = format_of(path)
     if fmt is None:
         raise UnsupportedFormat(f"not a report format gikr reads ({Path(path).suffix or 'no extension'})")
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            raise LimitExceeded(f"file is {size_text(size)}, over the file size limit of {size_text(MAX_FILE_BYTES)}")
-        with open(path, "rb") as fh:  # read-only, always
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise ReportError("is a folder") from None
-    except PermissionError:
-        raise ReportError("permission denied") from None
-    except FileNotFoundError:
-        raise ReportError("file disappeared before it could be read") from None
-    except OSError as e:
-        raise ReportError(e.strerror or "cannot read file") from None
-    if not data:
-        raise ReportError("empty file")
-    return interpret(read_bytes(data, fmt, path))
+    doc = read_bytes(read_file_bytes(path), fmt, path)
+    if not _has_text(doc):
+        raise EmptyFile("no text in the file")
+    check_limits(doc)
+    return doc
+
+
+def read_report(path: str | Path) -> Report:
+    """Read and interpret one file, or raise a ReportError."""
+    return interpret(read_document(path))
 
 
 def result_for(path: str | Path, report: Report) -> Result:
@@ -67,6 +164,9 @@ def check_file(path: str | Path) -> Result:
         return Result(str(path), "error", format_of(path), error=str(e))
     except MemoryError:
         return Result(str(path), "error", format_of(path), error="out of memory reading this file")
+    except RecursionError:
+        return Result(str(path), "error", format_of(path), error="document nests too deeply to read",
+                      debug=traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the folder
-        line = f"internal error: {type(e).__name__}: {e}".splitlines()[0][:200]
+        line = one_line(f"internal error: {type(e).__name__}: {e}")
         return Result(str(path), "error", format_of(path), error=line, debug=traceback.format_exc())

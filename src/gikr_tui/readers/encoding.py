@@ -2,8 +2,12 @@
 
 Reports arrive as UTF-8 (with or without BOM), GB18030/GBK and UTF-16.  The
 common cases are settled by BOMs and strict decodes, which cost microseconds;
-charset-normalizer handles what is left.  Every failure is a typed error, and
-a file cut short mid-character (a truncated download) still decodes.
+charset-normalizer handles what is left.  Every failure is a typed error.
+
+Damaged copies still decode when the damage is small: a file cut off
+mid-character, a zero-filled tail left by an unfinished download, a few
+corrupt bytes (each becomes U+FFFD).  Binary files are named for what they
+look like, since a report under the wrong extension is the usual cause.
 """
 
 from __future__ import annotations
@@ -98,7 +102,28 @@ def _lenient(data: bytes, codec: str) -> str | None:
     return text if text.count("\ufffd") <= 8 + len(text) // 1000 else None
 
 
+# What a binary file most often is when it carries a text extension: a
+# report saved or downloaded under the wrong name.
+_MAGIC = (
+    (b"%PDF-", "a PDF"),
+    (b"PK\x03\x04", "a zip archive, such as a DOCX"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word .doc or Excel .xls"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
 def _binary_error(data: bytes) -> BinaryFile:
+    head = data.lstrip()[:16]
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return BinaryFile(f"file is {size_text(len(data))} of binary data (it looks like {what}; wrong extension?)")
     return BinaryFile(f"file is {size_text(len(data))} of binary data")
 
 
