@@ -1,0 +1,1 @@
+"""The Textual inspector `gikr [PATH]` opens.  Only this package imports Textual."""

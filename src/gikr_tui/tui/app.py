@@ -1,0 +1,696 @@
+"""`gikr [PATH]`: the keyboard-driven inspector.
+
+The app owns the state (one FileState per report) and the workers; the panes
+in components/ only render it.  Workers never touch widgets: they post typed
+messages (messages.py) that the app handles on its own loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ContentSwitcher, DataTable, Footer, Label, OptionList, Static, Tree
+
+from .. import template as T
+from ..readers import FORMATS
+from ..scan import ScanProblem, is_report, scan
+from ..serialize import CSV_FIELDS, csv_rows, result_json
+from .commands import GikrCommands
+from .components.editors import CellInput, FilterInput
+from .components.files import FileTree
+from .components.findings import FindingsList
+from .components.grid import ReportGrid
+from .components.reader import Reader
+from .components.sections import SectionTree
+from .help import HelpScreen
+from .messages import FilesChanged, FolderScanned, ReportParsed
+from .parsing import ParsePool
+from .render import full_row_label, number_text, status_words
+from .session import T3, EditRejected, FileState, GridRef
+
+PANES = {"files": "1 Files", "sections": "2 Sections", "grid": "3 Grid", "findings": "4 Findings", "reader": "5 Reader"}
+EXPORT_STEM = "gikr-findings"
+
+
+class GikrApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "gikr"
+    COMMANDS = App.COMMANDS | {GikrCommands}
+    # Footer space is scarce at 80 columns: only the keys that teach the rest show there.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.focus_previous"),
+        Binding("1", "focus_pane('files')", "Files pane", show=False, id="app.pane_files"),
+        Binding("2", "focus_pane('sections')", "Sections pane", show=False, id="app.pane_sections"),
+        Binding("3", "focus_pane('grid')", "Grid pane", show=False, id="app.pane_grid"),
+        Binding("4", "focus_pane('findings')", "Findings pane", show=False, id="app.pane_findings"),
+        Binding("5", "focus_pane('reader')", "Reader pane", show=False, id="app.pane_reader"),
+        Binding("right_square_bracket", "next_flagged(1)", "Next file with findings", show=False, id="app.next_flagged"),
+        Binding("left_square_bracket", "next_flagged(-1)", "Previous file with findings", show=False, id="app.previous_flagged"),
+        Binding("x", "export('csv')", "Export findings CSV", show=False, tooltip="Write every file's findings (with your edits) to gikr-findings.csv in the current folder", id="app.export_csv"),
+        Binding("X", "export('json')", "Export findings JSON", show=False, tooltip="Write every file's results (with your edits) to gikr-findings.json in the current folder", id="app.export_json"),
+        Binding("r", "reload", "Reload file from disk", show=False, id="app.reload"),
+        Binding("z", "toggle_maximize", "Maximize/restore pane", show=False, tooltip="Give the focused pane the whole screen (handy at 80×24)", id="app.maximize"),
+        Binding("ctrl+p", "command_palette", "Command palette", show=False, id="app.palette"),
+    ]
+
+    def __init__(
+        self,
+        path: str | os.PathLike = ".",
+        *,
+        jobs: int | None = None,
+        theme: str | None = None,
+        watch: str = "auto",  # auto: watchfiles, else polling; poll: always poll
+    ) -> None:
+        super().__init__()
+        self.target = os.path.abspath(os.fspath(path))
+        self.root = self.target if os.path.isdir(self.target) else os.path.dirname(self.target)
+        self.paths: list[str] = []
+        self.states: dict[str, FileState] = {}
+        self.problems: list[ScanProblem] = []
+        self.current: str | None = None
+        self.scanned = False
+        self.pool = ParsePool(jobs)
+        self._editing: GridRef | None = None
+        self._queue: list[str] = []  # files waiting for the pool, next first
+        self._more = asyncio.Event()
+        self._dispatching = False
+        self.parsed_order: list[str] = []  # as results arrived
+        self._stop_watch = asyncio.Event()
+        self._watch_preference = watch
+        self.watch_mode = "none"  # inotify | poll: how live reload works here
+        self._by_real: dict[str, str] = {}  # realpath -> the path gikr shows (watchers report real paths)
+        self._mtimes: dict[str, float] = {}
+        self._theme_name = theme
+        self.last_export: str | None = None
+
+    # --- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                with Vertical(id="files-pane"):
+                    yield FilterInput(id="file-filter")
+                    yield FileTree(self._root_label(), id="files")
+                yield SectionTree(id="sections")
+            with ContentSwitcher(initial="grid-view", id="right"):
+                with Vertical(id="grid-view"):
+                    yield ReportGrid(id="grid")
+                    yield Static(id="grid-message")
+                    with Horizontal(id="edit-bar"):
+                        yield Label(id="edit-label")
+                        yield CellInput(id="cell-input")
+                    yield FindingsList(id="findings")
+                yield Reader(id="reader")
+        yield Static(Text("scanning…"), id="status")
+        yield Footer()
+
+    def _root_label(self) -> str:
+        # the folder's own name, never an absolute path (it would leak into screenshots)
+        return os.path.basename(self.root.rstrip(os.sep)) or self.root
+
+    def on_mount(self) -> None:
+        if self._theme_name:
+            if self._theme_name in self.available_themes:
+                self.theme = self._theme_name
+            else:
+                self.notify(f"Unknown theme {self._theme_name!r}; using {self.theme}.", severity="warning", markup=False)
+        self.query_one("#files-pane").border_title = PANES["files"]
+        for pane in ("sections", "grid", "findings", "reader"):
+            self.query_one(f"#{pane}").border_title = PANES[pane]
+        self.query_one("#file-filter").display = False
+        self.query_one("#edit-bar").display = False
+        self._show_message(Text("Reading the folder…", style="dim"))
+        self.query_one(FileTree).focus()
+        self._scan()
+        self._watch()
+
+    def on_unmount(self) -> None:
+        self._stop_watch.set()
+        self.pool.shutdown()
+
+    # --- workers ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="scan")
+    def _scan(self) -> None:
+        problems: list[ScanProblem] = []
+        paths = [os.path.abspath(p) for p in scan([self.target], problems)]
+        self.post_message(FolderScanned(paths, problems))
+
+    def _parse(self, paths: list[str]) -> None:
+        """Queue files for the pool (a reload queues a file again)."""
+        for path in paths:
+            if path not in self._queue:
+                self._queue.append(path)
+        self._more.set()
+        if not self._dispatching:
+            self._dispatching = True
+            self._dispatch()
+
+    def _prioritise(self, path: str) -> None:
+        # The file the user is looking at jumps the queue: only a few files
+        # are ever handed to the pool at once, so the rest can be reordered.
+        if path in self._queue:
+            self._queue.remove(path)
+            self._queue.insert(0, path)
+
+    @work(group="parse")
+    async def _dispatch(self) -> None:
+        in_flight: set[asyncio.Future] = set()
+        limit = self.pool.jobs + 1  # one spare so a worker never idles between files
+        try:
+            while self._queue or in_flight:
+                while self._queue and len(in_flight) < limit:
+                    in_flight.add(asyncio.ensure_future(self.pool.parse(self._queue.pop(0))))
+                self._more.clear()
+                more = asyncio.ensure_future(self._more.wait())
+                done, _ = await asyncio.wait(in_flight | {more}, return_when=asyncio.FIRST_COMPLETED)
+                more.cancel()
+                for future in done - {more}:
+                    in_flight.discard(future)
+                    result = future.result()
+                    self.post_message(ReportParsed(result.path, result))
+        finally:
+            self._dispatching = False
+            for future in in_flight:
+                future.cancel()
+
+    @work(exclusive=True, group="watch")
+    async def _watch(self) -> None:
+        """Live reload with watchfiles (inotify etc.: no polling cost while idle).
+
+        If the OS refuses a watch (e.g. inotify limits), fall back to polling
+        the open file's mtime once a second.
+        """
+        try:
+            if self._watch_preference == "poll":
+                raise RuntimeError("polling asked for")
+            from watchfiles import Change, awatch
+
+            self.watch_mode = "inotify"
+            async for changes in awatch(
+                self.root, stop_event=self._stop_watch, watch_filter=self._watchable, debounce=300, step=50
+            ):
+                changed, added = set(), set()
+                for change, raw in changes:
+                    path = self._by_real.get(os.path.realpath(raw), os.path.abspath(raw))
+                    if path in self.states:
+                        changed.add(path)
+                    elif change == Change.added and os.path.isdir(self.target):
+                        added.add(path)
+                if changed or added:
+                    self.post_message(FilesChanged(changed, added))
+        except Exception:  # noqa: BLE001 - any watcher failure degrades to polling
+            self.watch_mode = "poll"
+            self.set_interval(1.0, self._poll_current)
+
+    def _watchable(self, change, path: str) -> bool:  # noqa: ARG002
+        if not is_report(path):
+            return False
+        rel = os.path.relpath(path, self.root)
+        return not any(part.startswith(".") for part in rel.split(os.sep))
+
+    def _poll_current(self) -> None:
+        path = self.current
+        if path is None:
+            return
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError:
+            mtime = -1.0
+        if self._mtimes.setdefault(path, mtime) != mtime:
+            self._mtimes[path] = mtime
+            self.post_message(FilesChanged({path}, set()))
+
+    # --- worker messages ------------------------------------------------------
+
+    def on_folder_scanned(self, message: FolderScanned) -> None:
+        self.scanned = True
+        self.problems = message.problems
+        self.paths = message.paths
+        for path in self.paths:
+            self.states.setdefault(path, FileState(path))
+            self._by_real[os.path.realpath(path)] = path
+        self._populate_files()
+        if not self.paths:
+            self._show_message(Text(f"No report files under {self._root_label()} ({', '.join(sorted(FORMATS))})."))
+            self._set_status(Text("no report files found", style="yellow"))
+        else:
+            self._open(self.paths[0])
+            self._parse(self.paths)
+        for problem in self.problems:
+            self.notify(f"{os.path.basename(problem.path)}: {problem.message}", severity="warning", markup=False)
+
+    def on_report_parsed(self, message: ReportParsed) -> None:
+        self.parsed_order.append(message.path)
+        state = self.states.setdefault(message.path, FileState(message.path))
+        reloaded = state.result is not None
+        lost_edits = state.dirty
+        state.set_result(message.result)
+        self.query_one(FileTree).refresh_badge(message.path, state)
+        if message.path == self.current:
+            self._open(message.path, keep_section=True)
+            if reloaded:
+                note = " (your edits were dropped)" if lost_edits else ""
+                self.notify(f"Reloaded {os.path.basename(message.path)} from disk{note}.", timeout=3, markup=False)
+        self._update_status()
+
+    def on_files_changed(self, message: FilesChanged) -> None:
+        if message.added:
+            for path in message.added:
+                self.states.setdefault(path, FileState(path))
+                self._by_real[os.path.realpath(path)] = path
+            self.paths = sorted(set(self.paths) | message.added)
+            self._populate_files()
+        targets = sorted(message.changed | message.added)
+        if targets:
+            self._parse(targets)
+
+    # --- showing a file -----------------------------------------------------
+
+    def _populate_files(self) -> None:
+        pattern = self.query_one(FilterInput).value if self.query_one(FilterInput).display else ""
+        self.query_one(FileTree).populate(self.root, self.paths, self.states, pattern)
+
+    def _show_message(self, text: Text | None) -> None:
+        message = self.query_one("#grid-message", Static)
+        message.display = text is not None
+        self.query_one(ReportGrid).display = text is None
+        if text is not None:
+            message.update(text)
+
+    def _open(self, path: str, keep_section: bool = False) -> None:
+        """Show one report in the Sections, Grid and Findings panes."""
+        same = path == self.current
+        self.current = path
+        state = self.states.get(path)
+        grid = self.query_one(ReportGrid)
+        name = os.path.basename(path)
+        title = Text.assemble(PANES["grid"], " · ", name)
+        report = state.report if state is not None else None
+        if report is not None:
+            title.append(f" · {report.template}")
+        grid.border_title = title
+        if state is None or state.status == "pending":
+            self._prioritise(path)
+            self._show_message(Text.assemble((name, "bold"), "\nparsing…"))
+        elif state.status == "error":
+            self._show_message(Text.assemble((name, "bold"), "\n", ("unreadable: ", "bold yellow"), state.error or ""))
+        elif report is None:
+            self._show_message(Text("no tables"))
+        else:
+            self._show_message(None)
+        grid.show_state(state)
+        self.query_one(FindingsList).show_state(state)
+        sections = self.query_one(SectionTree)
+        keep = same and keep_section
+        sections.show_sections(report.sections if report is not None else [], keep_line=keep)
+        if not keep:
+            self.query_one(Reader).show_section(None)
+        self._update_status()
+
+    # --- pane events ---------------------------------------------------------
+
+    @on(Tree.NodeHighlighted, "#files")
+    def _file_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        path = event.node.data
+        if path is not None and path != self.current:
+            self._open(path)
+        self._update_status()
+
+    @on(Tree.NodeSelected, "#files")
+    def _file_selected(self, event: Tree.NodeSelected) -> None:
+        path = event.node.data
+        if path is None:
+            return
+        if path != self.current:
+            self._open(path)
+        self.action_focus_pane("grid")
+
+    @on(Tree.NodeHighlighted, "#sections")
+    def _section_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        self.query_one(Reader).show_section(event.node.data)
+        self._update_status()
+
+    @on(Tree.NodeSelected, "#sections")
+    def _section_selected(self, event: Tree.NodeSelected) -> None:
+        self.query_one(Reader).show_section(event.node.data)
+        self.action_focus_pane("reader")
+
+    @on(DataTable.CellHighlighted, "#grid")
+    def _cell_highlighted(self) -> None:
+        self._update_status()
+
+    @on(OptionList.OptionHighlighted, "#findings")
+    def _finding_highlighted(self) -> None:
+        self._update_status()
+
+    @on(OptionList.OptionSelected, "#findings")
+    def _finding_selected(self, event: OptionList.OptionSelected) -> None:
+        findings = self.query_one(FindingsList)
+        target = findings.targets[event.option_index] if event.option_index < len(findings.targets) else None
+        if target is None:
+            return
+        grid = self.query_one(ReportGrid)
+        coord = grid.coordinate_of(target)
+        if coord is not None:
+            grid.cursor_coordinate = coord
+            self.action_focus_pane("grid")
+
+    def on_descendant_focus(self) -> None:
+        self._update_status()
+
+    # --- the status (detail) line ---------------------------------------------
+
+    def _set_status(self, text: Text) -> None:
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.query_one("#status", Static).update(text)
+
+    def _update_status(self) -> None:
+        if not self.is_mounted:
+            return
+        focused = self.focused
+        if isinstance(focused, ReportGrid):
+            self._set_status(self._cell_detail())
+        elif isinstance(focused, FindingsList):
+            findings = focused
+            i = findings.highlighted
+            line = findings.lines[i] if i is not None and i < len(findings.lines) else ""
+            self._set_status(Text(line))
+        elif isinstance(focused, SectionTree):
+            node = focused.cursor_node
+            section = node.data if node is not None else None
+            if section is None:
+                self._set_status(Text("no sections", style="dim"))
+            else:
+                where = section.origin.describe() if section.origin is not None else "not in the report"
+                self._set_status(Text.assemble((section.title, "bold"), f" · {section.status} · {where}"))
+        else:
+            self._set_status(self._file_detail())
+
+    def _file_detail(self) -> Text:
+        tree = self.query_one(FileTree)
+        path = tree.current_path or self.current
+        if path is None:
+            return Text("scanning…" if not self.scanned else "no report selected", style="dim")
+        state = self.states.get(path)
+        out = Text.assemble((os.path.relpath(path, self.root), "bold"), ": ")
+        if state is None:
+            return out
+        style = {"error": "yellow", "violations": "red", "ok": "green"}.get(state.status, "dim")
+        out.append(status_words(state), style=style)
+        report = state.report
+        if report is not None:
+            bits = [b for b in (report.agency, str(report.year or ""), f"template {report.template}", report.format) if b]
+            out.append(" · " + " · ".join(bits), style="dim")
+        return out
+
+    def _cell_detail(self) -> Text:
+        grid = self.query_one(ReportGrid)
+        state = grid.state
+        ref = grid.cursor_ref
+        if state is None or ref is None:
+            return Text("table 4: 行政复议 / 行政诉讼" if state is not None else "", style="dim")
+        table, row, col = ref
+        if table == T3:
+            where = f"{full_row_label(row)} / {T.COL_LABELS[col]}"
+        else:
+            where = f"{T.T4_GROUP_LABELS[row]} / {T.T4_FIELD_LABELS[col]}"
+        value = state.value(ref)
+        out = Text.assemble((where, "bold"), ": ")
+        if value is None or value.blank:
+            out.append("blank", style="dim")
+        elif value.number is None:
+            out.append(f"“{value.text}” (no number, counts as 0)")
+        else:
+            out.append(value.text)
+        bits: list[str] = []
+        original = state.original_value(ref)
+        if state.is_edited(ref):
+            was = "blank" if original is None or original.blank else original.text
+            bits.append(f"edited (file: {was})")
+        origin = (value.origin if value is not None else None) or (original.origin if original else None)
+        bits.append(f"from {origin.describe()}" if origin is not None else "not found in the file")
+        computed = state.computed(ref)
+        if computed is not None:
+            bits.append(f"parts sum to {number_text(computed)}")
+        if ref in state.failing():
+            bits.append("in a failed identity (!)")
+        note = (value.note if value is not None else None) or (original.note if original else None)
+        if note:
+            bits.append(f"note: {note}")
+        out.append(" · " + " · ".join(bits), style="dim")
+        return out
+
+    # --- actions: panes -------------------------------------------------------
+
+    def action_focus_pane(self, pane: str) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if pane == "reader":
+            switcher.current = "reader"
+        elif pane in ("grid", "findings"):
+            switcher.current = "grid-view"
+        widget = self.query_one(f"#{pane}")
+        if pane == "grid" and not widget.display:
+            state = self._current_state()
+            why = status_words(state) if state is not None else "no report selected"
+            self.notify(f"No table to show: {why}", severity="warning", timeout=2, markup=False)
+            return
+        widget.focus()
+
+    def action_show_grid(self) -> None:
+        self.action_focus_pane("grid")
+
+    def action_toggle_maximize(self) -> None:
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        elif self.focused is not None:
+            self.screen.maximize(self.focused, container=False)
+
+    def action_help(self) -> None:
+        focused = self.focused
+        pane = focused if isinstance(focused, (FileTree, SectionTree, ReportGrid, FindingsList, Reader, CellInput, FilterInput)) else None
+        title = {
+            FileTree: "Files",
+            SectionTree: "Sections",
+            ReportGrid: "Grid",
+            FindingsList: "Findings",
+            Reader: "Reader",
+            CellInput: "Cell editor",
+            FilterInput: "File filter",
+        }.get(type(pane), "")
+        self.push_screen(HelpScreen(pane, title))
+
+    # --- actions: files -------------------------------------------------------
+
+    def action_filter_files(self) -> None:
+        box = self.query_one(FilterInput)
+        box.display = True
+        box.focus()
+
+    @on(FilterInput.Changed)
+    def _filter_changed(self) -> None:
+        self._populate_files()
+
+    @on(FilterInput.Submitted)
+    def _filter_submitted(self) -> None:
+        self.query_one(FileTree).focus()
+
+    @on(FilterInput.Closed)
+    def _filter_closed(self, event: FilterInput.Closed) -> None:
+        box = self.query_one(FilterInput)
+        if event.cleared:
+            box.display = False
+            self._populate_files()
+        self.query_one(FileTree).focus()
+
+    def action_next_flagged(self, step: int = 1) -> None:
+        tree = self.query_one(FileTree)
+        order = tree.order
+        flagged = [p for p in order if self.states.get(p) is not None and self.states[p].status == "violations"]
+        if not flagged:
+            self.notify("No file with findings (yet).", timeout=2, markup=False)
+            return
+        here = tree.current_path or self.current
+        i = order.index(here) if here in order else -1
+        n = len(order)
+        for k in range(1, n + 1):
+            candidate = order[(i + step * k) % n]
+            if candidate in flagged:
+                tree.select_path(candidate)
+                if candidate != self.current:
+                    self._open(candidate)
+                return
+
+    def action_reload(self) -> None:
+        if self.current is not None:
+            self._parse([self.current])
+            self.notify(f"Reading {os.path.basename(self.current)} again…", timeout=2, markup=False)
+
+    # --- actions: editing -------------------------------------------------------
+
+    def _current_state(self) -> FileState | None:
+        return self.states.get(self.current) if self.current is not None else None
+
+    def action_edit_cell(self) -> None:
+        grid = self.query_one(ReportGrid)
+        state = self._current_state()
+        ref = grid.cursor_ref
+        if state is None or state.report is None or ref is None or not grid.display:
+            self.bell()
+            self.notify("Put the grid cursor on a table cell to edit it.", severity="warning", timeout=2, markup=False)
+            return
+        self.action_focus_pane("grid")
+        self._editing = ref
+        value = state.value(ref)
+        table, row, col = ref
+        label = T.ROW_SPECS[row].label if table == T3 else T.T4_GROUP_LABELS[row]
+        colname = T.COL_LABELS[col] if table == T3 else T.T4_FIELD_LABELS[col]
+        self.query_one("#edit-label", Label).update(Text(f"{label[:12]} / {colname} = ", no_wrap=True))
+        box = self.query_one(CellInput)
+        box.value = value.text if value is not None else ""
+        self.query_one("#edit-bar").display = True
+        box.focus()
+        box.action_select_all()
+
+    def _close_editor(self) -> None:
+        self._editing = None
+        self.query_one("#edit-bar").display = False
+        self.query_one(ReportGrid).focus()
+
+    @on(CellInput.Submitted)
+    def _cell_submitted(self, event: CellInput.Submitted) -> None:
+        state = self._current_state()
+        ref = self._editing
+        if state is None or ref is None:
+            self._close_editor()
+            return
+        try:
+            state.edit(ref, event.value)
+        except EditRejected as e:
+            self.notify(str(e), severity="error", timeout=3, markup=False)
+            return
+        self._close_editor()
+        self._after_edit(state)
+
+    @on(CellInput.Cancelled)
+    def _cell_cancelled(self) -> None:
+        self._close_editor()
+
+    def _after_edit(self, state: FileState) -> None:
+        self.query_one(ReportGrid).repaint()
+        self.query_one(FindingsList).show_state(state)
+        self.query_one(FileTree).refresh_badge(state.path, state)
+        self._update_status()
+
+    def action_undo(self) -> None:
+        state = self._current_state()
+        ref = state.undo() if state is not None else None
+        if ref is None:
+            self.notify("Nothing to undo.", timeout=2, markup=False)
+            return
+        self._after_edit(state)
+        grid = self.query_one(ReportGrid)
+        coord = grid.coordinate_of(ref)
+        if coord is not None:
+            grid.cursor_coordinate = coord
+
+    def action_revert(self) -> None:
+        state = self._current_state()
+        if state is None or not state.dirty:
+            self.notify("No edits to revert.", timeout=2, markup=False)
+            return
+        state.revert()
+        self._after_edit(state)
+        self.notify("Reverted to the file's values.", timeout=2, markup=False)
+
+    def action_next_failing(self) -> None:
+        self.action_focus_pane("grid")
+        self.query_one(ReportGrid).action_next_failing()
+
+    def action_toggle_computed(self) -> None:
+        self.query_one(ReportGrid).action_toggle_computed()
+
+    # --- actions: export and copy ------------------------------------------------
+
+    def action_copy_cell(self) -> None:
+        grid = self.query_one(ReportGrid)
+        ref = grid.cursor_ref
+        state = grid.state
+        if state is None or ref is None:
+            self.notify("No cell under the cursor.", severity="warning", timeout=2, markup=False)
+            return
+        value = state.value(ref)
+        text = value.text if value is not None else ""
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {text or '(blank)'}.", timeout=2, markup=False)
+
+    def action_copy_table(self) -> None:
+        tsv = self.query_one(ReportGrid).to_tsv()
+        if not tsv:
+            self.notify("No table to copy.", severity="warning", timeout=2, markup=False)
+            return
+        self.copy_to_clipboard(tsv)
+        self.notify(f"Copied tables 3 and 4 as TSV ({tsv.count(chr(10))} lines).", timeout=2, markup=False)
+
+    def action_export(self, kind: str = "csv") -> None:
+        results = [s.current_result() for p in self.paths if (s := self.states.get(p)) is not None]
+        results = [r for r in results if r is not None]
+        if not results:
+            self.notify("Nothing parsed yet to export.", severity="warning", timeout=2, markup=False)
+            return
+        # The current folder, under a name that never replaces an earlier export.
+        target = Path.cwd() / f"{EXPORT_STEM}.{kind}"
+        n = 1
+        while target.exists():
+            target = Path.cwd() / f"{EXPORT_STEM}-{n}.{kind}"
+            n += 1
+        try:
+            with open(target, "x", encoding="utf-8", newline="") as fh:
+                if kind == "json":
+                    json.dump([result_json(r) for r in results], fh, ensure_ascii=False, indent=1)
+                    fh.write("\n")
+                else:
+                    writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, lineterminator="\n")
+                    writer.writeheader()
+                    for r in results:
+                        writer.writerows(csv_rows(r))
+        except OSError as e:
+            self.notify(f"Export failed: {e.strerror or e}", severity="error", markup=False)
+            return
+        self.last_export = str(target)
+        findings = sum(len(r.findings) for r in results)
+        self.notify(f"Exported {findings} findings from {len(results)} files to {target}", timeout=6, markup=False)
+
+    # --- for tests and scripts -------------------------------------------------
+
+    @property
+    def all_parsed(self) -> bool:
+        return self.scanned and all(s.status != "pending" for s in self.states.values())
+
+
+def run_app(path: str = ".", theme: str | None = None) -> int:
+    if not os.path.exists(path):
+        import sys
+
+        print(f"gikr: {path}: no such file or folder", file=sys.stderr)
+        return 2
+    app = GikrApp(path, theme=theme or os.environ.get("GIKR_THEME") or None)
+    try:
+        code = app.run()
+    finally:
+        app.pool.shutdown()
+    return code or 0

@@ -1,0 +1,53 @@
+"""Small inputs: the cell editor and the file-name filter (Escape backs out of both)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+# Digits, signs, separators and the dashes agencies write for "nothing".
+CELL_CHARS = r"[0-9０-９,，.\-+—–－/／无 ]*"
+
+
+class CellInput(Input):
+    HELP = "Type digits (or a dash), empty for blank. Enter applies, Escape cancels."
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+    ]
+
+    class Cancelled(Message):
+        pass
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(restrict=CELL_CHARS, id=id, compact=True)
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())
+
+
+class FilterInput(Input):
+    HELP = "Type part of a file name. Enter keeps the filter, Escape clears it."
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
+        Binding("down", "done", "To list", show=False, id="filter.done"),
+    ]
+
+    class Closed(Message):
+        def __init__(self, cleared: bool) -> None:
+            super().__init__()
+            self.cleared = cleared
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="filter by name", id=id, compact=True)
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.post_message(self.Closed(cleared=True))
+
+    def action_done(self) -> None:
+        self.post_message(self.Closed(cleared=False))

@@ -1,0 +1,75 @@
+"""The Findings pane: one line per failed identity (and the parser's notes)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...model import Note
+from ...rules import Finding
+from ..session import FileState, GridRef, finding_refs
+
+
+class FindingsList(OptionList, inherit_bindings=False):
+    HELP = "Each failed identity with reported and computed sums. Enter moves the grid cursor to its total cell."
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="findings.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="findings.down"),
+        Binding("g,home", "first", "First", show=False, id="findings.first"),
+        Binding("G,end", "last", "Last", show=False, id="findings.last"),
+        Binding("pageup", "page_up", "Page up", show=False, id="findings.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="findings.page_down"),
+        Binding("enter,l", "select", "Go to cell", id="findings.goto"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.targets: list[GridRef | None] = []
+        self.lines: list[str] = []
+
+    def show_state(self, state: FileState | None) -> None:
+        highlighted = self.highlighted
+        self.clear_options()
+        self.targets = []
+        self.lines = []
+        if state is None:
+            return
+        if state.status == "pending":
+            self._add(Text("parsing…", style="dim"), None)
+            return
+        if state.status == "error":
+            self._add(Text.assemble(("unreadable: ", "bold yellow"), state.error or ""), None)
+            return
+        if not state.findings:
+            self._add(Text("✓ consistent: every identity holds", style="green"), None)
+        for finding in state.findings:
+            self._add(_finding_text(finding), finding_refs(finding)[0])
+        report = state.report
+        for note in report.notes if report is not None else []:
+            self._add(_note_text(note), None)
+        if highlighted is not None and highlighted < self.option_count:
+            self.highlighted = highlighted
+
+    def _add(self, text: Text, target: GridRef | None) -> None:
+        self.targets.append(target)
+        self.lines.append(text.plain)
+        self.add_option(Option(text))
+
+
+def _finding_text(finding: Finding) -> Text:
+    message = finding.message()
+    out = Text.assemble(("! ", "bold red"))
+    if not message.startswith(finding.rule):  # balance messages already name their rule
+        out.append(finding.rule + " ", style="red")
+    out.append(message)
+    return out
+
+
+def _note_text(note: Note) -> Text:
+    where = f" ({note.origin.describe()})" if note.origin is not None else ""
+    return Text.assemble(("~ note ", "yellow"), note.message, (where, "dim"))

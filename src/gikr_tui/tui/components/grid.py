@@ -1,0 +1,241 @@
+"""The Grid pane: table 3 (25 or 23 rows × 7 columns) with table 4 under it.
+
+A keyboard-first DataTable subclass (posting's pattern): every key is a
+Binding with an id, and the cursor can jump between failing cells.  Cells are
+repainted by diffing what each one shows, so an edit updates only the cells
+whose text changed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from ... import template as T
+from ..render import (
+    COL_SHORT,
+    LABEL_WIDTH,
+    T4_FIELD_SHORT,
+    T4_GROUP_SHORT,
+    cell,
+    fit,
+    row_label,
+)
+from ..session import T3, T4, FileState, GridRef
+
+T4_HEAD = "t4:head"
+LABEL_COL = "label"
+
+
+def _row_key(table: str, row: str) -> str:
+    return f"{table}:{row}"
+
+
+class ReportGrid(DataTable, inherit_bindings=False):
+    HELP = (
+        "Table 3 and table 4. ! marks a cell in a failed identity, * an edited cell, · a blank cell. "
+        "Edits never touch the file."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="grid.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="grid.down"),
+        Binding("left,h", "cursor_left", "Left", show=False, id="grid.left"),
+        Binding("right,l", "cursor_right", "Right", show=False, id="grid.right"),
+        Binding("g", "scroll_top", "Top", show=False, id="grid.top"),
+        Binding("G", "scroll_bottom", "Bottom", show=False, id="grid.bottom"),
+        Binding("home,0", "scroll_home", "Row start", show=False, id="grid.row_start"),
+        Binding("end,dollar_sign", "scroll_end", "Row end", show=False, id="grid.row_end"),
+        Binding("pageup", "page_up", "Page up", show=False, id="grid.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="grid.page_down"),
+        Binding("enter,e", "app.edit_cell", "Edit", tooltip="Edit the cell: digits, a dash, or empty for blank", id="grid.edit"),
+        Binding("n", "next_failing", "Next !", tooltip="Jump to the next cell marked ! (in a failed identity)", id="grid.next_failing"),
+        Binding("N", "previous_failing", "Prev !", show=False, tooltip="Jump to the previous cell marked !", id="grid.previous_failing"),
+        Binding("u,ctrl+z", "app.undo", "Undo", tooltip="Undo the last edit", id="grid.undo"),
+        Binding("R", "app.revert", "Revert", show=False, tooltip="Drop every edit: back to the file's values", id="grid.revert"),
+        Binding("c", "toggle_computed", "Computed", tooltip="Show what each total's parts add up to (=N)", id="grid.computed"),
+        Binding("y", "app.copy_cell", "Copy cell", show=False, tooltip="Copy the cell to the clipboard (OSC 52)", id="grid.copy_cell"),
+        Binding("Y", "app.copy_table", "Copy table", show=False, tooltip="Copy tables 3 and 4 as TSV (OSC 52)", id="grid.copy_table"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="cell", zebra_stripes=False, show_row_labels=False)
+        self.fixed_columns = 1
+        self.state: FileState | None = None
+        self.show_computed = False
+        self._refs: list[GridRef | None] = []  # row index -> table/row, per data column below
+        self._shown: dict[tuple[str, str], str] = {}  # (row key, col key) -> plain text + style, for diffing
+        self._failing: set[GridRef] = set()
+        self.add_column(Text("表三 / 表四"), key=LABEL_COL, width=LABEL_WIDTH)
+        for col in T.COLS:
+            self.add_column(Text(COL_SHORT[col], justify="right"), key=col)
+
+    def validate_cursor_coordinate(self, value: Coordinate) -> Coordinate:
+        # the label column is not a cell: the cursor lives on values only
+        value = super().validate_cursor_coordinate(value)
+        if value.column == 0 and len(self.columns) > 1:
+            value = Coordinate(value.row, 1)
+        return value
+
+    # --- layout of rows ----------------------------------------------------
+
+    def ref_at(self, coordinate: Coordinate) -> GridRef | None:
+        """The report cell under a coordinate; None for labels and the table-4 heading."""
+        if coordinate.column == 0 or not (0 <= coordinate.row < len(self._refs)):
+            return None
+        base = self._refs[coordinate.row]
+        if base is None:
+            return None
+        table, row, _ = base
+        if table == T3:
+            return (T3, row, T.COLS[coordinate.column - 1])
+        if coordinate.column - 1 < len(T.T4_FIELDS):
+            return (T4, row, T.T4_FIELDS[coordinate.column - 1])
+        return None
+
+    def coordinate_of(self, ref: GridRef) -> Coordinate | None:
+        table, row, col = ref
+        for i, base in enumerate(self._refs):
+            if base is not None and base[0] == table and base[1] == row:
+                cols = T.COLS if table == T3 else T.T4_FIELDS
+                if col in cols:
+                    return Coordinate(i, cols.index(col) + 1)
+        return None
+
+    @property
+    def cursor_ref(self) -> GridRef | None:
+        return self.ref_at(self.cursor_coordinate)
+
+    def show_state(self, state: FileState | None) -> None:
+        """Lay the grid out for another file (or none)."""
+        keep = self.cursor_coordinate
+        self.state = state
+        self.clear()
+        self._refs = []
+        self._shown = {}
+        report = state.report if state is not None else None
+        if report is None:
+            return
+        self._failing = state.failing()
+        for row in T.rows_for(report.template):
+            key = _row_key(T3, row)
+            self.add_row(row_label(row), *self._t3_cells(row), key=key)
+            self._refs.append((T3, row, ""))
+        heads = [Text(T4_FIELD_SHORT[f], style="bold", justify="right") for f in T.T4_FIELDS]
+        self.add_row(fit("四、复议·诉讼", LABEL_WIDTH, "bold"), *heads, Text(""), Text(""), key=T4_HEAD)
+        self._refs.append(None)
+        for group in T.T4_GROUPS:
+            self.add_row(fit("  " + T4_GROUP_SHORT[group], LABEL_WIDTH), *self._t4_cells(group), key=_row_key(T4, group))
+            self._refs.append((T4, group, ""))
+        if self.is_valid_coordinate(keep):
+            self.cursor_coordinate = keep
+
+    def _render(self, ref: GridRef) -> Text:
+        assert self.state is not None
+        failing = ref in self._failing
+        return cell(
+            self.state.value(ref),
+            failing=failing,
+            edited=self.state.is_edited(ref),
+            computed=self.state.computed(ref) if self.show_computed else None,
+        )
+
+    def _t3_cells(self, row: str) -> list[Text]:
+        out = []
+        for col in T.COLS:
+            text = self._render((T3, row, col))
+            self._shown[(_row_key(T3, row), col)] = _signature(text)
+            out.append(text)
+        return out
+
+    def _t4_cells(self, group: str) -> list[Text]:
+        out = []
+        for field in T.T4_FIELDS:
+            text = self._render((T4, group, field))
+            self._shown[(_row_key(T4, group), field)] = _signature(text)
+            out.append(text)
+        return [*out, Text(""), Text("")]
+
+    def repaint(self) -> int:
+        """Update the cells whose text or style changed; returns how many."""
+        if self.state is None or self.state.report is None:
+            return 0
+        self._failing = self.state.failing()
+        changed = 0
+        for base in self._refs:
+            if base is None:
+                continue
+            table, row, _ = base
+            cols = T.COLS if table == T3 else T.T4_FIELDS
+            for i, col in enumerate(cols):
+                text = self._render((table, row, col))
+                sig = _signature(text)
+                key = (_row_key(table, row), col)
+                if self._shown.get(key) != sig:
+                    self._shown[key] = sig
+                    self.update_cell(key[0], T.COLS[i], text, update_width=True)
+                    changed += 1
+        return changed
+
+    # --- actions -------------------------------------------------------------
+
+    def _failing_coordinates(self) -> list[Coordinate]:
+        if self.state is None:
+            return []
+        coords = [self.coordinate_of(ref) for ref in self.state.failing()]
+        return sorted(c for c in coords if c is not None)
+
+    def action_next_failing(self) -> None:
+        self._jump(+1)
+
+    def action_previous_failing(self) -> None:
+        self._jump(-1)
+
+    def _jump(self, step: int) -> None:
+        coords = self._failing_coordinates()
+        if not coords:
+            self.app.bell()
+            self.notify("No failing cells in this report.", timeout=2, markup=False)
+            return
+        here = self.cursor_coordinate
+        if step > 0:
+            target = next((c for c in coords if c > here), coords[0])
+        else:
+            target = next((c for c in reversed(coords) if c < here), coords[-1])
+        self.cursor_coordinate = target
+
+    def action_toggle_computed(self) -> None:
+        self.show_computed = not self.show_computed
+        self.repaint()
+        self.notify(
+            "Showing computed sums beside totals (=N)." if self.show_computed else "Computed sums hidden.",
+            timeout=2,
+            markup=False,
+        )
+
+    def to_tsv(self) -> str:
+        """Table 3 then table 4 as tab-separated text, blanks empty, labels in full."""
+        if self.state is None or self.state.report is None:
+            return ""
+        lines = ["\t".join(["", *(T.COL_LABELS[c] for c in T.COLS)])]
+        for row in T.rows_for(self.state.report.template):
+            vals = [_plain(self.state.value((T3, row, c))) for c in T.COLS]
+            lines.append("\t".join([T.ROW_SPECS[row].label, *vals]))
+        lines.append("")
+        lines.append("\t".join(["", *(T.T4_FIELD_LABELS[f] for f in T.T4_FIELDS)]))
+        for group in T.T4_GROUPS:
+            vals = [_plain(self.state.value((T4, group, f))) for f in T.T4_FIELDS]
+            lines.append("\t".join([T.T4_GROUP_LABELS[group], *vals]))
+        return "\n".join(lines) + "\n"
+
+
+def _plain(value) -> str:
+    return "" if value is None else value.text
+
+
+def _signature(text: Text) -> str:
+    return text.plain + "|" + "|".join(f"{s.start}:{s.end}:{s.style}" for s in text.spans)

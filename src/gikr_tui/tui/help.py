@@ -1,0 +1,80 @@
+"""The help screen: every binding of the focused pane, then the app's."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "dollar_sign": "$",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "shift+tab": "Shift+Tab",
+}
+
+
+def key_text(keys: str) -> str:
+    out = []
+    for key in keys.split(","):
+        key = key.strip()
+        out.append(KEY_NAMES.get(key, key.replace("ctrl+", "Ctrl+")))
+    return " ".join(out)
+
+
+def binding_rows(node: object) -> list[tuple[str, str, str]]:
+    """(keys, description, id) for every Binding a widget (or app/screen) declares."""
+    rows = []
+    seen = set()
+    for cls in type(node).__mro__:
+        for b in cls.__dict__.get("BINDINGS", []):
+            if not isinstance(b, Binding) or b.id is None or b.id in seen:
+                continue
+            seen.add(b.id)
+            rows.append((key_text(b.key), b.tooltip or b.description or b.action, b.id))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
+        Binding("down,j", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("up,k", "scroll('up')", "Up", show=False, id="help.up"),
+    ]
+
+    def __init__(self, pane: Widget | None, pane_title: str) -> None:
+        super().__init__()
+        self.pane = pane
+        self.pane_title = pane_title
+        self.rows: list[tuple[str, str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        table = Table(show_edge=False, expand=True, box=None, padding=(0, 1))
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("action")
+        if self.pane is not None:
+            table.add_row(Text(self.pane_title, style="bold underline"), Text(getattr(self.pane, "HELP", ""), style="dim"))
+            for keys, desc, _ in binding_rows(self.pane):
+                table.add_row(Text(keys), Text(desc))
+                self.rows.append((keys, desc, _))
+            table.add_row(Text(""), Text(""))
+        table.add_row(Text("Everywhere", style="bold underline"), Text(""))
+        for keys, desc, _ in binding_rows(self.app):
+            table.add_row(Text(keys), Text(desc))
+            self.rows.append((keys, desc, _))
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys (Esc closes)"
+            yield Static(table)
+
+    def action_scroll(self, direction: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_relative(y=1 if direction == "down" else -1, animate=False)

@@ -1,0 +1,31 @@
+"""Typed messages the workers post back to the app (never shared state)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from ..pipeline import Result
+from ..scan import ScanProblem
+
+
+class FolderScanned(Message):
+    def __init__(self, paths: list[str], problems: list[ScanProblem]) -> None:
+        super().__init__()
+        self.paths = paths
+        self.problems = problems
+
+
+class ReportParsed(Message):
+    def __init__(self, path: str, result: Result) -> None:
+        super().__init__()
+        self.path = path
+        self.result = result
+
+
+class FilesChanged(Message):
+    """Report files that changed, appeared or vanished on disk."""
+
+    def __init__(self, changed: set[str], added: set[str]) -> None:
+        super().__init__()
+        self.changed = changed
+        self.added = added

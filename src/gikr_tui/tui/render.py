@@ -1,0 +1,176 @@
+"""Report data as `rich.text.Text` for the widgets: never markup strings.
+
+Text from a report (agency names, headings, cells) may hold `[`; building
+Text objects keeps it literal.  Widths are measured in terminal cells, so
+CJK labels line up and truncate with an ellipsis.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from .. import template as T
+from ..model import Section, Value
+from .session import FileState
+
+LABEL_WIDTH = 16  # cells for a row label in the grid; the detail line shows it in full
+
+# Short column heads so table 3 fits an 80-column terminal; the detail line
+# and the findings use the template's full labels.
+COL_SHORT: dict[str, str] = {
+    "natural": "自然人",
+    "commercial": "商业",
+    "research": "科研",
+    "social": "公益",
+    "legal": "法律",
+    "other": "其他",
+    "total": "总计",
+}
+T4_FIELD_SHORT: dict[str, str] = {
+    "upheld": "维持",
+    "corrected": "纠正",
+    "other": "其他",
+    "pending": "未结",
+    "total": "总计",
+}
+T4_GROUP_SHORT: dict[str, str] = {
+    "review": "行政复议",
+    "litigation_direct": "诉讼·直接起诉",
+    "litigation_after_review": "诉讼·复议后起诉",
+}
+
+BLANK_MARK = "·"
+FAIL_MARK = "!"
+EDIT_MARK = "*"
+
+
+def fit(text: str, width: int, style: str = "") -> Text:
+    """`text` cut to `width` terminal cells, ending in an ellipsis when cut."""
+    out = Text(text, style=style, no_wrap=True, overflow="ellipsis", end="")
+    if cell_len(text) > width:
+        out.truncate(width, overflow="ellipsis")
+    return out
+
+
+def row_label(row: str, width: int = LABEL_WIDTH) -> Text:
+    spec = T.ROW_SPECS[row]
+    style = "bold" if spec.level == 0 else ""
+    return fit("  " * spec.level + spec.label, width, style)
+
+
+def full_row_label(row: str) -> str:
+    spec = T.ROW_SPECS[row]
+    return f"{spec.group} {spec.label}" if spec.group else spec.label
+
+
+def value_text(value: Value | None) -> str:
+    """The cell as written; blank shows as `·` so it never looks like 0."""
+    if value is None or value.blank:
+        return BLANK_MARK
+    return value.text
+
+
+def number_text(n: int | float | None) -> str:
+    if n is None:
+        return ""
+    return f"{n:g}" if isinstance(n, float) else str(n)
+
+
+def cell(value: Value | None, *, failing: bool, edited: bool, computed: int | float | None) -> Text:
+    shown = value_text(value)
+    blank = shown == BLANK_MARK
+    marks = (FAIL_MARK if failing else "") + (EDIT_MARK if edited else "")
+    style = "bold red" if failing else ("dim" if blank else "")
+    out = Text(justify="right", no_wrap=True, end="")
+    out.append(shown, style=style)
+    if marks:
+        out.append(marks, style="bold red" if failing else "bold yellow")
+    if computed is not None and not (blank and computed == 0):
+        same = value is not None and value.number == computed
+        out.append(f" ={number_text(computed)}", style="green" if same else "magenta")
+    if edited and not failing:
+        out.stylize("underline")
+    return out
+
+
+# --- files ------------------------------------------------------------------
+
+BADGE_WIDTH = 4
+
+
+def badge(state: FileState | None) -> Text:
+    """A fixed-width status mark that reads without colour too."""
+    status = state.status if state is not None else "pending"
+    if status == "pending":
+        mark, style = "··", "dim"
+    elif status == "ok":
+        mark, style = "ok", "green"
+    elif status == "error":
+        mark, style = "ERR", "bold yellow"
+    else:
+        mark, style = f"{len(state.findings)}!", "bold red"
+    if state is not None and state.dirty:
+        mark += EDIT_MARK
+    return Text(mark.rjust(BADGE_WIDTH), style=style, end="")
+
+
+def status_words(state: FileState) -> str:
+    if state.status == "pending":
+        return "parsing…"
+    if state.status == "ok":
+        return "consistent"
+    if state.status == "error":
+        return f"unreadable: {state.error}"
+    n = len(state.findings)
+    return f"{n} finding{'s' if n != 1 else ''}"
+
+
+def file_label(name: str, state: FileState | None) -> Text:
+    return Text.assemble(badge(state), " ", Text(name, end=""), end="")
+
+
+# --- sections ---------------------------------------------------------------
+
+_SECTION_MARKS = {
+    "ok": (" ", ""),
+    "missing": ("!", "bold red"),
+    "misnumbered": ("?", "bold yellow"),
+    "unnumbered": ("~", "yellow"),
+}
+
+
+def section_label(section: Section) -> Text:
+    mark, style = _SECTION_MARKS.get(section.status, ("?", "yellow"))
+    shown = section.text if section.text else section.title
+    out = Text(end="")
+    out.append(mark + " ", style=style)
+    out.append(shown, style=style)
+    if section.status != "ok":
+        out.append(f" ({section.status})", style=style or "dim")
+    return out
+
+
+def section_body(section: Section) -> Text:
+    out = Text(end="")
+    out.append(section.text or section.title, style="bold")
+    if section.origin is not None:
+        out.append(f"  ({section.origin.describe()})", style="dim")
+    out.append("\n")
+    if section.status == "missing":
+        out.append(f"\nThis section ({section.title}) was not found in the report.\n", style="bold red")
+    elif section.status != "ok":
+        written = section.numbering or "none"
+        out.append(f"\n{section.status}: numbering as written: {written}; template: {section.title}\n", style="yellow")
+    for para in section.body:
+        out.append("\n")
+        out.append(para)
+        out.append("\n")
+    for child in section.children:
+        out.append("\n")
+        out.append(child.text or child.title, style="bold")
+        out.append("\n")
+        for para in child.body:
+            out.append(para)
+            out.append("\n")
+    return out

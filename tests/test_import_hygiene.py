@@ -1,0 +1,49 @@
+"""The core never imports Textual, and the heavy readers load only when needed."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import gikr_tui
+
+CORE = sorted(
+    name
+    for _, name, _ in pkgutil.walk_packages(gikr_tui.__path__, "gikr_tui.")
+    if not name.startswith("gikr_tui.tui") and name != "gikr_tui.__main__"
+)
+
+
+def _loaded_after(module: str) -> set[str]:
+    code = f"import sys, importlib; importlib.import_module({module!r}); print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_core_module_list_is_not_empty():
+    assert {"gikr_tui.rules", "gikr_tui.model", "gikr_tui.pipeline", "gikr_tui.cli"} <= set(CORE)
+
+
+def test_no_core_module_imports_textual():
+    for module in CORE:
+        loaded = _loaded_after(module)
+        assert "textual" not in loaded, f"{module} imports textual"
+
+
+def test_entry_points_do_not_import_pdf_or_docx_libraries():
+    for module in ("gikr_tui.cli", "gikr_tui.pipeline", "gikr_tui.interpret"):
+        loaded = _loaded_after(module)
+        assert "pdfplumber" not in loaded, f"{module} imports pdfplumber"
+        assert "docx" not in loaded, f"{module} imports docx"
+
+
+def test_tui_package_is_where_textual_lives():
+    # the check above would pass vacuously if nothing imported textual at all
+    assert "textual" in _loaded_after("gikr_tui.tui.app")
+
+
+def test_tui_headless_core_has_no_textual():
+    assert "textual" not in _loaded_after("gikr_tui.tui.session")
+    assert Path(gikr_tui.__file__).parent.joinpath("tui", "app.tcss").exists()

@@ -1,0 +1,80 @@
+"""The installed `gikr` in a real terminal (tmux): open a broken report with keys, read the screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from test_tui import make_folder
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def _gikr_command() -> list[str]:
+    local = Path(sys.executable).with_name("gikr")
+    found = str(local) if local.exists() else shutil.which("gikr")
+    return [found] if found else [sys.executable, "-m", "gikr_tui"]
+
+
+class Tmux:
+    def __init__(self, socket: str) -> None:
+        self.base = ["tmux", "-L", socket]
+
+    def __call__(self, *args: str) -> str:
+        return subprocess.run([*self.base, *args], capture_output=True, text=True, check=False).stdout
+
+    def screen(self) -> str:
+        return self("capture-pane", "-p", "-t", "gikr")
+
+    def wait_for(self, *needles: str, bound: float = 60.0) -> str:
+        end = time.monotonic() + bound
+        screen = ""
+        while time.monotonic() < end:
+            screen = self.screen()
+            if all(n in screen for n in needles):
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"never saw {needles!r} on screen:\n{screen}")
+
+
+def test_broken_report_read_off_a_real_terminal(tmp_path):
+    folder = make_folder(tmp_path)
+    tmux = Tmux(f"gikr-test-{os.getpid()}")
+    env = f"TEXTUAL_ANIMATIONS=none TEXTUAL_FPS=30 GIKR_CACHE_DIR={shlex.quote(os.environ.get('GIKR_CACHE_DIR', str(tmp_path / 'cache')))} TERM=xterm-256color"
+    command = f"cd {shlex.quote(str(folder))} && env {env} {shlex.join(_gikr_command())}"
+    tmux("new-session", "-d", "-s", "gikr", "-x", "100", "-y", "30", command)
+    try:
+        tmux.wait_for("1 Files", "b-broken.txt", "2! b-broken.txt", "ok a-good.txt")
+        tmux("send-keys", "-t", "gikr", "]")
+        tmux.wait_for("3 Grid · b-broken.txt")
+        tmux("send-keys", "-t", "gikr", "3")
+        screen = tmux.wait_for("自然人: 29 · from line 83")
+        # the marked cell, the finding that explains it, and the detail line
+        assert "29!" in screen and "31!" not in screen.split("\n")[0]
+        assert "columns sum to 32, -1" in screen
+        assert "一、本年新收政府信息公开申请数量 / 自然人: 29" in screen
+        tmux("send-keys", "-t", "gikr", "n")
+        tmux.wait_for("商业企业: 3 · from line 84")
+        tmux("send-keys", "-t", "gikr", "h")
+        tmux.wait_for("自然人: 29 · from line 83")
+        # edit it back to consistent with the keyboard
+        tmux("send-keys", "-t", "gikr", "e")
+        tmux.wait_for("esc Cancel")
+        tmux("send-keys", "-t", "gikr", "2", "8", "Enter")
+        screen = tmux.wait_for("ok* b-broken.txt", "28*")
+        assert "every identity holds" in screen
+        tmux("send-keys", "-t", "gikr", "q")
+        end = time.monotonic() + 20
+        while "gikr" in tmux("list-sessions") and time.monotonic() < end:
+            time.sleep(0.2)
+        assert "gikr" not in tmux("list-sessions")
+    finally:
+        tmux("kill-server")
+    assert (folder / "b-broken.txt").read_text(encoding="utf-8").split("\n")[82].strip() == "29"

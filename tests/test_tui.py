@@ -1,0 +1,898 @@
+"""Pilot tests of the inspector: every binding, edit → recompute → undo, reload, broken files.
+
+Real parts only: the app parses real seed reports in its real process pool.
+Waiting loops poll for a condition with a generous bound; nothing asserts
+how long anything took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.binding import Binding
+
+from gikr_tui.tui.app import GikrApp
+from gikr_tui.tui.commands import COMMANDS
+from gikr_tui.tui.components.editors import CellInput, FilterInput
+from gikr_tui.tui.components.files import FileTree
+from gikr_tui.tui.components.findings import FindingsList
+from gikr_tui.tui.components.grid import ReportGrid
+from gikr_tui.tui.components.reader import Reader
+from gikr_tui.tui.components.sections import SectionTree
+from gikr_tui.tui.help import HelpScreen
+from gikr_tui.tui.session import T3
+
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+SEED = SEEDS / "000_8a0178302d297c36.txt"
+BROKEN_LINE = 83  # 一、本年新收 / 自然人 in the seed: 28 (row total 31)
+
+BINDING_CLASSES = (GikrApp, FileTree, SectionTree, ReportGrid, FindingsList, Reader, CellInput, FilterInput, HelpScreen)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def broken_text(seed: Path = SEED) -> str:
+    """The seed with one number changed, so its first row no longer adds up."""
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    assert lines[BROKEN_LINE - 1].strip() == "28"
+    lines[BROKEN_LINE - 1] = lines[BROKEN_LINE - 1].replace("28", "29")
+    return "\n".join(lines)
+
+
+def make_folder(root: Path) -> Path:
+    """reports/a-good.txt (consistent) and reports/b-broken.txt (one number off)."""
+    folder = root / "reports"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a-good.txt")
+    (folder / "b-broken.txt").write_text(broken_text(), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    return make_folder(tmp_path)
+
+
+async def settle(pilot, app: GikrApp, bound: float = 60.0) -> None:
+    """Wait until every file has its badge, then let the screen catch up."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + bound
+    while not app.all_parsed and loop.time() < end:
+        await pilot.pause(0.05)
+    assert app.all_parsed, {p: s.status for p, s in app.states.items()}
+    await pilot.pause()
+
+
+async def until(pilot, condition, bound: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + bound
+    while not condition() and loop.time() < end:
+        await pilot.pause(0.05)
+    assert condition()
+
+
+def run(coro) -> None:
+    asyncio.run(coro)
+
+
+def screen_text(app) -> str:
+    """The screen as plain text, rendered the way export_screenshot renders it."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text(styles=False)
+
+
+def all_bindings() -> dict[str, Binding]:
+    out: dict[str, Binding] = {}
+    for cls in BINDING_CLASSES:
+        for b in cls.__dict__.get("BINDINGS", []):
+            assert isinstance(b, Binding) and b.id, f"{cls.__name__}: {b!r} has no id"
+            out[b.id] = b
+    return out
+
+
+def keys_of(binding_id: str) -> list[str]:
+    """Every key of one binding: tests press each, so no alternative goes untested."""
+    return [k.strip() for k in all_bindings()[binding_id].key.split(",")]
+
+
+def status_text(app) -> str:
+    return app.query_one("#status").content.plain
+
+
+def open_broken(app: GikrApp) -> str:
+    return next(p for p in app.paths if p.endswith("b-broken.txt"))
+
+
+# --- bindings ------------------------------------------------------------------
+
+
+def test_every_binding_has_an_id_and_is_exercised_here():
+    bindings = all_bindings()
+    assert len(bindings) > 50
+    source = Path(__file__).read_text(encoding="utf-8")
+    exercised = set(re.findall(r'keys_of\("([a-z_.0-9]+)"\)', source))
+    missing = set(bindings) - exercised
+    assert not missing, f"bindings no test presses: {sorted(missing)}"
+
+
+def test_file_pane_keys(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            tree = app.query_one(FileTree)
+            assert app.focused is tree
+            good, broken = sorted(app.paths)
+            for key in keys_of("files.down"):
+                tree.select_path(good)
+                await pilot.press(key)
+                assert tree.current_path == broken and app.current == broken
+            for key in keys_of("files.up"):
+                await pilot.press(key)
+                assert tree.current_path == good
+                tree.select_path(broken)
+            for key in keys_of("files.first"):
+                await pilot.press(key)
+                assert tree.cursor_line == 0  # the folder itself
+            for key in keys_of("files.last"):
+                await pilot.press(key)
+                assert tree.current_path == broken
+            for key in keys_of("files.page_up"):
+                await pilot.press(key)
+                assert tree.cursor_line == 0
+            for key in keys_of("files.page_down"):
+                tree.cursor_line = 0
+                await pilot.press(key)
+                assert tree.current_path == broken
+            for key in keys_of("files.parent"):
+                tree.select_path(broken)
+                await pilot.press(key)
+                assert tree.cursor_line == 0
+            for key in keys_of("files.toggle"):
+                tree.cursor_line = 0
+                await pilot.press(key)
+                assert not tree.root.is_expanded
+                await pilot.press(key)
+                assert tree.root.is_expanded
+            for key in keys_of("files.open"):
+                tree.select_path(good)
+                await pilot.pause()
+                tree.focus()
+                await pilot.press(key)
+                assert isinstance(app.focused, ReportGrid) and app.current == good
+
+    run(go())
+
+
+def test_filter_by_name(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            tree = app.query_one(FileTree)
+            for key in keys_of("files.filter"):
+                tree.focus()
+                await pilot.press(key)
+                assert isinstance(app.focused, FilterInput)
+                await pilot.press("b", "r", "o")
+                await until(pilot, lambda: [os.path.basename(p) for p in tree.order] == ["b-broken.txt"])
+                for done in keys_of("filter.done"):
+                    await pilot.press(done)
+                    assert app.focused is tree
+                assert len(tree.order) == 1  # the filter stays while browsing
+                await pilot.press(key)
+                for clear in keys_of("filter.clear"):
+                    await pilot.press(clear)
+                assert app.focused is tree and len(tree.order) == 2
+                assert not app.query_one(FilterInput).display
+
+    run(go())
+
+
+def test_next_and_previous_file_with_findings(tmp_path):
+    folder = make_folder(tmp_path)
+    shutil.copy(SEEDS / "001_409f4fcd39a1998d.txt", folder / "c-good.txt")
+    (folder / "d-broken.txt").write_text(broken_text(), encoding="utf-8")
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            names = lambda: os.path.basename(app.current)  # noqa: E731
+            assert names() == "a-good.txt"
+            for key in keys_of("app.next_flagged"):
+                await pilot.press(key)
+            assert names() == "b-broken.txt"
+            for key in keys_of("app.next_flagged"):
+                await pilot.press(key)
+            assert names() == "d-broken.txt"
+            await pilot.press(*keys_of("app.next_flagged"))
+            assert names() == "b-broken.txt"  # wraps around
+            for key in keys_of("app.previous_flagged"):
+                await pilot.press(key)
+            assert names() == "d-broken.txt"
+            assert app.query_one(FileTree).current_path == app.current
+
+    run(go())
+
+
+def test_pane_keys_tab_and_maximize(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            expect = [
+                (keys_of("app.pane_files"), FileTree),
+                (keys_of("app.pane_sections"), SectionTree),
+                (keys_of("app.pane_grid"), ReportGrid),
+                (keys_of("app.pane_findings"), FindingsList),
+                (keys_of("app.pane_reader"), Reader),
+            ]
+            for keys, cls in expect:
+                for key in keys:
+                    await pilot.press(key)
+                    assert isinstance(app.focused, cls), key
+            await pilot.press("3", "1")  # back to the grid view: the reader is not a tab stop then
+            order = []
+            for key in keys_of("app.focus_next"):
+                for _ in range(4):
+                    await pilot.press(key)
+                    order.append(type(app.focused))
+            assert order == [SectionTree, ReportGrid, FindingsList, FileTree]
+            for key in keys_of("app.focus_previous"):
+                await pilot.press(key)
+                assert isinstance(app.focused, FindingsList)
+            for key in keys_of("app.maximize"):
+                await pilot.press(key)
+                assert app.screen.maximized is app.focused
+                await pilot.press(key)
+                assert app.screen.maximized is None
+
+    run(go())
+
+
+def test_sections_and_reader(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    # a section missing from the report must show as missing
+    text = text.replace("五、存在的主要问题及改进情况", "存在的不足")
+    (folder / "report.txt").write_text(text, encoding="utf-8")
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("2")
+            tree = app.query_one(SectionTree)
+            sections = [n.data for n in tree.root.children]
+            assert [s.number for s in sections] == [1, 2, 3, 4, 5, 6]
+            missing = [s for s in sections if s.status != "ok"]
+            assert missing and "!" in tree.root.children[sections.index(missing[0])].label.plain
+            assert "! 五、存在的主要问题" in screen_text(app)
+            assert "(missing)" in tree.root.children[4].label.plain
+            for key in keys_of("sections.down"):
+                tree.cursor_line = 0
+                await pilot.press(key)
+                assert tree.cursor_line == 1
+            for key in keys_of("sections.up"):
+                await pilot.press(key)
+                assert tree.cursor_line == 0
+                tree.cursor_line = 1
+            for key in keys_of("sections.last"):
+                await pilot.press(key)
+                assert tree.cursor_node.data.number == 6
+            for key in keys_of("sections.first"):
+                await pilot.press(key)
+                assert tree.cursor_line == 0
+            for key in keys_of("sections.toggle"):
+                tree.cursor_line = 0
+                assert tree.cursor_node.children  # 一 has sub-items in this seed
+                await pilot.press(key)
+                assert not tree.cursor_node.is_expanded
+                await pilot.press(key)
+                assert tree.cursor_node.is_expanded
+            for key in keys_of("sections.parent"):
+                tree.cursor_line = 1
+                await pilot.press(key)
+                assert tree.cursor_line == 0
+            reader = app.query_one(Reader)
+            for key in keys_of("sections.read"):
+                app.query_one(SectionTree).focus()
+                tree.cursor_line = 0
+                await pilot.press(key)
+                assert app.focused is reader
+                assert reader.text.plain.startswith("一、总体情况")
+                assert "相城区人民政府办公室" in reader.text.plain
+            # the missing section says so in the reader
+            tree.focus()
+            tree.cursor_line = tree.root.children[sections.index(missing[0])].line
+            await pilot.press("enter")
+            assert "was not found" in reader.text.plain
+            tree.focus()
+            tree.cursor_line = 0
+            await pilot.press("enter")
+            for key in keys_of("reader.bottom"):
+                await pilot.press(key)
+                assert reader.scroll_y == reader.max_scroll_y > 0
+            for key in keys_of("reader.top"):
+                await pilot.press(key)
+                assert reader.scroll_y == 0
+                await pilot.press("G")
+            for key in keys_of("reader.up"):
+                await pilot.press("G")
+                await pilot.press(key)
+                assert reader.scroll_y == reader.max_scroll_y - 1
+            for key in keys_of("reader.down"):
+                await pilot.press("g")
+                await pilot.press(key)
+                assert reader.scroll_y == 1
+            for key in keys_of("reader.page_down"):
+                await pilot.press("g")
+                await pilot.press(key)
+                assert reader.scroll_y > 1
+            for key in keys_of("reader.page_up"):
+                await pilot.press("G")
+                await pilot.press(key)
+                assert reader.scroll_y < reader.max_scroll_y - 1
+            for key in keys_of("reader.back"):
+                await pilot.press(key)
+                assert isinstance(app.focused, ReportGrid)
+                await pilot.press("5")
+
+    run(go())
+
+
+def test_grid_shape_labels_and_marks(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            grid = app.query_one(ReportGrid)
+            assert grid.row_count == 25 + 1 + 3  # table 3, the table-4 heading, table 4
+            assert len(grid.columns) == 1 + 7
+            labels = [grid.get_row_at(i)[0].plain for i in range(25)]
+            assert labels[0].startswith("一、本年新收")
+            assert labels[2] == "  （一）予以公开"
+            assert labels[1].endswith("…")  # truncated with an ellipsis
+            assert all(Console().measure(grid.get_row_at(i)[0]).maximum <= 16 for i in range(25))
+            # blank is not zero: the seed has blanks (·) and written zeros in table 4
+            assert grid.get_row_at(0)[3].plain == "·"
+            t4_review = grid.get_row_at(26)
+            assert [c.plain for c in t4_review[1:6]] == ["1", "0", "0", "0", "1"]
+            # the broken file: marks on failing cells
+            await pilot.press("]")
+            assert os.path.basename(app.current) == "b-broken.txt"
+            row = grid.get_row_at(0)
+            assert row[1].plain == "29!" and row[7].plain == "31!"
+            assert "red" in str(row[1].spans[0].style)
+            findings = app.query_one(FindingsList)
+            assert any("总计: reported 31, columns sum to 32, -1" in line for line in findings.lines)
+            # the detail line: origin of the cell under the cursor
+            await pilot.press("3")
+            grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
+            await pilot.pause()
+            assert "from line 83" in status_text(app)
+            assert "一、本年新收政府信息公开申请数量 / 自然人: 29" in status_text(app)
+
+    run(go())
+
+
+def test_2019_template_has_23_rows(tmp_path):
+    import random
+
+    from report_maker import consistent_truth, render, write_cells
+
+    rng = random.Random(2019)
+    truth = consistent_truth(rng, 2019)
+    write_cells(truth, rng, "zeros")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "r2019.txt").write_text(render(truth, "tab", rng, fancy=False), encoding="utf-8")
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            state = app.states[app.current]
+            assert state.status == "ok" and state.report.template == 2019, state.error
+            grid = app.query_one(ReportGrid)
+            assert grid.row_count == 23 + 1 + 3
+            labels = [grid.get_row_at(i)[0].plain.strip() for i in range(23)]
+            assert "（六）其他处理" in labels and "3.其他" not in labels
+
+    run(go())
+
+
+def test_grid_navigation_keys(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("3")
+            grid = app.query_one(ReportGrid)
+            assert grid.cursor_coordinate.column == 1  # never on the label column
+
+            def at(r, c):
+                grid.move_cursor(row=r, column=c, animate=False)
+
+            for key in keys_of("grid.down"):
+                at(0, 1)
+                await pilot.press(key)
+                assert grid.cursor_coordinate == (1, 1)
+            for key in keys_of("grid.up"):
+                await pilot.press(key)
+                assert grid.cursor_coordinate == (0, 1)
+                at(1, 1)
+            for key in keys_of("grid.right"):
+                at(0, 1)
+                await pilot.press(key)
+                assert grid.cursor_coordinate == (0, 2)
+            for key in keys_of("grid.left"):
+                await pilot.press(key)
+                assert grid.cursor_coordinate == (0, 1)
+                await pilot.press(key)
+                assert grid.cursor_coordinate == (0, 1)  # the label column is skipped
+                at(0, 2)
+            for key in keys_of("grid.bottom"):
+                at(0, 1)
+                await pilot.press(key)
+                assert grid.cursor_coordinate.row == grid.row_count - 1
+            for key in keys_of("grid.top"):
+                await pilot.press(key)
+                assert grid.cursor_coordinate.row == 0
+                at(5, 1)
+            for key in keys_of("grid.row_end"):
+                at(0, 1)
+                await pilot.press(key)
+                assert grid.cursor_coordinate.column == 7
+            for key in keys_of("grid.row_start"):
+                await pilot.press(key)
+                assert grid.cursor_coordinate.column == 1
+                at(0, 7)
+            for key in keys_of("grid.page_down"):
+                at(0, 1)
+                await pilot.press(key)
+                assert grid.cursor_coordinate.row > 3
+            for key in keys_of("grid.page_up"):
+                at(20, 1)
+                await pilot.press(key)
+                assert grid.cursor_coordinate.row < 17
+
+    run(go())
+
+
+def test_edit_recompute_undo_revert(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            good = app.current
+            assert os.path.basename(good) == "a-good.txt"
+            tree = app.query_one(FileTree)
+            label = lambda: tree._path_nodes[good].label.plain  # noqa: E731
+            assert "ok" in label()
+            await pilot.press("3")
+            grid = app.query_one(ReportGrid)
+            findings = app.query_one(FindingsList)
+            state = app.states[good]
+            ref = (T3, "received_new", "natural")
+            parsed = state.value(ref)
+            seen_values = []
+            for key in keys_of("grid.edit"):
+                grid.cursor_coordinate = grid.coordinate_of(ref)
+                await pilot.press(key)
+                assert isinstance(app.focused, CellInput)
+                assert app.focused.value == "28"
+                await pilot.press("3", "0", "enter")
+                assert isinstance(app.focused, ReportGrid)
+                seen_values.append(state.value(ref).number)
+                # every total, finding and badge follows at once
+                assert grid.get_row_at(0)[1].plain == "30!*"
+                assert grid.get_row_at(0)[7].plain == "31!"
+                assert "2!*" in label()
+                assert any("columns sum to 33" in line for line in findings.lines)
+                assert "edited (file: 28)" in status_text(app)
+                for undo in keys_of("grid.undo"):
+                    await pilot.press(undo)
+                    break
+                assert state.value(ref) is parsed
+                assert grid.get_row_at(0)[1].plain == "28"
+                assert "ok" in label() and "*" not in label()
+            assert seen_values == [30, 30]
+            # the remaining undo key, and undo with nothing to undo
+            for undo in keys_of("grid.undo")[1:]:
+                grid.cursor_coordinate = grid.coordinate_of(ref)
+                await pilot.press("e", "7", "enter")
+                assert state.value(ref).number == 7
+                await pilot.press(undo)
+                assert state.value(ref) is parsed
+            await pilot.press("u")
+            assert state.value(ref) is parsed
+            # blank edit: empty input
+            await pilot.press("e", "backspace", "enter")
+            assert state.value(ref).blank and grid.get_row_at(0)[1].plain == "·!*"
+            # text is refused by the editor: letters never reach the cell
+            await pilot.press("e", "a", "b", "enter")
+            assert state.value(ref).blank
+            # cancel
+            for key in keys_of("edit.cancel"):
+                await pilot.press("e", "9")
+                await pilot.press(key)
+                assert isinstance(app.focused, ReportGrid) and state.value(ref).blank
+            for key in keys_of("grid.revert"):
+                await pilot.press(key)
+                assert not state.dirty and state.value(ref) is parsed
+                assert grid.get_row_at(0)[1].plain == "28"
+                assert "ok" in label()
+            # the file itself never changes
+            assert (folder / "a-good.txt").read_bytes() == SEED.read_bytes()
+
+    run(go())
+
+
+def test_edit_fixes_the_broken_report(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("]", "3")
+            grid = app.query_one(ReportGrid)
+            state = app.states[app.current]
+            assert state.status == "violations"
+            for key in keys_of("grid.next_failing"):
+                grid.cursor_coordinate = (24, 1)
+                await pilot.press(key)
+                assert grid.cursor_ref in state.failing()
+            for key in keys_of("grid.previous_failing"):
+                grid.cursor_coordinate = (0, 1)
+                await pilot.press(key)
+                assert grid.cursor_ref in state.failing() and grid.cursor_coordinate.row > 0
+            grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
+            await pilot.press("e", "2", "8", "enter")
+            assert state.status == "ok" and not state.failing()
+            assert grid.get_row_at(0)[1].plain == "28*"
+            badge = app.query_one(FileTree)._path_nodes[app.current].label.plain
+            assert badge.lstrip().startswith("ok*")
+
+    run(go())
+
+
+def test_computed_toggle_copy_and_findings_jump(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("]", "3")
+            grid = app.query_one(ReportGrid)
+            for key in keys_of("grid.computed"):
+                await pilot.press(key)
+                assert grid.get_row_at(0)[7].plain == "31! =32"
+                assert grid.get_row_at(0)[1].plain == "29!"  # not a total
+                results = grid.get_row_at(T3_ROW_RESULTS)
+                assert results[1].plain.endswith("=26")
+                await pilot.press(key)
+                assert grid.get_row_at(0)[7].plain == "31!"
+            for key in keys_of("grid.copy_cell"):
+                grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
+                await pilot.press(key)
+                assert app.clipboard == "29"
+                grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "research"))
+                await pilot.press(key)
+                assert app.clipboard == ""  # blank copies as empty
+            for key in keys_of("grid.copy_table"):
+                await pilot.press(key)
+                lines = app.clipboard.splitlines()
+                assert lines[0].split("\t")[1:] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+                assert lines[1].split("\t") == ["一、本年新收政府信息公开申请数量", "29", "3", "", "", "", "", "31"]
+                assert len(lines) == 1 + 25 + 1 + 1 + 3
+                assert lines[-3].startswith("行政复议\t1\t0")
+            await pilot.press("4")
+            findings = app.query_one(FindingsList)
+            assert isinstance(app.focused, FindingsList)
+            for key in keys_of("findings.last"):
+                await pilot.press(key)
+                assert findings.highlighted == findings.option_count - 1
+            for key in keys_of("findings.first"):
+                await pilot.press(key)
+                assert findings.highlighted == 0
+            for key in keys_of("findings.down"):
+                findings.highlighted = 0
+                await pilot.press(key)
+                assert findings.highlighted == 1
+            for key in keys_of("findings.up"):
+                await pilot.press(key)
+                assert findings.highlighted == 0
+                findings.highlighted = 1
+            for key in keys_of("findings.page_down"):
+                findings.highlighted = 0
+                await pilot.press(key)
+                assert findings.highlighted == findings.option_count - 1
+            for key in keys_of("findings.page_up"):
+                await pilot.press(key)
+                assert findings.highlighted == 0
+            assert "reported 31, columns sum to 32" in status_text(app)
+            for key in keys_of("findings.goto"):
+                findings.focus()
+                findings.highlighted = 1  # balance / 自然人
+                await pilot.press(key)
+                assert isinstance(app.focused, ReportGrid)
+                assert grid.cursor_ref == (T3, "received_new", "natural")
+
+    run(go())
+
+
+T3_ROW_RESULTS = 23  # （七）总计 in the 2021 template
+
+
+def test_help_screen_lists_the_focused_panes_keys(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            for key in keys_of("app.help"):
+                await pilot.press("3")
+                await pilot.press(key)
+                assert isinstance(app.screen, HelpScreen)
+                ids = {row[2] for row in app.screen.rows}
+                grid_ids = {b.id for b in ReportGrid.BINDINGS}
+                assert grid_ids <= ids and "app.quit" in ids
+                assert not ({b.id for b in FileTree.BINDINGS} & ids)
+                text = screen_text(app)
+                assert "Jump to the next cell marked !" in text and "Grid" in text
+                for down in keys_of("help.down"):
+                    await pilot.press(down)
+                for up in keys_of("help.up"):
+                    await pilot.press(up)
+                await pilot.press("escape")
+                assert not isinstance(app.screen, HelpScreen)
+            for key in keys_of("help.close"):
+                await pilot.press("1", "?")
+                assert isinstance(app.screen, HelpScreen)
+                assert {b.id for b in FileTree.BINDINGS} <= {row[2] for row in app.screen.rows}
+                await pilot.press(key)
+                assert not isinstance(app.screen, HelpScreen)
+
+    run(go())
+
+
+def test_command_palette_runs_app_actions(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("]", "3")
+            grid = app.query_one(ReportGrid)
+            for key in keys_of("app.palette"):
+                await pilot.press(key)
+                await pilot.pause()
+                assert app.screen.__class__.__name__ == "CommandPalette"
+                for ch in "toggle computed":
+                    await pilot.press("space" if ch == " " else ch)
+                await until(pilot, lambda: "Toggle computed sums" in screen_text(app))
+                await pilot.press("enter")
+                await until(pilot, lambda: grid.show_computed)
+            # every command names a real action
+            for _, action, _ in COMMANDS:
+                name = action.split("(")[0]
+                assert hasattr(app, f"action_{name}"), name
+
+    run(go())
+
+
+def test_export_csv_and_json_to_cwd(folder, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(pilot, app)
+            for key in keys_of("app.export_csv"):
+                await pilot.press(key)
+                # the notification says where the file went
+                await until(pilot, lambda: "Exported 2 findings from 2 files to" in screen_text(app))
+                assert app.last_export == str(out / "gikr-findings.csv")
+            for key in keys_of("app.export_json"):
+                await pilot.press(key)
+            await pilot.press("x")  # a second export never overwrites the first
+            return app.last_export
+
+    run(go())
+    assert sorted(p.name for p in out.iterdir()) == ["gikr-findings-1.csv", "gikr-findings.csv", "gikr-findings.json"]
+    rows = list(csv.DictReader((out / "gikr-findings.csv").open(encoding="utf-8")))
+    broken = [r for r in rows if r["path"].endswith("b-broken.txt")]
+    assert {r["rule"] for r in broken} == {"row_total", "balance"}
+    assert [r["status"] for r in rows if r["path"].endswith("a-good.txt")] == ["ok"]
+    data = json.loads((out / "gikr-findings.json").read_text(encoding="utf-8"))
+    assert [d["status"] for d in data] == ["ok", "violations"]
+    # nothing was written next to the reports
+    assert sorted(p.name for p in folder.iterdir()) == ["a-good.txt", "b-broken.txt"]
+
+
+def test_quit_key(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert app.return_code is None
+            for key in keys_of("app.quit"):
+                await pilot.press(key)
+            await pilot.pause()
+        assert app.return_code == 0
+
+    run(go())
+
+
+def test_first_frame_before_any_parse(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            # the screen is up and answers keys while the pool is still starting
+            assert app.query_one(FileTree) is not None
+            await pilot.press("2", "1")
+            assert isinstance(app.focused, FileTree)
+            await settle(pilot, app)
+
+    run(go())
+
+
+@pytest.mark.parametrize("watch", ["auto", "poll"])
+def test_reload_key_and_live_reload(folder, watch):
+    async def go():
+        app = GikrApp(folder, watch=watch)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            good = app.current
+            state = app.states[good]
+            assert state.status == "ok"
+            await pilot.press("3", "e", "1", "enter")
+            assert state.dirty
+            # the file changes on disk: the watcher re-reads it and the view follows
+            Path(good).write_text(broken_text() + "\n", encoding="utf-8")
+            await until(pilot, lambda: app.states[good].status == "violations" and not app.states[good].dirty)
+            grid = app.query_one(ReportGrid)
+            await until(pilot, lambda: grid.get_row_at(0)[1].plain == "29!")
+            # and back, by the reload key
+            shutil.copy(SEED, good)
+            for key in keys_of("app.reload"):
+                await pilot.press(key)
+            await until(pilot, lambda: app.states[good].status == "ok")
+            await until(pilot, lambda: grid.get_row_at(0)[1].plain == "28")
+            assert app.watch_mode == ("poll" if watch == "poll" else "inotify")
+            if watch == "auto":
+                # a report saved into the folder shows up with its badge
+                (folder / "c-new.txt").write_text(broken_text(), encoding="utf-8")
+                (folder / ".c-hidden.txt").write_text(broken_text(), encoding="utf-8")
+                tree = app.query_one(FileTree)
+                await until(pilot, lambda: [os.path.basename(p) for p in tree.order] == ["a-good.txt", "b-broken.txt", "c-new.txt"])
+                new = str(folder / "c-new.txt")
+                await until(pilot, lambda: app.states[new].status == "violations")
+                await until(pilot, lambda: "2!" in tree._path_nodes[new].label.plain)
+
+    run(go())
+
+
+def test_brackets_in_report_text_stay_literal(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace("相城区人民政府办公室2021年", "[bold]相城区[/bold]人民政府办公室2021年", 1)
+    text = text.replace("一、总体情况\n", "一、总体情况\n[red]不是标记[/red] [link=x]y[/link] [\n", 1)
+    (folder / "[b]weird[.txt").write_text(text, encoding="utf-8")
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await settle(pilot, app)
+            state = app.states[app.current]
+            assert state.status == "ok", state.error
+            assert "[bold]相城区[/bold]" in (state.report.agency or "")
+            assert "[b]weird[.txt" in screen_text(app)
+            assert "[bold]相城区[/bold]" in status_text(app)
+            await pilot.press("2", "enter")
+            reader = app.query_one(Reader)
+            assert "[red]不是标记[/red] [link=x]y[/link] [" in reader.text.plain
+            assert "[red]不是标记[/red]" in screen_text(app)
+            # file names reach notifications literally too
+            await pilot.press("r")
+            await until(pilot, lambda: "Reading [b]weird[.txt again" in screen_text(app))
+
+    run(go())
+
+
+def test_broken_files_get_error_badges_and_keys_keep_working(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "noise.pdf").write_bytes(os.urandom(4096))
+    (folder / "noise.docx").write_bytes(os.urandom(4096))
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (folder / ".hidden.txt").write_text("skipped", encoding="utf-8")
+    shutil.copy(SEED, folder / "z-good.txt")
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            tree = app.query_one(FileTree)
+            # keys while parsing: moving around and switching panes never waits for a parse
+            for key in ("down", "down", "2", "3", "1", "up", "j", "k", "tab", "shift+tab", "1"):
+                await pilot.press(key)
+            await settle(pilot, app)
+            names = {os.path.basename(p): s for p, s in app.states.items()}
+            assert sorted(names) == ["binary.txt", "empty.txt", "noise.docx", "noise.pdf", "z-good.txt"]
+            for name in ("binary.txt", "empty.txt", "noise.docx", "noise.pdf"):
+                assert names[name].status == "error", name
+                assert names[name].error and "\n" not in names[name].error
+                assert "ERR" in tree._path_nodes[names[name].path].label.plain
+            assert names["z-good.txt"].status == "ok"
+            # the reason shows in the detail line when the file is selected
+            tree.focus()
+            tree.select_path(names["empty.txt"].path)
+            await pilot.pause()
+            assert "unreadable: empty file" in status_text(app)
+            assert "unreadable" in screen_text(app)
+            # editing an unreadable file is refused, not crashed
+            await pilot.press("3", "e")
+            assert not isinstance(app.focused, CellInput)
+            await pilot.press("1", "G")
+            assert os.path.basename(app.current) == "z-good.txt"
+
+    run(go())
+
+
+def test_the_file_on_screen_is_parsed_first(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(16):
+        shutil.copy(SEED, folder / f"r{i:02d}.txt")
+
+    async def go():
+        app = GikrApp(folder, jobs=1)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.scanned and app.query_one(FileTree).current_path == app.paths[0])
+            last = app.paths[-1]
+            await pilot.press("G")  # the last file: queued behind fifteen others
+            assert app.current == last
+            await settle(pilot, app)
+            # only a couple of files were already handed to the pool when it jumped the queue
+            assert app.parsed_order.index(last) < 6, [os.path.basename(p) for p in app.parsed_order]
+            assert sorted(app.parsed_order) == app.paths
+
+    run(go())
+
+
+def test_single_file_path(folder):
+    async def go():
+        app = GikrApp(folder / "b-broken.txt")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            assert [os.path.basename(p) for p in app.paths] == ["b-broken.txt"]
+            assert app.states[app.current].status == "violations"
+
+    run(go())
+
+
+def test_ansi_theme_renders(folder):
+    async def go():
+        app = GikrApp(folder, theme="ansi-dark")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("]")
+            assert app.theme == "ansi-dark"
+            assert "29!" in screen_text(app)
+
+    run(go())

@@ -1,0 +1,53 @@
+"""Screens of the inspector at 80×24 and 120×40, consistent and broken.
+
+Update with `pytest tests/test_tui_snapshots.py --snapshot-update` after a
+deliberate change, and look at the SVGs in tests/__snapshots__/ before
+committing them.  The screens hold no paths outside the opened folder, no
+times and nothing random.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from gikr_tui.tui.app import GikrApp
+from test_tui import SEED, make_folder, settle
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def _waiting(*keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot, pilot.app)
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_consistent_report(snap_compare, tmp_path, size):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "consistent.txt")
+    assert snap_compare(GikrApp(folder), terminal_size=size, run_before=_waiting())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_broken_report_on_its_failing_cell(snap_compare, tmp_path, size):
+    folder = make_folder(tmp_path)
+    assert snap_compare(GikrApp(folder), terminal_size=size, run_before=_waiting("]", "3", "G", "n"))
+
+
+def test_broken_report_computed_sums(snap_compare, tmp_path):
+    folder = make_folder(tmp_path)
+    assert snap_compare(GikrApp(folder), terminal_size=(120, 40), run_before=_waiting("]", "3", "c", "dollar_sign"))
+
+
+def test_help_screen(snap_compare, tmp_path):
+    folder = make_folder(tmp_path)
+    assert snap_compare(GikrApp(folder), terminal_size=(80, 24), run_before=_waiting("3", "question_mark"))
