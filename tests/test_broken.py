@@ -18,6 +18,8 @@ import pytest
 from broken_files import (
     BY_NAME,
     CASES,
+    MISNAMED,
+    SHARED_PDF,
     FOLDER_NAME,
     GOOD_NAME,
     SEED,
@@ -85,6 +87,21 @@ def test_pipeline_gives_the_reason(broken, name):
     assert not result.error.startswith("internal error"), result.debug
     assert "\n" not in result.error
     assert matches(case, result.error), f"{name}: {result.error!r} does not match {case.reason!r}"
+
+
+@pytest.mark.parametrize("name", sorted(MISNAMED))
+def test_a_whole_report_under_the_wrong_extension_is_read_by_its_content(broken, name):
+    result = check_file(broken / name)
+    assert result.status != "error", result.error
+    assert result.format == MISNAMED[name]
+    assert any("read by its content" in n.message for n in result.report.notes)
+
+
+def test_misnamed_pdf_reads_exactly(broken):
+    if not SHARED_PDF.exists():
+        pytest.skip("the shared real PDF is not here")
+    expected = load(SHARED_PDF.parent)[SHARED_PDF.name]
+    assert differences(broken / "pdf named.txt", expected, strict=False) == []
 
 
 def test_good_file_with_odd_name_reads_as_usual(broken):

@@ -519,6 +519,8 @@ def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
 
 def interpret(doc: Document) -> Report:
     it = Interpreter(doc)
+    if doc.named_as:
+        it.notes.append(Note(f"the file is a {doc.format.upper()} named {doc.named_as}; read by its content"))
     sections, starts = it.sections()
     placed, tpl_t3, t3_start, t3_end = it.requests(starts)
     agency, year = title_facts(it.items)

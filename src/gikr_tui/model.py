@@ -91,6 +91,7 @@ class Document:
     encoding: str | None = None
     layout: str | None = None  # for text: the table layout(s) recognised
     pages: int | None = None
+    named_as: str | None = None  # the file's extension, when its content is another format
 
 
 # --- The interpreted report -------------------------------------------------

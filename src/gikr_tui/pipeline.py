@@ -27,7 +27,7 @@ from .errors import (
 from .interpret import interpret
 from .limits import MAX_FILE_BYTES, check_limits
 from .model import Document, Report, Table
-from .readers import format_of, read_bytes
+from .readers import format_of, read_bytes, sniff
 from .rules import Finding, check
 
 # O_NONBLOCK: opening a FIFO must not wait for a writer; on a regular file
@@ -140,7 +140,11 @@ def read_document(path: str | Path) -> Document:
     fmt = format_of(path)
     if fmt is None:
         raise UnsupportedFormat(f"not a report format gikr reads ({Path(path).suffix or 'no extension'})")
-    doc = read_bytes(read_file_bytes(path), fmt, path)
+    data = read_file_bytes(path)
+    real = sniff(data, fmt)
+    doc = read_bytes(data, real, path)
+    if real != fmt:
+        doc.named_as = Path(path).suffix.lower()
     if not _has_text(doc):
         raise EmptyFile("no text in the file")
     check_limits(doc)

@@ -30,6 +30,29 @@ def format_of(path: str | Path) -> str | None:
     return FORMATS.get(Path(path).suffix.lower())
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes, fmt: str) -> str:
+    """The format the bytes say they are, where that differs from the name's.
+
+    Sites serve PDFs as .doc, Word saves web pages as .doc, downloads lose
+    their extension: a report is read by what it is, and a note says so.
+    """
+    head = data[:1024]
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and fmt != "docx" and b"word/" in data[:65536]:
+        return "docx"
+    if head.startswith(_OLE) and fmt != "doc":
+        return "doc"
+    if fmt in ("doc", "text", "markdown"):
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if start.startswith((b"<!doctype html", b"<html")):
+            return "html"
+    return fmt
+
+
 def read_bytes(data: bytes, fmt: str, path: str | Path | None = None) -> Document:
     """Parse a file's bytes; `path` is only used by readers that need a file."""
     if fmt in ("text", "markdown"):
