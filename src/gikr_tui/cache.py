@@ -11,35 +11,70 @@ the run, with one warning line, and gikr parses as if it were not there.
 
 from __future__ import annotations
 
+import copyreg
+import hashlib
+import io
+import json
 import multiprocessing
 import os
 import pickle
 import sqlite3
+import stat
 import sys
-from dataclasses import replace
+import time
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from . import __version__
+from .model import Origin, Report
 from .pipeline import Result
 from .readers import format_of
+from .rules import Finding
 
 # Bump whenever a change to reading, interpreting or checking could change a
 # Result for the same bytes: cached results of older versions are then ignored.
 PARSER_VERSION = 1
-VERSION = f"{__version__}+p{PARSER_VERSION}"
+
+# Modules whose code does not shape a Result; any other change to the
+# package's source also retires old entries, in case a bump is forgotten.
+# (serialize.py counts: entries hold its output too.)
+_NOT_PARSING = {"__main__.py", "cli.py", "present.py", "runner.py", "cache.py", "scan.py"}
+
+
+def _source_digest() -> str:
+    package = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if rel.parts[0] == "tui" or str(rel) in _NOT_PARSING:
+            continue
+        digest.update(str(rel).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            pass
+    return digest.hexdigest()
+
+
+VERSION = f"{__version__}+p{PARSER_VERSION}+{_source_digest()}"
 
 ENV_DIR = "GIKR_CACHE_DIR"
 FILE_NAME = "results.sqlite3"
 BUSY_MS = 10_000
+# A file modified this recently is not cached yet (2 s: FAT's timestamp step).
+RACY_NS = 2_000_000_000
+SCHEMA_VERSION = 3  # of the table below; another value means drop and start again
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (
-    path TEXT NOT NULL,
+CREATE TABLE results (
+    path BLOB NOT NULL,  -- os.fsencode(): a name need not be valid UTF-8
     format TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     version TEXT NOT NULL,
     result BLOB NOT NULL,
+    summary BLOB NOT NULL,
+    jsonl_tail BLOB NOT NULL,
     PRIMARY KEY (path, format)
 ) WITHOUT ROWID
 """
@@ -60,13 +95,13 @@ def file_key(path: str | os.PathLike) -> tuple[str, str, int, int] | None:
     if fmt is None:
         return None
     try:
+        st = os.stat(path)
+        # A file gikr may not read is read (and refused) every time, so that
+        # fixing its permissions, which leaves its mtime alone, is noticed.
+        if not stat.S_ISREG(st.st_mode) or not os.access(path, os.R_OK):
+            return None
         real = os.path.realpath(path)
-        st = os.stat(real)
     except (OSError, ValueError):
-        return None
-    # A file gikr may not read is read (and refused) every time, so that
-    # fixing its permissions, which leaves its mtime alone, is noticed.
-    if not os.path.isfile(real) or not os.access(real, os.R_OK):
         return None
     return real, fmt, st.st_size, st.st_mtime_ns
 
@@ -83,6 +118,62 @@ def cacheable(result: Result) -> bool:
 TRANSIENT_ERRORS = ("time limit", "out of memory", "the worker", "internal error")
 
 
+def _frozen_reducer(cls):
+    names = tuple(f.name for f in fields(cls))
+
+    def reduce(obj):
+        return cls, tuple(getattr(obj, name) for name in names)
+
+    return reduce
+
+
+# Frozen slotted dataclasses unpickle through a Python-level __setstate__
+# (about 3 µs each, and a report holds hundreds of Origins); rebuilt through
+# their constructor instead, a cached result loads twice as fast.
+_REDUCERS = {cls: _frozen_reducer(cls) for cls in (Origin, Finding)}
+
+
+def _dumps(result: Result) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
+    pickler.dump(result)
+    return buffer.getvalue()
+
+
+@dataclass(slots=True)
+class Light:
+    """What `gikr check` prints for one file, without the weight of its Report.
+
+    `result` keeps the report's template, year and agency and the findings
+    (all the table and csv formats show) but no tables; `jsonl_tail` is the
+    file's jsonl record after its path, so the line is rebuilt for whatever
+    name the file was given.
+    """
+
+    result: Result
+    jsonl_tail: str
+
+    def jsonl(self) -> str:
+        return '{"path": ' + json.dumps(self.result.path, ensure_ascii=False) + ", " + self.jsonl_tail
+
+
+def light(result: Result) -> Light:
+    from .serialize import result_json
+
+    record = result_json(result)
+    del record["path"]
+    tail = json.dumps(record, ensure_ascii=False)[1:]
+    rep = result.report
+    stub = None
+    if rep is not None:
+        stub = Report(rep.format, rep.template, rep.year, rep.agency, encoding=rep.encoding, layout=rep.layout, pages=rep.pages)
+    return Light(replace(result, report=stub), tail)
+
+
+_ROW = "size=? AND mtime_ns=? AND version=?"
+
+
 class Cache:
     """One process's connection to the cache file."""
 
@@ -96,45 +187,99 @@ class Cache:
             raise sqlite3.DatabaseError(f"cannot use write-ahead logging (journal mode {mode and mode[0]})")
         # Durability is not needed for a cache; a lost entry is parsed again.
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        # Reading a row of another schema raises here, not in the middle of a run.
-        self._db.execute("SELECT path, format, size, mtime_ns, version, result FROM results LIMIT 1").fetchall()
+        if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            # A cache of another layout (an older gikr) is only thrown away.
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    self._db.execute("DROP TABLE IF EXISTS results")
+                    self._db.execute(_SCHEMA)
+                    self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        # A damaged file raises here, not in the middle of a run.
+        self._db.execute(
+            "SELECT path, format, size, mtime_ns, version, result, summary, jsonl_tail FROM results LIMIT 1"
+        ).fetchall()
 
-    def get(self, path: str, key: tuple[str, str, int, int] | None = None) -> Result | None:
+    def _row(self, columns: str, path: str, key: tuple[str, str, int, int] | None):
         key = key or file_key(path)
         if key is None:
             return None
         real, fmt, size, mtime_ns = key
-        row = self._db.execute(
-            "SELECT result FROM results WHERE path=? AND format=? AND size=? AND mtime_ns=? AND version=?",
-            (real, fmt, size, mtime_ns, VERSION),
+        return self._db.execute(
+            f"SELECT {columns} FROM results WHERE path=? AND format=? AND {_ROW}",
+            (os.fsencode(real), fmt, size, mtime_ns, VERSION),
         ).fetchone()
-        if row is None:
-            return None
-        try:
-            result = pickle.loads(row[0])
-        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, not a failure
-            return None
-        if not isinstance(result, Result):
-            return None
-        result.path = str(path)  # the same file may be reached by several names
+
+    def get(self, path: str, key: tuple[str, str, int, int] | None = None) -> Result | None:
+        row = self._row("result", path, key)
+        result = _loads(row[0]) if row else None
+        if result is not None:
+            result.path = str(path)  # the same file may be reached by several names
         return result
 
-    def put(self, path: str, result: Result, key: tuple[str, str, int, int] | None) -> None:
+    def get_light(self, path: str, key: tuple[str, str, int, int] | None = None) -> Light | None:
+        row = self._row("summary, jsonl_tail", path, key)
+        result = _loads(row[0]) if row else None
+        if result is None:
+            return None
+        result.path = str(path)
+        return Light(result, bytes(row[1]).decode("utf-8", "surrogatepass"))
+
+    def put(self, path: str, result: Result, key: tuple[str, str, int, int] | None, lite: Light | None = None) -> None:
         """Store `result` under `key`, the file's key taken before it was read."""
-        if key is None or not cacheable(result):
-            return
-        if file_key(path) != key:
-            return  # the file changed while it was parsed: the result may describe neither version
-        blob = pickle.dumps(replace(result, debug=None), protocol=pickle.HIGHEST_PROTOCOL)
-        real, fmt, size, mtime_ns = key
-        self._db.execute(
-            "INSERT OR REPLACE INTO results (path, format, size, mtime_ns, version, result) VALUES (?, ?, ?, ?, ?, ?)",
-            (real, fmt, size, mtime_ns, VERSION, blob),
-        )
+        row = entry(path, result, key, lite)
+        if row is not None:
+            self.put_rows([row])
+
+    def put_rows(self, rows: list[tuple]) -> None:
+        """Store rows made by `entry()`, in one transaction: one brief lock for many files."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO results (path, format, size, mtime_ns, version, result, summary, jsonl_tail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._db.close()
+
+
+def entry(path: str, result: Result, key: tuple[str, str, int, int] | None, lite: Light | None = None) -> tuple | None:
+    """The cache row for `result` (plain bytes and numbers, cheap to send to another
+    process), or None when it must not be stored.  `key` is the file's key taken
+    before it was read."""
+    if key is None or not cacheable(result):
+        return None
+    if file_key(path) != key:
+        return None  # the file changed while it was parsed: the result may describe neither version
+    if time.time_ns() - key[3] < RACY_NS:
+        # Written moments ago: a rewrite of the same size within the file
+        # system's timestamp granularity would leave the key unchanged.
+        return None
+    result = replace(result, debug=None)
+    lite = lite or light(result)
+    real, fmt, size, mtime_ns = key
+    return (
+        os.fsencode(real), fmt, size, mtime_ns, VERSION, _dumps(result),
+        _dumps(replace(lite.result, debug=None)), lite.jsonl_tail.encode("utf-8", "surrogatepass"),
+    )
+
+
+def _loads(blob: bytes) -> Result | None:
+    try:
+        result = pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - an unreadable entry is a miss, not a failure
+        return None
+    return result if isinstance(result, Result) else None
 
 
 _cache: Cache | None = None
@@ -174,33 +319,41 @@ def get_cache() -> Cache | None:
     return _cache
 
 
+def _guarded(action, default=None):
+    """Run a cache action; trouble turns the cache off (a long lock is only a miss)."""
+    try:
+        return action()
+    except (ValueError, TypeError, pickle.PicklingError, RecursionError):
+        return default  # this one entry cannot be stored or read: a miss, the cache stays on
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            return default  # another run held it past the busy timeout: parse instead
+        _disable(e)
+    except sqlite3.Error as e:
+        _disable(e)
+    return default
+
+
 def lookup(path: str, key: tuple[str, str, int, int] | None = None) -> Result | None:
     cache = get_cache()
-    if cache is None:
-        return None
-    try:
-        return cache.get(path, key)
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            return None  # another run holds it for longer than the busy timeout: parse instead
-        _disable(e)
-    except sqlite3.Error as e:
-        _disable(e)
-    return None
+    return None if cache is None else _guarded(lambda: cache.get(path, key))
 
 
-def store(path: str, result: Result, key: tuple[str, str, int, int] | None) -> None:
+def lookup_light(path: str, key: tuple[str, str, int, int] | None = None) -> Light | None:
     cache = get_cache()
-    if cache is None:
-        return
-    try:
-        cache.put(path, result, key)
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            return
-        _disable(e)
-    except sqlite3.Error as e:
-        _disable(e)
+    return None if cache is None else _guarded(lambda: cache.get_light(path, key))
+
+
+def store(path: str, result: Result, key: tuple[str, str, int, int] | None, lite: Light | None = None) -> None:
+    cache = get_cache()
+    if cache is not None:
+        _guarded(lambda: cache.put(path, result, key, lite))
+
+
+def store_rows(rows: list[tuple]) -> None:
+    cache = get_cache() if rows else None
+    if cache is not None:
+        _guarded(lambda: cache.put_rows(rows))
 
 
 def reset() -> None:

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 import time
+from dataclasses import dataclass
 from typing import Sequence
 
 from . import __version__
 from .runner import DEFAULT_TIMEOUT, default_jobs, run
 from .scan import ScanProblem, scan
-from .serialize import CSV_FIELDS, csv_rows, result_json
+from .serialize import CSV_FIELDS, csv_rows
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Counts:
+    files: int = 0
+    ok: int = 0
+    violations: int = 0
+    error: int = 0
+    cached: int = 0
+
+    def add(self, status: str) -> None:
+        self.files += 1
+        setattr(self, status, getattr(self, status) + 1)
+
+    def line(self, seconds: float) -> str:
+        cached = f", {self.cached} from cache" if self.cached else ""
+        return (
+            f"{self.files} files: {self.ok} consistent, {self.violations} with findings, "
+            f"{self.error} unreadable ({seconds:.2f} s{cached})"
+        )
 
 
 def _check_parser() -> argparse.ArgumentParser:
@@ -25,7 +45,9 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders (searched recursively)")
     p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format (default: table)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel workers (default: CPU count)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help="time limit per file in seconds")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"time limit per file in seconds (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--no-cache", action="store_true", help="parse every file again, neither reading nor filling the cache "
+        "(kept in the user cache folder, or $GIKR_CACHE_DIR)")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     return p
 
@@ -51,6 +73,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(ns.path)
 
 
+def _progress(total: int, fmt: str):
+    """A progress bar on stderr when it is a terminal; None otherwise.
+
+    Not when jsonl or csv go to the same terminal: drawn between them, the
+    bar would break their lines (and the records scrolling by show progress).
+    """
+    if total < 2 or not sys.stderr.isatty() or (fmt != "table" and sys.stdout.isatty()):
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+
+
 def check_main(args: Sequence[str]) -> int:
     parser = _check_parser()
     try:
@@ -61,41 +106,75 @@ def check_main(args: Sequence[str]) -> int:
         parser.print_usage(sys.stderr)
         print("gikr check: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_ERROR
+    if ns.timeout is not None and ns.timeout <= 0:
+        parser.print_usage(sys.stderr)
+        print("gikr check: error: --timeout must be more than 0 seconds", file=sys.stderr)
+        return EXIT_ERROR
+    # File names that are not valid UTF-8 are written back as the bytes they were.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     started = time.perf_counter()
     problems: list[ScanProblem] = []
     paths = scan(ns.paths, problems)
+    for problem in problems:
+        print(f"{problem.path}: {problem.message}", file=sys.stderr)
+    scan_failed = any(p.error for p in problems)
     jobs = ns.jobs or default_jobs()
-    results = run(paths, jobs=jobs, timeout=ns.timeout)
-    counts = {"ok": 0, "violations": 0, "error": 0}
+    stats: dict[str, int] = {}
+    results = run(paths, jobs=jobs, timeout=ns.timeout, use_cache=not ns.no_cache, stats=stats, lite=True)
+    counts = Counts()
+    writer = table = None
+    progress = _progress(len(paths), ns.format)
+    if ns.format == "table" and paths:
+        from .present import TablePrinter
+
+        # Both on one terminal: rows go through the bar's console, above the bar.
+        shared = progress is not None and sys.stdout.isatty()
+        table = TablePrinter(paths, progress.console if shared else None)
+        table.header()
+    task = None
+    if progress is not None:
+        progress.start()
+        task = progress.add_task("check", total=len(paths))
     out = sys.stdout
-    writer = None
-    table_rows = []
     if ns.format == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
         writer.writeheader()
     try:
-        for result in results:
-            counts[result.status] += 1
+        for light in results:
+            result = light.result  # its Report holds no tables: all but jsonl need none
+            counts.add(result.status)
             if ns.format == "jsonl":
-                out.write(json.dumps(result_json(result), ensure_ascii=False) + "\n")
+                out.write(light.jsonl() + "\n")
                 out.flush()
             elif writer is not None:
                 writer.writerows(csv_rows(result))
-            else:
-                table_rows.append(result)
+            elif table is not None:
+                table.row(result)
             if ns.debug and result.debug:
                 print(result.debug, file=sys.stderr)
+            if progress is not None:
+                progress.advance(task)
     except KeyboardInterrupt:
+        results.close()
+        if progress is not None:
+            progress.stop()
         print("gikr check: interrupted", file=sys.stderr)
         return 130
-    for problem in problems:
-        print(f"{problem.path}: {problem.message}", file=sys.stderr)
-    if ns.format == "table":
-        from .present import print_table
+    except BrokenPipeError:  # `gikr check ... | head`: the reader has gone, and so do we
+        import os
 
-        print_table(table_rows, time.perf_counter() - started)
-    if counts["error"] or (not paths and not problems):
-        if not paths:
-            print("gikr check: no report files found", file=sys.stderr)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_ERROR
-    return EXIT_FINDINGS if counts["violations"] else EXIT_OK
+    finally:
+        results.close()  # ends the workers, stores what they parsed
+        if progress is not None:
+            progress.stop()
+    counts.cached = stats.get("cached", 0)
+    if not paths and not scan_failed:
+        print("gikr check: no report files found", file=sys.stderr)
+    print(counts.line(time.perf_counter() - started), file=sys.stderr)
+    if counts.error or scan_failed or not paths:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if counts.violations else EXIT_OK

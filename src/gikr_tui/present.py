@@ -1,51 +1,64 @@
-"""`gikr check`'s human output: a rich table and the findings under it."""
+"""`gikr check`'s human output: a table that streams, one line per file.
+
+Each file's line (and its findings, indented under it) is printed as soon as
+its result arrives, and only a small summary of it is ever kept, so a folder
+of thousands of reports shows progress at once and needs no more memory than
+a folder of ten.  Column widths are settled up front from the scanned paths.
+"""
 
 from __future__ import annotations
 
-import sys
-
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from .pipeline import Result
 
-_STATUS = {"ok": ("consistent", "green"), "violations": ("findings", "red"), "error": ("unreadable", "yellow")}
+STATUS = {"ok": ("consistent", "green"), "violations": ("findings", "red"), "error": ("unreadable", "yellow")}
+_AGENCY_WIDTH = 24
+_FIXED = (("status", 10, "left"), ("tpl", 4, "right"), ("year", 4, "right"))
 
 
-def print_table(results: list[Result], seconds: float, console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=False)
-    table = Table(show_edge=False, pad_edge=False, expand=False)
-    table.add_column("file", overflow="fold")
-    table.add_column("status")
-    table.add_column("tpl", justify="right")
-    table.add_column("year", justify="right")
-    table.add_column("agency", overflow="ellipsis", max_width=24)
-    table.add_column("findings", justify="right")
-    for r in results:
-        label, style = _STATUS[r.status]
+def _fit(text: str, width: int, align: str = "left") -> str:
+    """`text` padded or cut (with …) to exactly `width` terminal cells."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    pad = " " * (width - cell_len(text))
+    return pad + text if align == "right" else text + pad
+
+
+class TablePrinter:
+    def __init__(self, paths: list[str], console: Console | None = None) -> None:
+        self.console = console or Console(highlight=False, soft_wrap=True)
+        longest = max((cell_len(p) for p in paths), default=4)
+        # Leave room for the other columns; a longer path gets a line of its own.
+        room = max(20, self.console.width - (10 + 4 + 4 + _AGENCY_WIDTH + 8 + 5 * 2))
+        if not self.console.is_terminal:
+            room = longest  # a file or a pipe has no width to keep to
+        self.path_width = max(4, min(longest, room))
+
+    def header(self) -> None:
+        cells = [_fit("file", self.path_width)] + [_fit(n, w, a) for n, w, a in _FIXED]
+        cells += [_fit("agency", _AGENCY_WIDTH), _fit("findings", 8, "right")]
+        self.console.print(Text("  ".join(cells), style="bold"), crop=False, soft_wrap=True)
+
+    def row(self, r: Result) -> None:
+        label, style = STATUS[r.status]
         rep = r.report
-        table.add_row(
-            Text(r.path),
-            Text(label, style=style),
-            Text(str(rep.template) if rep else ""),
-            Text(str(rep.year or "") if rep else ""),
-            Text((rep.agency or "") if rep else ""),
-            Text(str(len(r.findings)) if r.status != "error" else ""),
-        )
-    console.print(table)
-    for r in results:
+        line = Text()
+        if cell_len(r.path) > self.path_width:
+            self.console.print(Text(r.path), crop=False, soft_wrap=True)
+            line.append(" " * self.path_width)
+        else:
+            line.append(_fit(r.path, self.path_width))
+        line.append("  ")
+        line.append(_fit(label, 10), style=style)
+        line.append("  " + _fit(str(rep.template) if rep else "", 4, "right"))
+        line.append("  " + _fit(str(rep.year or "") if rep else "", 4, "right"))
+        line.append("  " + _fit((rep.agency or "") if rep else "", _AGENCY_WIDTH))
+        line.append("  " + _fit(str(len(r.findings)) if r.status != "error" else "", 8, "right"))
+        self.console.print(line, crop=False, soft_wrap=True)
         if r.status == "error":
-            console.print(Text.assemble((r.path, "bold"), ": ", (r.error or "", "yellow")))
-        elif r.findings:
-            console.print(Text(r.path, style="bold"))
-            for f in r.findings:
-                console.print(Text.assemble("  ", (f.rule, "red"), "  ", f.message()))
-    n = len(results)
-    ok = sum(r.status == "ok" for r in results)
-    bad = sum(r.status == "violations" for r in results)
-    err = sum(r.status == "error" for r in results)
-    print(
-        f"{n} files: {ok} consistent, {bad} with findings, {err} unreadable ({seconds:.2f} s)",
-        file=sys.stderr,
-    )
+            self.console.print(Text.assemble("  ", (r.error or "", "yellow")), crop=False, soft_wrap=True)
+        for f in r.findings:
+            self.console.print(Text.assemble("  ", (f.rule, "red"), "  ", f.message()), crop=False, soft_wrap=True)

@@ -1,8 +1,11 @@
 """Finding report files: one scanner for the CLI and the TUI.
 
 Recursive, sorted by path so output is stable, skipping hidden entries and
-formats gikr does not read, and never following a symlink into a folder it
-has already visited (a loop).
+formats gikr does not read, and never entering a folder twice, so a symlink
+loop ends.  Entries named like reports are listed even when they are not
+plain files (a named pipe, a dangling symlink): the check, which opens
+nothing that could block, then says why each cannot be read.  Problems (an unreadable folder, a path that does not
+exist) are collected, not raised: one bad folder never hides the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from .readers import FORMATS
 class ScanProblem:
     path: str
     message: str
+    # False for a note that loses nothing (a symlink loop that was not followed)
+    error: bool = True
 
 
 def is_report(path: str | Path) -> bool:
@@ -25,46 +30,67 @@ def is_report(path: str | Path) -> bool:
     return p.suffix.lower() in FORMATS and not p.name.startswith(".")
 
 
-def scan(paths: list[str | Path], problems: list[ScanProblem] | None = None) -> list[str]:
-    """Every report file under `paths`, sorted; explicit files are kept as given."""
-    found: set[str] = set()
-    seen_dirs: set[tuple[int, int]] = set()
+def _walk(root: str, found: set[str], seen: set[tuple[int, int]], problems: list[ScanProblem] | None) -> None:
+    def note(path: str, message: str, error: bool = True) -> None:
+        if problems is not None:
+            problems.append(ScanProblem(path, message, error))
 
-    def walk(folder: str) -> None:
+    # (folder, the (dev, inode) of every folder above it): iterative, so depth is no limit
+    stack: list[tuple[str, frozenset[tuple[int, int]]]] = [(root, frozenset())]
+    while stack:
+        folder, ancestors = stack.pop()
         try:
             st = os.stat(folder)
         except OSError as e:
-            if problems is not None:
-                problems.append(ScanProblem(folder, e.strerror or "cannot read folder"))
-            return
+            note(folder, e.strerror or "cannot read folder")
+            continue
         key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            if problems is not None:
-                problems.append(ScanProblem(folder, "symlink loop (folder already visited)"))
-            return
-        seen_dirs.add(key)
+        if key in ancestors:
+            note(folder, "symlink loop, not followed", error=False)
+            continue
+        if key in seen:
+            continue  # the same folder reached by another path: its files are listed already
+        seen.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as it:
+                entries = list(it)
         except OSError as e:
-            if problems is not None:
-                problems.append(ScanProblem(folder, e.strerror or "cannot read folder"))
-            return
-        for entry in entries:
+            note(folder, e.strerror or "cannot read folder")
+            continue
+        inside = ancestors | {key}
+        folders: list[tuple[str, frozenset[tuple[int, int]]]] = []
+        # by name, so which of two paths to one folder is listed does not depend on the disk
+        for entry in sorted(entries, key=lambda e: e.name):
             if entry.name.startswith("."):
                 continue
             try:
-                is_dir = entry.is_dir()
+                is_dir = entry.is_dir()  # follows a symlink; the listing's type saves a stat otherwise
             except OSError:
-                is_dir = False
+                is_dir = False  # a looping symlink, or gone since listed
             if is_dir:
-                walk(entry.path)
+                folders.append((entry.path, inside))
             elif is_report(entry.name):
+                # Named like a report but not a plain file (a named pipe, a
+                # dangling link): listed, so that the check says why it
+                # cannot be read rather than passing over it in silence.
                 found.add(entry.path)
+        stack.extend(reversed(folders))
 
+
+def scan(paths: list[str | Path], problems: list[ScanProblem] | None = None) -> list[str]:
+    """Every report file under `paths`, sorted by path.
+
+    A file named explicitly is kept as given whatever its name, so that the
+    check says why it cannot be read (rather than silently skipping it).
+    """
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     for p in paths:
-        p = str(p)
+        p = os.fspath(p)
         if os.path.isdir(p):
-            walk(p)
-        else:
-            found.add(p)  # named explicitly: read it (and say why if we cannot)
+            _walk(p, found, seen, problems)
+        elif os.path.lexists(p):
+            found.add(p)
+        elif problems is not None:
+            problems.append(ScanProblem(p, "no such file or folder"))
     return sorted(found)
