@@ -222,14 +222,18 @@ class GikrApp(App[int]):
         rel = os.path.relpath(path, self.root)
         return not any(part.startswith(".") for part in rel.split(os.sep))
 
+    @staticmethod
+    def _mtime(path: str) -> float:
+        try:
+            return os.stat(path).st_mtime
+        except OSError:
+            return -1.0
+
     def _poll_current(self) -> None:
         path = self.current
         if path is None:
             return
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError:
-            mtime = -1.0
+        mtime = self._mtime(path)
         if self._mtimes.setdefault(path, mtime) != mtime:
             self._mtimes[path] = mtime
             self.post_message(FilesChanged({path}, set()))
@@ -295,6 +299,9 @@ class GikrApp(App[int]):
         """Show one report in the Sections, Grid and Findings panes."""
         same = path == self.current
         self.current = path
+        # the baseline for polling is the file as it was when opened, so a
+        # change made before the first poll tick is still seen
+        self._mtimes.setdefault(path, self._mtime(path))
         state = self.states.get(path)
         grid = self.query_one(ReportGrid)
         name = os.path.basename(path)
