@@ -78,3 +78,20 @@ def test_broken_report_read_off_a_real_terminal(tmp_path):
     finally:
         tmux("kill-server")
     assert (folder / "b-broken.txt").read_text(encoding="utf-8").split("\n")[82].strip() == "29"
+
+
+def test_theme_option_on_a_16_colour_terminal(tmp_path):
+    folder = make_folder(tmp_path)
+    tmux = Tmux(f"gikr-theme-{os.getpid()}")
+    env = f"TEXTUAL_ANIMATIONS=none GIKR_CACHE_DIR={shlex.quote(str(tmp_path / 'cache'))} TERM=xterm"
+    command = f"cd {shlex.quote(str(folder))} && env {env} {shlex.join(_gikr_command())} --theme ansi-dark; echo exit=$?; sleep 30"
+    tmux("new-session", "-d", "-s", "gikr", "-x", "80", "-y", "24", command)
+    try:
+        screen = tmux.wait_for("1 Files", "ok a-good.txt", "2! b-broken.txt")
+        # the failed identity is still told apart without colour: the ASCII mark
+        tmux("send-keys", "-t", "gikr", "]")
+        screen = tmux.wait_for("29!")
+        tmux("send-keys", "-t", "gikr", "q")
+        tmux.wait_for("exit=0")
+    finally:
+        tmux("kill-server")

@@ -59,6 +59,7 @@ def _tui_parser() -> argparse.ArgumentParser:
         "Use `gikr check PATH...` for the headless check.",
     )
     p.add_argument("path", nargs="?", default=".", help="folder or report to open (default: current folder)")
+    p.add_argument("--theme", metavar="NAME", help="Textual theme, e.g. ansi-dark for 16-colour terminals (or set GIKR_THEME)")
     p.add_argument("--version", action="version", version=f"gikr {__version__}")
     return p
 
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ns = _tui_parser().parse_args(args)
     from .tui.app import run_app  # Textual is imported only for the TUI
 
-    return run_app(ns.path)
+    return run_app(ns.path, theme=ns.theme)
 
 
 def _progress(total: int, fmt: str):
