@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from . import template as T
@@ -144,6 +145,7 @@ def _t4_holds(values: list[Value]) -> bool:
 # --- Row labels ---------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _keyword_row(text: str) -> str | None:
     for key, words in T.ROW_KEYWORDS:
         if any(w in text for w in words):
@@ -151,6 +153,7 @@ def _keyword_row(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _group_of(text: str) -> str | None:
     for group, word in T.GROUP_KEYWORDS:
         if word in text:
@@ -436,6 +439,7 @@ def _t2_row(text: str) -> str | None:
 _TOP_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[、.]|第[一二三四五六七八九十\d]+部分[、.:]?)$")
 
 
+@lru_cache(maxsize=8192)
 def match_section(text: str) -> tuple[int, str] | None:
     """(section number, numbering as written) if text is one of the six headings."""
     n = norm(text)

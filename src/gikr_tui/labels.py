@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DROP = re.compile(r"[\s*#_`\u200b\ufeff]+")
 # Brackets and punctuation NFKC leaves alone.
@@ -26,11 +27,13 @@ NUMBERING = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)  # the template's labels recur in every report
 def norm(text: str) -> str:
     """Canonical form: NFKC, no whitespace or Markdown marks, ASCII brackets."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
 
 
+@lru_cache(maxsize=16384)
 def split_numbering(normed: str) -> tuple[str, str]:
     """`(三)不予公开` -> (`(三)`, `不予公开`) on already normalised text."""
     m = NUMBERING.match(normed)
