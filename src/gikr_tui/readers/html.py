@@ -102,7 +102,6 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _declared_charset(head: bytes) -> str | None:
     """The charset a <meta> declares, read by lxml from the page's first bytes."""
-    import lxml.html
     from lxml import etree
 
     # latin-1 maps every byte, and the tags are ASCII whatever the charset
@@ -110,8 +109,10 @@ def _declared_charset(head: bytes) -> str | None:
     if text.lstrip().startswith("<?xml"):
         text = text.split("?>", 1)[-1]  # lxml refuses a str that declares an encoding
     try:
-        root = lxml.html.document_fromstring(text)
+        root = etree.fromstring(text, etree.HTMLParser(no_network=True))
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None:
         return None
     for meta in root.iter("meta"):
         name = meta.get("charset")
