@@ -7,7 +7,7 @@ as usual.  `CASES` says which reason each file must get; the CLI tests, the
 pipeline tests and the TUI tests all reuse it.
 
 Everything is generated from the repository's own fixtures except the
-encrypted PDF (no installed library writes one; see fixtures/broken/README.md)
+encrypted PDF (no installed library writes one; see fixtures/broken/README)
 and the truncated PDF, cut from ../shared/real/huaian-2024.pdf when present.
 """
 
