@@ -86,19 +86,22 @@ def _missing(value: Value | None) -> bool:
     return value is None or value.number is None
 
 
+def _sum_identity(rule: str, fields: dict[str, Value], parts: tuple[str, ...], key: str, **where) -> Finding | None:
+    """One `total = sum(parts)` identity over `fields`; cells are (key, field)."""
+    computed = sum(_num(fields.get(f)) for f in parts)
+    total = fields.get("total")
+    cells = tuple((key, f) for f in ("total", *parts))
+    if _missing(total):
+        return Finding("unfilled_total", None, computed, cells, of=rule, **where) if computed > 0 else None
+    if total.number != computed:
+        return Finding(rule, total.number, computed, cells, **where)
+    return None
+
+
 def row_total(grid: Grid) -> list[Finding]:
     """Each row: 总计 = 自然人 + the five organisation columns."""
-    out: list[Finding] = []
-    for row, cols in grid.items():
-        parts = sum(_num(cols.get(c)) for c in T.PART_COLS)
-        total = cols.get("total")
-        cells = tuple((row, c) for c in ("total", *T.PART_COLS))
-        if _missing(total):
-            if parts > 0:
-                out.append(Finding("unfilled_total", None, parts, cells, row=row, of="row_total"))
-        elif total.number != parts:
-            out.append(Finding("row_total", total.number, parts, cells, row=row))
-    return out
+    found = (_sum_identity("row_total", cols, T.PART_COLS, row, row=row) for row, cols in grid.items())
+    return [f for f in found if f is not None]
 
 
 def _filled_rows(grid: Grid) -> dict[str, dict[str, int | float]]:
@@ -159,20 +162,12 @@ def balance(grid: Grid, template: int) -> list[Finding]:
 
 def t4_total(table: Grid) -> list[Finding]:
     """Each group of table 4: 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
-    out: list[Finding] = []
-    for group in T.T4_GROUPS:
-        fields = table.get(group)
-        if not fields:
-            continue
-        parts = sum(_num(fields.get(f)) for f in T.T4_PART_FIELDS)
-        total = fields.get("total")
-        cells = tuple((group, f) for f in ("total", *T.T4_PART_FIELDS))
-        if _missing(total):
-            if parts > 0:
-                out.append(Finding("unfilled_total", None, parts, cells, group=group, of="t4_total"))
-        elif total.number != parts:
-            out.append(Finding("t4_total", total.number, parts, cells, group=group))
-    return out
+    found = (
+        _sum_identity("t4_total", table[group], T.T4_PART_FIELDS, group, group=group)
+        for group in T.T4_GROUPS
+        if table.get(group)
+    )
+    return [f for f in found if f is not None]
 
 
 def check(report: Report) -> list[Finding]:
