@@ -25,6 +25,9 @@ def _waiting(*keys: str):
             await pilot.press(key)
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
+        # let late layout (a scrollbar appearing, labels refitted) reach the screen
+        await pilot.pause(0.2)
+        await pilot.pause()
 
     return run_before
 

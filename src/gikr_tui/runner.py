@@ -45,15 +45,22 @@ STORE_EVERY = 2.0
 
 
 class _Alarm:
-    """SIGALRM as a time limit; a second alarm follows in case the first was swallowed."""
+    """SIGALRM as a time limit, repeated until it lands.
+
+    Code that catches Exception broadly (a library, a gc callback) can swallow
+    one raise, so the alarm then repeats every 50 ms; and a parse that still
+    completes after its time ran out is reported as over the limit all the
+    same, so the outcome never depends on where the signal happened to land.
+    """
 
     armed = False
+    fired = False
 
     @classmethod
     def handler(cls, signum, frame):  # noqa: ARG003
         if cls.armed:
-            # A reader that catches Exception broadly could swallow the first one.
-            signal.setitimer(signal.ITIMER_REAL, 1.0)
+            cls.fired = True
+            signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)
             raise TimeLimit("time limit reached")
 
 
@@ -68,12 +75,14 @@ def _check_limited(path: str, timeout: float | None) -> Result:
     previous = signal.signal(signal.SIGALRM, _Alarm.handler)
     try:
         try:
-            _Alarm.armed = True
+            _Alarm.armed, _Alarm.fired = True, False
             signal.setitimer(signal.ITIMER_REAL, timeout)
             result = check_file(path)
         finally:
             _Alarm.armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
+        if _Alarm.fired:
+            result = _time_limit_result(path, timeout)
     except TimeLimit:
         result = _time_limit_result(path, timeout)
     finally:
