@@ -174,10 +174,18 @@ def _is_layout(table) -> bool:
     # a cell holding several paragraphs of prose is a column of the layout; one
     # long remark in a data table is not
     return any(
-        len(td) and len(_text(td)) > _LAYOUT_CELL_CHARS and sum(1 for _ in td.iter("p", "div", "br", "li")) >= 2
+        len(td) and _at_least(td.iter("p", "div", "br", "li"), 2) and len(_text(td)) > _LAYOUT_CELL_CHARS
         for tr in rows
         for td in _cells(tr)
     )
+
+
+def _at_least(items, n: int) -> bool:
+    for _ in items:
+        n -= 1
+        if n <= 0:
+            return True
+    return False
 
 
 def _rows(table) -> list:
