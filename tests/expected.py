@@ -52,3 +52,17 @@ def differences(path: Path, want: dict, strict: bool = True) -> list[str]:
     if have != want_v:
         bad.append(f"violations: want {want_v} got {have}")
     return bad
+
+
+def paragraphs(doc) -> list[str]:
+    """A document's paragraph texts, in order."""
+    from gikr_tui.model import Paragraph
+
+    return [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+
+
+def tables(doc) -> list:
+    """A document's tables, in order."""
+    from gikr_tui.model import Table
+
+    return [b for b in doc.blocks if isinstance(b, Table)]

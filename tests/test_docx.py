@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expected import differences, load
+from expected import differences, load, paragraphs, tables
 from gikr_tui.errors import LimitExceeded, ReportError
 from gikr_tui.interpret import interpret
-from gikr_tui.model import Paragraph, Table
+from gikr_tui.model import Paragraph
 from gikr_tui.readers import ooxml_zip
 from gikr_tui.readers import docx as docx_reader
 from gikr_tui.readers.docx import read_docx
@@ -24,14 +24,6 @@ EXPECTED = load(FIXTURES)
 
 def _doc(name: str):
     return read_docx((FIXTURES / name).read_bytes())
-
-
-def _paragraphs(doc) -> list[str]:
-    return [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-
-
-def _tables(doc) -> list[Table]:
-    return [b for b in doc.blocks if isinstance(b, Table)]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -47,7 +39,7 @@ def test_every_section_found_and_numbered(name):
 
 
 def test_auto_numbered_headings_get_their_numbers():
-    paras = _paragraphs(_doc("2021-autonumber-fullwidth.docx"))
+    paras = paragraphs(_doc("2021-autonumber-fullwidth.docx"))
     # the heading paragraphs hold only the titles; the numbers come from numbering.xml
     assert "一、总体情况" in paras
     assert "四、政府信息公开行政复议、行政诉讼情况" in paras
@@ -73,7 +65,7 @@ def test_numbering_through_the_heading_style():
 
 
 def test_headers_footers_and_text_boxes_are_not_content():
-    paras = _paragraphs(_doc("2021-national-merged.docx"))
+    paras = paragraphs(_doc("2021-national-merged.docx"))
     # the page header repeats a heading, the text box another; each must occur once, where the body has it
     assert paras.count("三、收到和处理政府信息公开申请情况") == 1
     assert sum("行政复议" in p for p in paras) == 1
@@ -82,7 +74,7 @@ def test_headers_footers_and_text_boxes_are_not_content():
 
 
 def test_merged_labels_repeat_and_values_keep_their_grid_column():
-    t3 = _tables(_doc("2021-national-merged.docx"))[1]
+    t3 = tables(_doc("2021-national-merged.docx"))[1]
     denied = [row for row in t3.rows if any(c.text == "（三）不予公开" for c in row)]
     assert len(denied) == 8  # the vertically merged group label is in each of its rows
     assert all(row[0].text == "三、本年度办理结果" for row in denied)
@@ -106,7 +98,7 @@ def test_vertically_merged_value_appears_once():
     t.cell(2, 2).text = "—"
     buf = io.BytesIO()
     d.save(buf)
-    (table,) = _tables(read_docx(buf.getvalue()))
+    (table,) = tables(read_docx(buf.getvalue()))
     assert [[c.text for c in row] for row in table.rows] == [
         ["（三）不予公开", "1.属于国家秘密", "7"],
         ["（三）不予公开", "2.其他法律行政法规禁止公开", ""],
@@ -235,7 +227,7 @@ def test_entities_are_not_expanded():
         head + '?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest.replace("本年度未收取信息处理费。", "&x;", 1)
     ).encode("utf-8")
     doc = read_docx(_zip(parts))
-    assert not any("root:" in p for p in _paragraphs(doc))
+    assert not any("root:" in p for p in paragraphs(doc))
 
 
 SEED_DOCX = (FIXTURES / "2021-autonumber-fullwidth.docx").read_bytes()
@@ -280,7 +272,7 @@ def test_legacy_hmerge_joins_the_cell_to_its_left():
     tc.get_or_add_tcPr().append(docx.oxml.parse_xml(f'<w:hMerge {docx.oxml.ns.nsdecls("w")}/>'))
     buf = io.BytesIO()
     d.save(buf)
-    (table,) = _tables(read_docx(buf.getvalue()))
+    (table,) = tables(read_docx(buf.getvalue()))
     assert [(c.text, c.colspan, c.origin.col) for c in table.rows[0]] == [
         ("一、本年新收政府信息公开申请数量", 2, 1), ("5", 1, 3), ("5", 1, 4)]
 
@@ -331,7 +323,7 @@ def test_alt_chunk_html_is_the_report():
     assert report.agency == "淮安市自然资源和规划局"
     assert report.requests["received_new"]["total"].number == 54
     assert [s.status for s in report.sections] == ["ok"] * 6
-    t3 = _tables(doc)[1]
+    t3 = tables(doc)[1]
     assert t3.rows[0][0].origin.table == 2
 
 
@@ -344,7 +336,7 @@ def test_alt_chunk_mhtml_is_the_report():
     message.attach(MIMEText(html, "html", "gbk"))
     doc = read_docx(_with_alt_chunk("afchunk.mht", message.as_bytes()))
     assert interpret(doc).requests["carried_forward"]["total"].number is not None
-    assert "一、总体情况" in _paragraphs(doc)
+    assert "一、总体情况" in paragraphs(doc)
 
 
 def _numbered_docx(headings: list[tuple[str, str]], nums: str) -> bytes:
@@ -371,11 +363,11 @@ def _numbered_docx(headings: list[tuple[str, str]], nums: str) -> bytes:
 def test_a_second_instance_of_a_list_continues_its_count():
     nums = '<w:num w:numId="91"><w:abstractNumId w:val="77"/></w:num><w:num w:numId="92"><w:abstractNumId w:val="77"/></w:num>'
     data = _numbered_docx([("91", "总体情况"), ("91", "主动公开政府信息情况"), ("92", "收到和处理政府信息公开申请情况")], nums)
-    assert _paragraphs(read_docx(data)) == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
+    assert paragraphs(read_docx(data)) == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
 
 
 def test_a_start_override_restarts_the_count():
     nums = ('<w:num w:numId="91"><w:abstractNumId w:val="77"/></w:num><w:num w:numId="93"><w:abstractNumId w:val="77"/>'
             '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>')
     data = _numbered_docx([("91", "总体情况"), ("91", "主动公开政府信息情况"), ("93", "甲"), ("93", "乙")], nums)
-    assert _paragraphs(read_docx(data)) == ["一、总体情况", "二、主动公开政府信息情况", "一、甲", "二、乙"]
+    assert paragraphs(read_docx(data)) == ["一、总体情况", "二、主动公开政府信息情况", "一、甲", "二、乙"]

@@ -6,10 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expected import differences, load
+from expected import differences, load, paragraphs, tables
 from gikr_tui.errors import ReportError
 from gikr_tui.interpret import interpret
-from gikr_tui.model import Paragraph, Table
 from gikr_tui.readers.html import read_html
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
@@ -18,14 +17,6 @@ EXPECTED = load(FIXTURES)
 
 def _doc(name: str):
     return read_html((FIXTURES / name).read_bytes())
-
-
-def _paragraphs(doc) -> list[str]:
-    return [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-
-
-def _tables(doc) -> list[Table]:
-    return [b for b in doc.blocks if isinstance(b, Table)]
 
 
 def _page(body: str, head: str = '<meta charset="utf-8">') -> bytes:
@@ -47,11 +38,11 @@ def test_every_section_found_and_numbered(name):
 def test_gbk_pages_decode_by_their_meta_tag(name):
     doc = _doc(name)
     assert doc.encoding == "gb18030"  # gb2312/gbk declarations read with their superset
-    assert "年政府信息公开工作年度报告" in _paragraphs(doc)[0]
+    assert "年政府信息公开工作年度报告" in paragraphs(doc)[0]
 
 
 def test_site_chrome_is_dropped():
-    paras = _paragraphs(_doc("gov-site-gbk.html"))
+    paras = paragraphs(_doc("gov-site-gbk.html"))
     for menu in ("首页", "主动公开", "依申请公开", "无障碍"):
         assert not any(menu == p or p.startswith(menu) for p in paras), menu
     assert not any("当前位置" in p for p in paras)  # breadcrumbs
@@ -62,10 +53,10 @@ def test_site_chrome_is_dropped():
 
 def test_layout_tables_are_read_as_text():
     doc = _doc("gov-site-2019-layout-table.htm")
-    paras = _paragraphs(doc)
+    paras = paragraphs(doc)
     assert not any("机构职能" in p for p in paras)  # the left menu of the layout table
     assert "一、总体情况" in paras
-    assert len(_tables(doc)) == 3  # tables 2, 3 and 4, not the page's frame
+    assert len(tables(doc)) == 3  # tables 2, 3 and 4, not the page's frame
 
 
 def test_spans_expand_labels_and_keep_values_once():
@@ -76,7 +67,7 @@ def test_spans_expand_labels_and_keep_values_once():
         '<tr><td>3.危及“三安全一稳定”</td><td colspan="2">&nbsp;</td></tr>'
         "</table>"
     ))
-    (table,) = _tables(doc)
+    (table,) = tables(doc)
     assert [[c.text for c in row] for row in table.rows] == [
         ["（三）不予公开", "1.属于国家秘密", "7", "x"],
         ["（三）不予公开", "2.其他法律行政法规禁止公开", "", "y"],
@@ -88,7 +79,7 @@ def test_spans_expand_labels_and_keep_values_once():
 
 
 def test_br_inside_cells_and_nbsp_cells():
-    t3 = _tables(_doc("gov-site-gbk.html"))[1]
+    t3 = tables(_doc("gov-site-gbk.html"))[1]
     header = [c.text for c in t3.rows[2]]
     assert "商业\n企业" in header and "科研\n机构" in header
     received = next(row for row in t3.rows if row[0].text.startswith("一、本年新收"))
@@ -96,7 +87,7 @@ def test_br_inside_cells_and_nbsp_cells():
 
 
 def test_br_splits_paragraphs():
-    paras = _paragraphs(_doc("gov-site-gbk.html"))
+    paras = paragraphs(_doc("gov-site-gbk.html"))
     assert "（二）强化主动公开，提升公开质效。" in paras
     assert "六、其他需要报告的事项" in paras
 
@@ -104,12 +95,12 @@ def test_br_splits_paragraphs():
 def test_gbk_without_a_meta_tag_is_detected_from_the_bytes():
     body = "<p>某某县人民政府2021年政府信息公开工作年度报告</p><p>一、总体情况</p>"
     doc = read_html(f"<html><body>{body}</body></html>".encode("gbk"))
-    assert _paragraphs(doc) == ["某某县人民政府2021年政府信息公开工作年度报告", "一、总体情况"]
+    assert paragraphs(doc) == ["某某县人民政府2021年政府信息公开工作年度报告", "一、总体情况"]
 
 
 def test_a_lying_charset_falls_back_to_the_bytes():
     page = '<html><head><meta charset="utf-8"></head><body><p>二、主动公开政府信息情况</p></body></html>'
-    assert _paragraphs(read_html(page.encode("gbk"))) == ["二、主动公开政府信息情况"]
+    assert paragraphs(read_html(page.encode("gbk"))) == ["二、主动公开政府信息情况"]
 
 
 def test_link_only_paragraphs_are_menus_but_links_in_text_stay():
@@ -117,7 +108,7 @@ def test_link_only_paragraphs_are_menus_but_links_in_text_stay():
         '<div><a href="/">首页</a> <a href="/z">主动公开</a></div>'
         '<p>详见<a href="/f">附件</a>。</p>'
     ))
-    assert _paragraphs(doc) == ["详见附件。"]
+    assert paragraphs(doc) == ["详见附件。"]
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n", b"\x00\x01\x02\x03" * 500])
@@ -146,8 +137,8 @@ def test_a_content_block_with_a_chrome_like_class_is_kept():
     table = "".join(f"<tr><td>{label}</td><td>1</td></tr>" for label in ("规章", "行政规范性文件", "行政许可"))
     doc = read_html(_page(f'<div class="position-relative"><p>二、主动公开政府信息情况</p><table>{table}</table></div>'
                           '<div class="position"><a href="/">首页</a> &gt; 年报</div>'))
-    assert _paragraphs(doc) == ["二、主动公开政府信息情况"]
-    assert len(_tables(doc)) == 1
+    assert paragraphs(doc) == ["二、主动公开政府信息情况"]
+    assert len(tables(doc)) == 1
 
 
 def test_rowspans_cannot_multiply_cells_past_the_limit(monkeypatch):
@@ -165,14 +156,14 @@ def test_a_two_column_layout_without_nested_tables_is_prose():
     doc = read_html(_page(
         f'<table><tr><td><a href="/a">机构概况</a></td><td><p>一、总体情况</p><p>{prose}</p></td></tr></table>'
     ))
-    assert _paragraphs(doc) == ["一、总体情况", prose]
-    assert _tables(doc) == []
+    assert paragraphs(doc) == ["一、总体情况", prose]
+    assert tables(doc) == []
 
 
 def test_a_western_charset_on_a_chinese_page_is_not_trusted():
     page = '<html><head><meta charset="iso-8859-1"></head><body><p>三、收到和处理政府信息公开申请情况</p></body></html>'
-    assert _paragraphs(read_html(page.encode("gbk"))) == ["三、收到和处理政府信息公开申请情况"]
-    assert _paragraphs(read_html(page.encode("utf-8"))) == ["三、收到和处理政府信息公开申请情况"]
+    assert paragraphs(read_html(page.encode("gbk"))) == ["三、收到和处理政府信息公开申请情况"]
+    assert paragraphs(read_html(page.encode("utf-8"))) == ["三、收到和处理政府信息公开申请情况"]
 
 
 def test_a_long_remark_cell_keeps_its_table_a_data_table():
@@ -181,13 +172,13 @@ def test_a_long_remark_cell_keeps_its_table_a_data_table():
         "<table><tr><td>一、本年新收政府信息公开申请数量</td><td>3</td><td>3</td></tr>"
         f'<tr><td colspan="3">{remark}</td></tr></table>'
     ))
-    (table,) = _tables(doc)
+    (table,) = tables(doc)
     assert [c.text for c in table.rows[0]] == ["一、本年新收政府信息公开申请数量", "3", "3"]
 
 
 def test_bookmark_anchors_around_headings_are_not_links():
     doc = read_html(_page('<h1><a name="_Toc1"><span>一、总体情况</span></a></h1><p><a href="#_Toc1">一、总体情况</a></p>'))
-    assert _paragraphs(doc) == ["一、总体情况"]
+    assert paragraphs(doc) == ["一、总体情况"]
     assert doc.blocks[0].level == 1
 
 
@@ -195,4 +186,4 @@ def test_a_scripted_menu_without_links_is_dropped():
     menu = "".join(f"<li onclick=\"go({i})\">{t}</li>" for i, t in enumerate(("首页", "主动公开", "依申请公开", "年度报告")))
     doc = read_html(_page(f"<ul>{menu}</ul><p>一、总体情况</p><ul><li>本年度主动公开政府信息1200条。</li>"
                           "<li>办理依申请公开31件。</li><li>无行政复议。</li></ul>"))
-    assert _paragraphs(doc) == ["一、总体情况", "本年度主动公开政府信息1200条。", "办理依申请公开31件。", "无行政复议。"]
+    assert paragraphs(doc) == ["一、总体情况", "本年度主动公开政府信息1200条。", "办理依申请公开31件。", "无行政复议。"]

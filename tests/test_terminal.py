@@ -87,10 +87,11 @@ def test_theme_option_on_a_16_colour_terminal(tmp_path):
     command = f"cd {shlex.quote(str(folder))} && env {env} {shlex.join(_gikr_command())} --theme ansi-dark; echo exit=$?; sleep 30"
     tmux("new-session", "-d", "-s", "gikr", "-x", "80", "-y", "24", command)
     try:
-        screen = tmux.wait_for("1 Files", "ok a-good.txt", "2! b-broken.txt")
+        tmux.wait_for("1 Files", "ok a-good.txt", "2! b-broken.txt")
         # the failed identity is still told apart without colour: the ASCII mark
         tmux("send-keys", "-t", "gikr", "]")
         screen = tmux.wait_for("29!")
+        assert "columns sum to 32, -1" in screen
         tmux("send-keys", "-t", "gikr", "q")
         tmux.wait_for("exit=0")
     finally:
