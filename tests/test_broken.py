@@ -366,3 +366,21 @@ def test_messages_are_one_short_line():
     long = str(ReportError("x" * 1000))
     assert len(long) == errors.MAX_MESSAGE and long.endswith("…")
 
+
+
+@pytest.mark.parametrize(
+    "name, error_type",
+    [
+        ("encrypted.pdf", errors.Encrypted),
+        ("scanned.pdf", errors.NoTextLayer),
+        ("truncated.pdf", errors.DamagedFile),
+        ("random bytes.pdf", errors.DamagedFile),
+        ("random bytes.docx", errors.DamagedFile),
+        ("truncated.docx", errors.DamagedFile),
+    ],
+)
+def test_readers_fail_with_the_typed_error_for_the_case(broken, name, error_type):
+    from gikr_tui.pipeline import read_document
+
+    with pytest.raises(error_type):
+        read_document(broken / name)

@@ -216,3 +216,13 @@ def test_no_request_table_is_a_clear_error(tmp_path):
     path.write_text("一、总体情况\n本年度无申请。\n", encoding="utf-8")
     result = check_file(path)
     assert (result.status, result.error) == ("error", "no request-handling table found")
+
+
+def test_table_2_without_its_header_rows_takes_the_templates_columns():
+    text = (SEEDS / "004_bca2272ab24a3735.txt").read_text(encoding="utf-8")
+    lines = [l for l in text.splitlines() if not l.startswith("信息内容")]
+    report = _report("\n".join(lines).replace("规章\t0\t0\t0", "规章\t1\t0\t5"))
+    assert {f: v.number for f, v in report.active_disclosure["regulations"].items()} == {
+        "issued": 1, "repealed": 0, "in_force": 5,
+    }
+    assert set(report.active_disclosure["fees"]) == {"amount"}

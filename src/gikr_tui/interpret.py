@@ -375,14 +375,17 @@ class Interpreter:
 
     # table 2 -----------------------------------------------------------------
 
-    def active_disclosure(self, starts: dict[int, int], t3_start: int) -> tuple[dict[str, dict[str, Value]], int | None]:
+    def active_disclosure(self, starts: dict[int, int], t3_start: int) -> tuple[list[tuple], int | None]:
+        """Table 2's rows as (row key, the header naming its columns or None,
+        value cells, label cell), and the template its headers show."""
         start = starts.get(2, 0)
         stop = min(starts.get(3, t3_start), t3_start)
         if stop <= start:
             start = 0
         header: tuple[str, ...] | None = None
         votes = Counter()
-        out: dict[str, dict[str, Value]] = {}
+        rows: list[tuple] = []
+        seen: set[str] = set()
         for item in self.items[start:stop]:
             if item.cells is None:
                 continue
@@ -400,19 +403,27 @@ class Interpreter:
             if not labels:
                 continue
             row = _t2_row(norm(labels[-1].text))
-            if row is None or row in out:
+            if row is None or row in seen:
                 continue
+            seen.add(row)
             vals = list(value_cells)
             while vals and not vals[-1].text.strip():
                 vals.pop()
-            names = header or ()
+            rows.append((row, header, vals, labels[-1]))
+        vote = votes.most_common(1)[0][0] if votes else None
+        return rows, vote
+
+    def name_active_disclosure(self, rows: list[tuple], tpl: int) -> dict[str, dict[str, Value]]:
+        """Values keyed by the columns their header names, else the template's."""
+        out: dict[str, dict[str, Value]] = {}
+        for row, header, vals, label in rows:
+            names = header or T.T2_DEFAULT_FIELDS[tpl].get(row, ())
             if len(vals) > len(names) and names:
-                self.notes.append(Note(f"table 2 row {labels[-1].text.strip()}: {len(vals)} values for {len(names)} columns", origin=labels[-1].origin))
+                self.notes.append(Note(f"table 2 row {label.text.strip()}: {len(vals)} values for {len(names)} columns", origin=label.origin))
             out[row] = {name: to_value(c.text, c.origin) for name, c in zip(names, vals)} if names else {
                 f"col{i + 1}": to_value(c.text, c.origin) for i, c in enumerate(vals)
             }
-        vote = votes.most_common(1)[0][0] if votes else None
-        return out, vote
+        return out
 
 
 def _header_fields(text: str) -> list[str]:
@@ -528,11 +539,12 @@ def interpret(doc: Document) -> Report:
     sections, starts = it.sections()
     placed, tpl_t3, t3_start, t3_end = it.requests(starts)
     agency, year = title_facts(it.items)
-    t2, tpl_t2 = it.active_disclosure(starts, t3_start)
+    t2_rows, tpl_t2 = it.active_disclosure(starts, t3_start)
     tpl = tpl_t3 or tpl_t2 or (T.T2019 if year is not None and year <= 2020 else T.T2021)
     if tpl_t3 and tpl_t2 and tpl_t3 != tpl_t2:
         it.notes.append(Note(f"table 3 follows the {tpl_t3} template but table 2 the {tpl_t2} one"))
     grid = it.build_grid(placed, tpl)
+    t2 = it.name_active_disclosure(t2_rows, tpl)
     t4 = it.review_litigation(t3_end, starts)
     return Report(
         format=doc.format,

@@ -32,10 +32,6 @@ class Finding:
     def difference(self) -> int | float:
         return (self.reported or 0) - self.computed
 
-    @property
-    def total_cell(self) -> CellRef:
-        return self.cells[0]
-
     def where(self) -> str:
         if self.group:
             return T.T4_GROUP_LABELS[self.group]
@@ -119,11 +115,11 @@ def _outcomes(grid: Grid, template: int) -> tuple[str, ...]:
     return tuple(r for r in T.outcome_rows_for(template) if r in grid)
 
 
-def results_total(grid: Grid, template: int) -> list[Finding]:
+def results_total(grid: Grid, template: int, filled: dict | None = None) -> list[Finding]:
     """Each column: （七）总计 = the sum of every outcome row （一）…（六）."""
     if "results_total" not in grid:
         return []
-    filled = _filled_rows(grid)
+    filled = filled or _filled_rows(grid)
     rows = _outcomes(grid, template)
     out: list[Finding] = []
     for col in T.COLS:
@@ -140,12 +136,12 @@ def results_total(grid: Grid, template: int) -> list[Finding]:
     return out
 
 
-def balance(grid: Grid, template: int) -> list[Finding]:
+def balance(grid: Grid, template: int, filled: dict | None = None) -> list[Finding]:
     """Each column: 一 + 二 = （七）总计 + 四 (the template's 勾稽关系)."""
     needed = ("received_new", "carried_over", "results_total", "carried_forward")
     if not all(r in grid for r in needed):
         return []
-    filled = _filled_rows(grid)
+    filled = filled or _filled_rows(grid)
     rows = _outcomes(grid, template)
     out: list[Finding] = []
     for col in T.COLS:
@@ -173,10 +169,11 @@ def t4_total(table: Grid) -> list[Finding]:
 def check(report: Report) -> list[Finding]:
     """Every identity of the template, in a stable order."""
     grid = report.requests
+    filled = _filled_rows(grid)  # both column identities see blank row totals filled
     return [
         *row_total(grid),
-        *balance(grid, report.template),
-        *results_total(grid, report.template),
+        *balance(grid, report.template, filled),
+        *results_total(grid, report.template, filled),
         *t4_total(report.review_litigation),
     ]
 

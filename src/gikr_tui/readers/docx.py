@@ -26,7 +26,7 @@ import posixpath
 import re
 from dataclasses import replace
 
-from ..errors import LimitExceeded, ReportError
+from ..errors import DamagedFile, Encrypted, LimitExceeded, ReportError
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .ooxml_numbering import Numbering, parse_numbering, parse_styles, style_roots
@@ -50,22 +50,22 @@ def read_docx(data: bytes) -> Document:
     if data[:8] == OLE2:
         # not a zip: a password-protected DOCX, or a legacy .doc renamed .docx
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise ReportError("DOCX is password-protected")
+            raise Encrypted("DOCX is password-protected")
         from .doc import read_doc
 
         return read_doc(data)
     pkg = Package(data, "DOCX")
     name = _main_part(pkg)
     if name is None:
-        raise ReportError("not a DOCX (no word/document.xml)")
+        raise DamagedFile("not a DOCX (no word/document.xml)")
     xml = pkg.read(name)
     root = parse_xml(xml, "word/document.xml")
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else W_MAIN
     if ns not in (W_MAIN, W_STRICT):
-        raise ReportError("not a DOCX (word/document.xml is not a Word document)")
+        raise DamagedFile("not a DOCX (word/document.xml is not a Word document)")
     body = root.find(ns + "body")
     if body is None:
-        raise ReportError("not a DOCX (word/document.xml has no body)")
+        raise DamagedFile("not a DOCX (word/document.xml has no body)")
     folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
     numbering = Numbering()
     # styles and numbering are read only as far as the body uses them

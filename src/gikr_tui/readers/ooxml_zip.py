@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..errors import LimitExceeded, ReportError, size_text
+from ..errors import DamagedFile, Encrypted, LimitExceeded, ReportError, size_text
 
 # document.xml of a long report is a few MB; 64 MB leaves room for embedded
 # markup noise while refusing archives built to exhaust memory.
@@ -25,7 +25,7 @@ class Package:
         except MemoryError:
             raise
         except Exception:  # BadZipFile, struct/unicode/value errors from a damaged directory
-            raise ReportError(f"not a {kind} (zip is damaged)") from None
+            raise DamagedFile(f"not a {kind} (zip is damaged)") from None
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -43,11 +43,11 @@ class Package:
         except MemoryError:
             raise
         except RuntimeError:
-            raise ReportError(f"not a readable {self.kind} (it is encrypted)") from None
+            raise Encrypted(f"not a readable {self.kind} (it is encrypted)") from None
         except NotImplementedError:
             raise ReportError(f"not a readable {self.kind} (unsupported zip compression)") from None
         except Exception:  # BadZipFile, zlib.error, EOFError, OSError on damaged members
-            raise ReportError(f"not a {self.kind} (zip is damaged)") from None
+            raise DamagedFile(f"not a {self.kind} (zip is damaged)") from None
         if len(data) > limit:
             # the directory lied about the size: the same bomb, caught while reading
             raise LimitExceeded(
@@ -69,7 +69,7 @@ def parse_xml(data: bytes, what: str):
         raise
     except Exception as e:  # XMLSyntaxError, ValueError for odd encodings
         first = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
-        raise ReportError(f"{what} is not valid XML ({first})") from None
+        raise DamagedFile(f"{what} is not valid XML ({first})") from None
     if root is None:
-        raise ReportError(f"{what} is empty")
+        raise DamagedFile(f"{what} is empty")
     return root

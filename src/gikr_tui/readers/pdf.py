@@ -15,7 +15,7 @@ Every failure of the PDF libraries becomes a ReportError with one line.
 
 from __future__ import annotations
 
-from ..errors import LimitExceeded, ReportError
+from ..errors import DamagedFile, Encrypted, LimitExceeded, NoTextLayer, ReportError
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .pdf_layout import (
@@ -53,7 +53,7 @@ def read_pdf(data: bytes) -> Document:
     except MemoryError:
         raise
     except Exception as e:  # pdfium/pdfminer fail in many ways on damaged files
-        raise ReportError(f"damaged PDF (cannot be read: {type(e).__name__})") from None
+        raise DamagedFile(f"damaged PDF (cannot be read: {type(e).__name__})") from None
 
 
 def _open(data: bytes):
@@ -63,18 +63,18 @@ def _open(data: bytes):
     head = data[:1024]
     if b"%PDF" not in head:
         what = "empty" if not data.strip() else "no %PDF header"
-        raise ReportError(f"not a PDF ({what})")
+        raise DamagedFile(f"not a PDF ({what})")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         if code == R.FPDF_ERR_PASSWORD:
-            raise ReportError("encrypted PDF (it needs a password to open)") from None
+            raise Encrypted("encrypted PDF (it needs a password to open)") from None
         if code == R.FPDF_ERR_SECURITY:
-            raise ReportError("encrypted PDF (unsupported security handler)") from None
+            raise Encrypted("encrypted PDF (unsupported security handler)") from None
         if b"%%EOF" not in data[-2048:]:
-            raise ReportError("truncated PDF (the end of the file is missing)") from None
-        raise ReportError("damaged PDF (cannot be opened)") from None
+            raise DamagedFile("truncated PDF (the end of the file is missing)") from None
+        raise DamagedFile("damaged PDF (cannot be opened)") from None
 
 
 def _read(data: bytes) -> Document:
@@ -86,7 +86,7 @@ def _read(data: bytes) -> Document:
         if count > MAX_PAGES:
             raise LimitExceeded(f"PDF has {count} pages, over the limit of {MAX_PAGES} pages")
         if count == 0:
-            raise ReportError("empty PDF (no pages)")
+            raise DamagedFile("empty PDF (no pages)")
         pages: list[PageData] = []
         total = 0
         for i in range(count):
@@ -94,8 +94,8 @@ def _read(data: bytes) -> Document:
                 page = pdf[i]
             except Exception:
                 if b"%%EOF" not in data[-2048:]:
-                    raise ReportError(f"truncated PDF (page {i + 1} is missing)") from None
-                raise ReportError(f"damaged PDF (page {i + 1} cannot be read)") from None
+                    raise DamagedFile(f"truncated PDF (page {i + 1} is missing)") from None
+                raise DamagedFile(f"damaged PDF (page {i + 1} cannot be read)") from None
             try:
                 left, bottom, right, top = page.get_mediabox()
                 textpage = page.get_textpage()
@@ -114,7 +114,7 @@ def _read(data: bytes) -> Document:
         pdf.close()
     # a scan may still carry a few characters (a stamp, a watermark, a page number)
     if all(sum(1 for c in p.chars if not c.text.isspace()) < 15 for p in pages):
-        raise ReportError("no text layer (scanned PDF; OCR is not supported)")
+        raise NoTextLayer("no text layer (scanned PDF; OCR is not supported)")
     return _assemble(pages)
 
 
