@@ -1,5 +1,6 @@
 """Saved web pages: the report inside a site's chrome, spans expanded, GBK pages."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,101 @@ def test_a_scripted_menu_without_links_is_dropped():
     doc = read_html(_page(f"<ul>{menu}</ul><p>一、总体情况</p><ul><li>本年度主动公开政府信息1200条。</li>"
                           "<li>办理依申请公开31件。</li><li>无行政复议。</li></ul>"))
     assert paragraphs(doc) == ["一、总体情况", "本年度主动公开政府信息1200条。", "办理依申请公开31件。", "无行政复议。"]
+
+
+def test_cell_text_lines_spaces_and_hidden_parts():
+    doc = read_html(_page(
+        "<table><tr>"
+        "<td><p><span>商业</span></p>\n  <p> <span>企业</span> </p></td>"  # Word: a <p> per line
+        "<td>\u3000 4 5\t\n 6 \xa0</td>"  # spaces inside kept once, Unicode spaces at the ends dropped
+        "<td>法律<br/>服务<br><br>机构</td>"  # empty lines between <br>s go
+        "<td><script>var x = 1;</script><style>p{}</style>12<span hidden-by-nothing> </span></td>"
+        '<td colspan="1" rowspan="1"><div><div>  </div></div></td>'  # explicit span 1, nothing but blocks
+        "</tr></table>"
+    ))
+    (table,) = tables(doc)
+    assert [c.text for c in table.rows[0]] == ["商业\n企业", "4 5 6", "法律\n服务\n机构", "12", ""]
+    assert [(c.colspan, c.rowspan) for c in table.rows[0]] == [(1, 1)] * 5
+
+
+def test_separator_characters_in_a_page_cannot_split_its_cells():
+    # the table pass separates rows, cells and lines with U+FDD0..U+FDD3;
+    # a page holding them (noncharacters, never real text) gets U+FFFD instead
+    doc = read_html(_page(
+        "<table><tr><td>一、本年新收\ufdd1政府信息公开申请数量</td><td>4\ufdd05</td><td>\ufdd2\ufdd3</td></tr></table>"
+    ))
+    (table,) = tables(doc)
+    assert [c.text for c in table.rows[0]] == ["一、本年新收\ufffd政府信息公开申请数量", "4\ufffd5", "\ufffd\ufffd"]
+    assert len(table.rows) == 1
+
+
+def test_a_rowspan_reaching_past_a_short_row_fills_the_gap_and_the_end():
+    doc = read_html(_page(
+        "<table>"
+        '<tr><td>a</td><td rowspan="2">标签</td><td>b</td><td rowspan="2">9</td></tr>'
+        "<tr><td>c</td></tr>"
+        "</table>"
+    ))
+    (table,) = tables(doc)
+    assert [[c.text for c in row] for row in table.rows] == [["a", "标签", "b", "9"], ["c", "标签", ""]]
+    assert [c.origin.col for c in table.rows[1]] == [1, 2, 4]
+
+
+def _reference_cell_text(td) -> str:
+    """The cell-text rule written as a plain walk, to hold the XSLT pass to it."""
+    from gikr_tui.readers.html import _BLOCK, _SKIP
+
+    lines: list[str] = []
+    current: list[str] = []
+
+    def newline() -> None:
+        text = re.sub(r"[ \t\r\n\f]+", " ", "".join(current)).strip()
+        current.clear()
+        if text:
+            lines.append(text)
+
+    def visit(el, top: bool) -> None:
+        if not top:
+            if el.tag in _SKIP:
+                return
+            if el.tag == "br":
+                newline()
+                return
+        block = not top and el.tag in _BLOCK
+        if block:
+            newline()
+        current.append(el.text or "")
+        for child in el:
+            visit(child, False)
+            current.append(child.tail or "")
+        if block:
+            newline()
+
+    visit(td, True)
+    newline()
+    return "\n".join(lines)
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("0123456789一二 \t\n\xa0\u3000—")), max_size=6)
+_CELL_HTML = st.recursive(
+    _CELL_TEXT.map(lambda s: s.replace("&", "")),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["p", "span", "div", "b", "font", "script", "li", "a"]), st.lists(inner, max_size=3)).map(
+            lambda t: f"<{t[0]}>{''.join(t[1])}</{t[0]}>"
+        ),
+        st.lists(inner, min_size=1, max_size=3).map(lambda parts: "<br>".join(parts)),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_CELL_HTML, min_size=1, max_size=4))
+def test_cell_text_matches_the_rule_for_any_markup(cells):
+    from lxml import etree
+
+    page = _page("<table><tr><td>x</td><td>1</td></tr><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>")
+    root = etree.fromstring(page, etree.HTMLParser(encoding="utf-8", remove_comments=True))
+    expected = [_reference_cell_text(td) for td in root.iter("td")]
+    got = [c.text for t in tables(read_html(page)) for row in t.rows for c in row]
+    assert got == expected
