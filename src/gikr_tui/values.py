@@ -60,5 +60,11 @@ def is_value(text: str) -> bool:
 
 
 def to_value(text: str, origin: Origin | None = None, note: str | None = None) -> Value:
+    s, number = _cleaned(text)
+    return Value(number, s, origin, note)
+
+
+@lru_cache(maxsize=8192)
+def _cleaned(text: str) -> tuple[str, int | float | None]:
     s = clean(text)
-    return Value(parse_number(s), s, origin, note)
+    return s, parse_number(s)
