@@ -357,6 +357,61 @@ def bench_tui(work: Path) -> None:
             "runs: " + ", ".join(f"{t:.2f}" for t in times), "", f"<= 0.5 s: {'met' if best <= 0.5 else 'NOT met'}")
 
 
+# A cell edit: Enter in the cell editor until the screen has settled again
+# (the pilot returns once every widget has handled its messages and the
+# screen has refreshed), beside the re-check alone (FileState.edit).
+_EDIT = (
+    "import asyncio, statistics, sys, time\n"
+    "from gikr_tui.tui.session import T3\n"
+    "from gikr_tui.tui.app import GikrApp\n"
+    "from gikr_tui.tui.components.grid import ReportGrid\n"
+    "async def main():\n"
+    "    app = GikrApp(sys.argv[1])\n"
+    "    async with app.run_test(size=(120, 40)) as pilot:\n"
+    "        while not app.all_parsed:\n"
+    "            await pilot.pause(0.05)\n"
+    "        await pilot.press('3')\n"
+    "        grid, state = app.query_one(ReportGrid), app.states[app.current]\n"
+    "        ref = (T3, 'received_new', 'natural')\n"
+    "        screen, alone = [], []\n"
+    "        for i in range(int(sys.argv[2])):\n"
+    "            grid.cursor_coordinate = grid.coordinate_of(ref)\n"
+    "            digits = str(i % 90 + 10)\n"
+    "            await pilot.press('e', 'ctrl+u', *digits)\n"
+    "            t = time.perf_counter()\n"
+    "            await pilot.press('enter')\n"
+    "            screen.append(time.perf_counter() - t)\n"
+    "            assert grid.get_row_at(0)[1].plain.startswith(digits), grid.get_row_at(0)[1].plain\n"
+    "            t = time.perf_counter()\n"
+    "            state.edit(ref, digits)\n"
+    "            alone.append(time.perf_counter() - t)\n"
+    "        q = lambda xs: (statistics.median(xs) * 1000, sorted(xs)[int(len(xs) * 0.95)] * 1000)\n"
+    "        print('EDIT', *q(screen), *q(alone), flush=True)\n"
+    "asyncio.run(main())\n"
+)
+
+
+def bench_edit(work: Path, edits: int = 200) -> None:
+    folder = work / "edit"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "seeds" / sorted(os.listdir(FIXTURES / "seeds"))[0], folder)
+    try:
+        done = subprocess.run([sys.executable, "-c", _EDIT, str(folder), str(edits)], capture_output=True, text=True,
+                              env={**os.environ, "GIKR_CACHE_DIR": str(work / "c-edit")}, timeout=300)
+    except subprocess.TimeoutExpired:
+        add("TUI cell edit", "did not finish within 300 s")
+        return
+    stamp = [line.split()[1:] for line in done.stdout.splitlines() if line.startswith("EDIT")]
+    if not stamp:
+        add("TUI cell edit", "failed: " + (done.stderr.strip().splitlines() or ["no output"])[-1][:80])
+        return
+    screen, screen95, alone, alone95 = map(float, stamp[0])
+    frame = 1000 / 60
+    add(f"TUI cell edit: Enter to settled screen, median of {edits} (95th pct)", f"{screen:.1f} ms ({screen95:.1f})",
+        f"{alone:.2f} ms ({alone95:.2f}) re-check alone", "",
+        f"<= one frame ({frame:.1f} ms): {'met' if screen95 <= frame else 'NOT met'}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=1000, help="reports in the folder benchmark (default 1000)")
@@ -370,6 +425,7 @@ def main() -> int:
         bench_formats(work, ns.rounds)
         bench_folder(work, ns.files)
         bench_tui(work)
+        bench_edit(work)
     finally:
         if ns.keep:
             print(f"inputs kept in {work}", file=sys.stderr)

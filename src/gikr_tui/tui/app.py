@@ -384,7 +384,8 @@ class GikrApp(App[int]):
     def _set_status(self, text: Text) -> None:
         text.no_wrap = True
         text.overflow = "ellipsis"
-        self.query_one("#status", Static).update(text)
+        # one line whatever it says: no layout pass for the whole screen on every cursor move
+        self.query_one("#status", Static).update(text, layout=False)
 
     def _update_status(self) -> None:
         if not self.is_mounted:
