@@ -22,7 +22,7 @@ from textual.binding import Binding
 
 from gikr_tui.tui.app import GikrApp
 from gikr_tui.tui.commands import COMMANDS
-from gikr_tui.tui.components.editors import CellInput, FilterInput
+from gikr_tui.tui.components.file_filter import FilterInput
 from gikr_tui.tui.components.files import FileTree
 from gikr_tui.tui.components.findings import FindingsList
 from gikr_tui.tui.components.grid import ReportGrid
@@ -35,7 +35,7 @@ SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED = SEEDS / "000_8a0178302d297c36.txt"
 BROKEN_LINE = 83  # 一、本年新收 / 自然人 in the seed: 28 (row total 31)
 
-BINDING_CLASSES = (GikrApp, FileTree, SectionTree, ReportGrid, FindingsList, Reader, CellInput, FilterInput, HelpScreen)
+BINDING_CLASSES = (GikrApp, FileTree, SectionTree, ReportGrid, FindingsList, Reader, FilterInput, HelpScreen)
 
 
 # --- helpers -------------------------------------------------------------------
@@ -495,14 +495,22 @@ def test_edit_recompute_undo_revert(folder):
             for key in keys_of("grid.edit"):
                 grid.cursor_coordinate = grid.coordinate_of(ref)
                 await pilot.press(key)
-                assert isinstance(app.focused, CellInput)
-                assert app.focused.value == "28"
-                await pilot.press("3", "0", "enter")
-                assert isinstance(app.focused, ReportGrid)
+                # edited in place: the grid keeps the focus, the cell shows what is typed
+                assert app.focused is grid and grid.editing == ref and grid.typed == "28"
+                assert grid.get_row_at(0)[1].plain == "28▏"
+                assert "editing 一、本年新收政府信息公开申请数量 / 自然人 = 28" in status_text(app)
+                await pilot.press("3", "0")  # the first key replaces the value
+                assert grid.typed == "30" and grid.get_row_at(0)[1].plain == "30▏"
+                assert state.value(ref) is parsed  # nothing applied before Enter
+                await pilot.press("enter")
+                assert app.focused is grid and grid.editing is None
                 seen_values.append(state.value(ref).number)
                 # every total, finding and badge follows at once
                 assert grid.get_row_at(0)[1].plain == "30!*"
                 assert grid.get_row_at(0)[7].plain == "31!"
+                # and the screen shows it: the grid caches rendered lines by what they show
+                first_row = next(line for line in screen_text(app).splitlines() if "一、本年新收" in line)
+                assert "30!*" in first_row and "3!" in first_row  # (总计 is off screen at 80 columns)
                 assert "2!*" in label()
                 assert any("columns sum to 33" in line for line in findings.lines)
                 assert "edited (file: 28)" in status_text(app)
@@ -511,6 +519,8 @@ def test_edit_recompute_undo_revert(folder):
                     break
                 assert state.value(ref) is parsed
                 assert grid.get_row_at(0)[1].plain == "28"
+                first_row = next(line for line in screen_text(app).splitlines() if "一、本年新收" in line)
+                assert "30" not in first_row and "!" not in first_row and " 28 " in first_row
                 assert "ok" in label() and "*" not in label()
             assert seen_values == [30, 30]
             # the remaining undo key, and undo with nothing to undo
@@ -522,17 +532,36 @@ def test_edit_recompute_undo_revert(folder):
                 assert state.value(ref) is parsed
             await pilot.press("u")
             assert state.value(ref) is parsed
-            # blank edit: empty input
-            await pilot.press("e", "backspace", "enter")
+            # keys that are not part of a number do nothing while editing: not even their bindings
+            await pilot.press("e", "4", "n", "u", "j", "x", "2")
+            assert grid.typed == "42" and grid.cursor_ref == ref and state.value(ref) is parsed
+            # backspace deletes one character, ctrl+u clears; empty applies as blank
+            for key in keys_of("grid.edit_backspace"):
+                await pilot.press(key)
+            assert grid.typed == "4"
+            await pilot.press("ctrl+u", "enter")
             assert state.value(ref).blank and grid.get_row_at(0)[1].plain == "·!*"
-            # text is refused by the editor: letters never reach the cell
-            await pilot.press("e", "a", "b", "enter")
+            # backspace on a cell starts an edit of an empty cell
+            await pilot.press("backspace", "5", "enter")
+            assert state.value(ref).number == 5
+            await pilot.press("u")
             assert state.value(ref).blank
-            # cancel
-            for key in keys_of("edit.cancel"):
+            # a dash is a value that holds no number
+            await pilot.press("e", "-", "enter")
+            assert state.value(ref).text == "-" and state.value(ref).number is None
+            await pilot.press("u")
+            # cancel: Escape, or moving the focus away
+            for key in keys_of("grid.cancel_edit"):
                 await pilot.press("e", "9")
                 await pilot.press(key)
-                assert isinstance(app.focused, ReportGrid) and state.value(ref).blank
+                assert grid.editing is None and app.focused is grid and state.value(ref).blank
+                assert grid.get_row_at(0)[1].plain == "·!*"
+            await pilot.press("e", "9", "tab")  # Tab is not part of a number either
+            assert grid.editing == ref and app.focused is grid
+            tree.focus()  # as a mouse click on another pane does
+            await pilot.pause()
+            assert grid.editing is None and state.value(ref).blank
+            await pilot.press("3")
             for key in keys_of("grid.revert"):
                 await pilot.press(key)
                 assert not state.dirty and state.value(ref) is parsed
@@ -652,7 +681,7 @@ def test_help_screen_lists_the_focused_panes_keys(folder):
                 assert grid_ids <= ids and "app.quit" in ids
                 assert not ({b.id for b in FileTree.BINDINGS} & ids)
                 text = screen_text(app)
-                assert "Jump to the next cell marked !" in text and "Grid" in text
+                assert "Edit the cell" in text and "Grid" in text and "Escape cancels" in text
                 for down in keys_of("help.down"):
                     await pilot.press(down)
                 for up in keys_of("help.up"):
@@ -847,7 +876,7 @@ def test_broken_files_get_error_badges_and_keys_keep_working(tmp_path):
             assert "unreadable" in screen_text(app)
             # editing an unreadable file is refused, not crashed
             await pilot.press("3", "e")
-            assert not isinstance(app.focused, CellInput)
+            assert app.query_one(ReportGrid).editing is None
             await pilot.press("1", "G")
             assert os.path.basename(app.current) == "z-good.txt"
 

@@ -1,4 +1,4 @@
-"""Small inputs: the cell editor and the file-name filter (Escape backs out of both)."""
+"""The file-name filter (Escape clears it).  Cells are edited in the grid itself."""
 
 from __future__ import annotations
 
@@ -7,27 +7,6 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
-
-# Digits, signs, separators and the dashes agencies write for "nothing".
-CELL_CHARS = r"[0-9０-９,，.\-+—–－/／无 ]*"
-
-
-class CellInput(Input):
-    HELP = "Type digits (or a dash), empty for blank. Enter applies, Escape cancels."
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
-    ]
-
-    class Cancelled(Message):
-        pass
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(restrict=CELL_CHARS, id=id, compact=True)
-
-    def action_cancel(self) -> None:
-        self.post_message(self.Cancelled())
-
 
 class FilterInput(Input):
     HELP = "Type part of a file name. Enter keeps the filter, Escape clears it."
