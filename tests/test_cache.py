@@ -230,3 +230,28 @@ def test_what_the_tui_path_fills_the_command_line_reads(tmp_path, own_cache):
     assert f", {len(paths)} from cache)" in got.stderr
     fresh = gikr(tmp_path / "r", "--format", "jsonl", "--no-cache")
     assert got.stdout == fresh.stdout
+
+
+def test_each_thread_gets_its_own_connection(own_cache, tmp_path):
+    # The TUI's pool thread stores what the workers parsed; the main thread
+    # (and any other) reads it.  sqlite3 refuses a connection made in another
+    # thread, which used to switch the cache off for the whole process.
+    import threading
+
+    seed = tmp_path / "seed.txt"
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], seed)
+    _age(seed)  # a file written this second is not cached (its mtime could still change unseen)
+    done = threading.Event()
+
+    def fill():
+        check_with_limit(str(seed), timeout=None)  # parsed, then stored by this thread
+        done.set()
+
+    thread = threading.Thread(target=fill)
+    thread.start()
+    thread.join()
+    assert done.is_set()
+    key = cache.file_key(str(seed))
+    hit = cache.lookup(str(seed), key)
+    assert hit is not None and hit.status == "ok"
+    assert cache.get_cache() is not None  # still on

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -926,5 +927,48 @@ def test_ansi_theme_renders(folder):
             await pilot.press("]")
             assert app.theme == "ansi-dark"
             assert "29!" in screen_text(app)
+
+    run(go())
+
+
+def _long_text() -> str:
+    # a real report and ~20 MB of prose: inside every limit, seconds of honest work to read
+    para = "本机关依法依规做好政府信息公开工作，主动公开各类信息，回应社会关切，切实保障人民群众知情权。"
+    return SEED.read_text(encoding="utf-8") + "\n" + "\n\n".join(f"{para}{i}" for i in range(150_000))
+
+
+async def _worker_reading(pilot, app: GikrApp, path: str) -> int:
+    await until(pilot, lambda: any(held == path for _, held in app.pool.busy()))
+    return next(pid for pid, held in app.pool.busy() if held == path)
+
+
+@pytest.mark.parametrize("how", ["killed", "frozen"])
+def test_a_worker_that_dies_or_hangs_fails_only_its_file(tmp_path, how, monkeypatch):
+    # The TUI reads files in the pool `gikr check` uses: a worker killed as the
+    # OOM killer would, or frozen as a C call that never returns, is blamed on
+    # the file it held; the other files are read by its replacement.
+    monkeypatch.setenv("GIKR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a-large.txt").write_text(_long_text(), encoding="utf-8")
+    shutil.copy(SEED, folder / "b-good.txt")
+    shutil.copy(SEED, folder / "c-good.txt")
+
+    async def go():
+        app = GikrApp(folder, jobs=1)
+        app.pool.timeout, app.pool.kill_grace = 3, 0.5
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.scanned)
+            large = str(folder / "a-large.txt")
+            pid = await _worker_reading(pilot, app, large)
+            os.kill(pid, signal.SIGKILL if how == "killed" else signal.SIGSTOP)
+            await settle(pilot, app)
+            error = app.states[large].error
+            if how == "killed":
+                assert error == "the worker reading this file was killed by signal 9 (out of memory?)"
+            else:
+                assert error == "time limit of 3 s reached (its worker stopped answering and was ended)"
+            assert [app.states[str(folder / n)].status for n in ("b-good.txt", "c-good.txt")] == ["ok", "ok"]
+            assert "ERR" in app.query_one(FileTree)._path_nodes[large].label.plain
 
     run(go())

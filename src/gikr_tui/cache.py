@@ -21,6 +21,7 @@ import pickle
 import sqlite3
 import stat
 import sys
+import threading
 import time
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -282,8 +283,10 @@ def _loads(blob: bytes) -> Result | None:
     return result if isinstance(result, Result) else None
 
 
-_cache: Cache | None = None
-_owner_pid: int | None = None
+# One connection per thread (sqlite3 refuses to share one across threads: the
+# TUI's pool thread and a test's main thread each get their own) and per
+# process (a connection inherited through fork must not be used by the child).
+_local = threading.local()
 _broken = False
 
 
@@ -292,9 +295,9 @@ def _in_main_process() -> bool:
 
 
 def _disable(error: BaseException) -> None:
-    global _broken, _cache
+    global _broken
     _broken = True
-    _cache = None
+    _local.cache = None
     if _in_main_process():  # workers stay quiet: the TUI owns their terminal
         where = os.path.join(str(cache_dir()), FILE_NAME)
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -302,21 +305,20 @@ def _disable(error: BaseException) -> None:
 
 
 def get_cache() -> Cache | None:
-    """This process's cache connection, or None when the cache cannot be used."""
-    global _cache, _owner_pid
+    """This thread's cache connection, or None when the cache cannot be used."""
     if _broken:
         return None
     pid = os.getpid()
-    if _cache is not None and _owner_pid == pid:
-        return _cache
-    # A connection inherited through fork must not be used by the child.
+    cache = getattr(_local, "cache", None)
+    if cache is not None and _local.pid == pid:
+        return cache
     try:
-        _cache = Cache(cache_dir() / FILE_NAME)
-        _owner_pid = pid
+        cache = Cache(cache_dir() / FILE_NAME)
     except (sqlite3.Error, OSError) as e:
         _disable(e)
         return None
-    return _cache
+    _local.cache, _local.pid = cache, pid
+    return cache
 
 
 def _guarded(action, default=None):
@@ -357,11 +359,12 @@ def store_rows(rows: list[tuple]) -> None:
 
 
 def reset() -> None:
-    """Forget this process's connection and any earlier failure (tests, a new cache dir)."""
-    global _cache, _owner_pid, _broken
-    if _cache is not None and _owner_pid == os.getpid():
+    """Forget this thread's connection and any earlier failure (tests, a new cache dir)."""
+    global _broken
+    cache = getattr(_local, "cache", None)
+    if cache is not None and _local.pid == os.getpid():
         try:
-            _cache.close()
+            cache.close()
         except sqlite3.Error:
             pass
-    _cache, _owner_pid, _broken = None, None, False
+    _local.cache, _local.pid, _broken = None, None, False

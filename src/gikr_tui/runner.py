@@ -120,7 +120,7 @@ def _fresh_row(path: str, timeout: float | None, use_cache: bool, lite: bool) ->
     return (light if lite else result), row
 
 
-def _lookup(path: str, lite: bool = False) -> Result | cache.Light | None:
+def cached(path: str, lite: bool = False) -> Result | cache.Light | None:
     key = cache.file_key(path)
     if key is None:
         return None
@@ -133,7 +133,7 @@ def check_with_limit(path: str, timeout: float | None, use_cache: bool = True) -
     The TUI calls this in its own worker pool, so its badges and `gikr check`
     share one cache.
     """
-    hit = _lookup(path) if use_cache else None
+    hit = cached(path) if use_cache else None
     return hit if hit is not None else _fresh(path, timeout, use_cache)
 
 
@@ -208,7 +208,7 @@ def _worker_main(
 _READER_MODULES = {"docx": "gikr_tui.readers.docx", "html": "gikr_tui.readers.html", "pdf": "gikr_tui.readers.pdf"}
 
 
-def _context(formats: Iterable[str] = ()):
+def worker_context(formats: Iterable[str] = ()):
     # forkserver: workers fork from a clean single-threaded server, not from a
     # parent that may be running a progress-bar thread; spawn where it is missing.
     methods = multiprocessing.get_all_start_methods()
@@ -305,7 +305,7 @@ class Pool:
             worker = min(self._workers, key=lambda w: len(w.tasks), default=None)
             if worker is None or (worker.tasks and len(self._workers) < self.jobs):
                 if self._ctx is None:
-                    self._ctx = _context(self.formats)
+                    self._ctx = worker_context(self.formats)
                 worker = _Worker(self._ctx, self.timeout, self.use_cache, self.memory_bytes, self.lite)
                 self._workers.append(worker)
             elif len(worker.tasks) >= PREFETCH:
@@ -326,8 +326,12 @@ class Pool:
         self._queue.extendleft(reversed(waiting))
         worker.stop(kill=True)
 
-    def collect(self) -> list[tuple[int, Result | cache.Light, tuple | None]]:
-        """Block until at least one file is done: (index, result, cache row or None) for each."""
+    def collect(self, wake=None) -> list[tuple[int, Result | cache.Light, tuple | None]]:
+        """Block until at least one file is done: (index, result, cache row or None) for each.
+
+        `wake`, a connection, ends the wait early when it becomes readable
+        (the TUI's pool thread: new files to hand out); it is not read here.
+        """
         done: list[tuple[int, Result | cache.Light, tuple | None]] = []
         while not done and any(w.tasks for w in self._workers):
             busy = [w for w in self._workers if w.tasks]
@@ -335,11 +339,18 @@ class Pool:
             if self.timeout:
                 deadline = min(w.started for w in busy) + self.timeout + self.kill_grace
             wait_for = None if deadline is None else max(0.0, deadline - time.monotonic())
-            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for))
+            extra = [wake] if wake is not None else []
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy] + extra, timeout=wait_for))
             for worker in busy:
                 self._harvest(worker, ready, done)
             self._dispatch()
+            if wake is not None and wake in ready:
+                break
         return done
+
+    def in_flight(self) -> int:
+        """Files handed to the pool and not yet collected."""
+        return len(self._queue) + sum(len(w.tasks) for w in self._workers)
 
     def _harvest(self, worker: _Worker, ready: set, done: list) -> None:
         """Take what `worker` finished; end it, blaming its file, if it died or hung."""
@@ -412,7 +423,7 @@ def run(
         rows: list[tuple] = []
         try:
             for p in paths:
-                hit = _lookup(p, lite) if use_cache else None
+                hit = cached(p, lite) if use_cache else None
                 if hit is not None:
                     stats["cached"] += 1
                     yield hit
@@ -439,7 +450,7 @@ def run(
         while next_out < len(paths):
             while next_look < len(paths) and next_look < next_out + window:
                 path = paths[next_look]
-                hit = _lookup(path, lite) if use_cache else None
+                hit = cached(path, lite) if use_cache else None
                 if hit is not None:
                     stats["cached"] += 1
                     ready[next_look] = hit

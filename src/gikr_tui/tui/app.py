@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static, Tree
 
 from .. import template as T
-from ..readers import FORMATS
+from ..readers import FORMATS, format_of
 from ..scan import ScanProblem, is_report, scan
 from ..serialize import CSV_FIELDS, csv_rows, result_json
 from .commands import GikrCommands
@@ -248,6 +248,7 @@ class GikrApp(App[int]):
             self._show_message(Text(f"No report files under {self._root_label()} ({', '.join(sorted(FORMATS))})."))
             self._set_status(Text("no report files found", style="yellow"))
         else:
+            self.pool.formats = {format_of(p) for p in self.paths} - {None}
             self._open(self.paths[0])
             self._parse(self.paths)
         for problem in self.problems:
