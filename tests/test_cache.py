@@ -255,3 +255,46 @@ def test_each_thread_gets_its_own_connection(own_cache, tmp_path):
     hit = cache.lookup(str(seed), key)
     assert hit is not None and hit.status == "ok"
     assert cache.get_cache() is not None  # still on
+
+
+def test_prune_drops_rows_of_deleted_files_and_older_parsers(own_cache, tmp_path, monkeypatch):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))[:3]
+    kept, deleted, old = (folder / f"{n}.txt" for n in ("kept", "deleted", "old"))
+    for path, seed in zip((kept, deleted, old), seeds):
+        shutil.copy(seed, path)
+        _age(path)
+    for path in (kept, deleted):
+        check_with_limit(str(path), timeout=None)
+    monkeypatch.setattr(cache, "VERSION", "an older parser")
+    check_with_limit(str(old), timeout=None)  # stored under another parser version
+    monkeypatch.undo()
+    monkeypatch.setenv("GIKR_CACHE_DIR", str(own_cache))
+    deleted.unlink()
+    db = sqlite3.connect(own_cache / cache.FILE_NAME)
+    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 3
+    assert cache.prune() == 2  # never pruned before: due
+    assert [os.fsdecode(p) for (p,) in db.execute("SELECT path FROM results")] == [os.path.realpath(kept)]
+    assert cache.lookup(str(kept)) is not None
+    # then not again within a day, however much is gone
+    kept.unlink()
+    assert cache.prune() == 0
+    assert cache.prune(every=0) == 1
+
+
+def test_gikr_check_prunes_the_cache(own_cache, tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+        _age(Path(shutil.copy(seed, folder)))
+    env = {**os.environ, "GIKR_CACHE_DIR": str(own_cache)}
+    assert gikr(str(folder), env=env).returncode == 0
+    marker = own_cache / cache.PRUNE_MARKER
+    assert marker.exists()
+    os.utime(marker, (0, 0))  # a day and more ago
+    first = sorted(folder.iterdir())[0]
+    first.unlink()
+    assert gikr(str(folder), env=env).returncode == 0
+    db = sqlite3.connect(own_cache / cache.FILE_NAME)
+    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 1

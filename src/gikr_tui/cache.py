@@ -66,6 +66,10 @@ BUSY_MS = 10_000
 RACY_NS = 2_000_000_000
 SCHEMA_VERSION = 3  # of the table below; another value means drop and start again
 
+# Rows for deleted files and older parsers are dropped at most once a day.
+PRUNE_EVERY = 24 * 3600.0
+PRUNE_MARKER = "pruned"
+
 _SCHEMA = """
 CREATE TABLE results (
     path BLOB NOT NULL,  -- os.fsencode(): a name need not be valid UTF-8
@@ -250,6 +254,20 @@ class Cache:
             self._db.execute("ROLLBACK")
             raise
 
+    def prune(self) -> int:
+        """Drop the rows no run can use again (an older parser's, files that are gone); how many."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            removed = self._db.execute("DELETE FROM results WHERE version != ?", (VERSION,)).rowcount
+            paths = [row[0] for row in self._db.execute("SELECT DISTINCT path FROM results")]
+            gone = [(p,) for p in paths if not os.path.exists(os.fsdecode(p))]
+            removed += self._db.executemany("DELETE FROM results WHERE path = ?", gone).rowcount
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return removed
+
     def close(self) -> None:
         self._db.close()
 
@@ -356,6 +374,26 @@ def store_rows(rows: list[tuple]) -> None:
     cache = get_cache() if rows else None
     if cache is not None:
         _guarded(lambda: cache.put_rows(rows))
+
+
+def prune(every: float = PRUNE_EVERY) -> int:
+    """Prune the cache if it was not pruned in the last `every` seconds (a stat per
+    file it knows, so not on every run); how many rows went."""
+    cache = get_cache()
+    if cache is None:
+        return 0
+    marker = cache_dir() / PRUNE_MARKER
+    try:
+        if time.time() - marker.stat().st_mtime < every:
+            return 0
+    except OSError:
+        pass  # never pruned
+    removed = _guarded(cache.prune, 0)
+    try:
+        marker.touch()
+    except OSError:
+        pass
+    return removed
 
 
 def reset() -> None:

@@ -172,6 +172,10 @@ def check_main(args: Sequence[str]) -> int:
         results.close()  # ends the workers, stores what they parsed
         if progress is not None:
             progress.stop()
+    if not ns.no_cache:
+        from . import cache
+
+        cache.prune()
     counts.cached = stats.get("cached", 0)
     if not paths and not scan_failed:
         print("gikr check: no report files found", file=sys.stderr)
