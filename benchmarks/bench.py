@@ -19,8 +19,9 @@ synthetic report writer in tests/report_maker.py), then prints one table:
   machine ran (this VM has slow spells, when every figure, baselines too,
   takes about 1.6x as long).
 
-Per-report figures are the fastest of rounds spread over time, each round
-timing gikr and its baseline back to back.
+Per-report figures are the fastest of 16 rounds, each round timing gikr and
+its baseline back to back.  (Rounds spread out with sleeps between them were
+tried and dropped: after an idle pause the first of the pair ran slower.)
 
 Goals (issue 5): text/Markdown/HTML <= 3 ms and DOCX <= 8 ms per report;
 PDF <= 0.6 x pdfplumber; 1,000 files <= 10 s cold on 2 cores and <= 1.0 s
@@ -67,11 +68,6 @@ def machine() -> str:
     )
 
 
-# Rounds are spread over time: this VM slows to about 0.6x for seconds to
-# minutes at a time, and rounds taken back to back can all land in one slow spell.
-SPREAD = 0.5
-
-
 def per_item(func, baseline, items, rounds: int) -> tuple[float, float]:
     """Seconds per item for `func` and for `baseline`, timed in alternating rounds.
 
@@ -89,7 +85,6 @@ def per_item(func, baseline, items, rounds: int) -> tuple[float, float]:
             for item in items:
                 f(item)
             times.append((time.perf_counter() - t) / len(items))
-        time.sleep(SPREAD)
     return min(ours), min(base)
 
 
@@ -368,7 +363,6 @@ def bench_tui(work: Path) -> None:
         times = []
         failure = ""
         for _ in range(5):
-            time.sleep(SPREAD)
             launched = time.time()
             try:
                 done = subprocess.run([sys.executable, "-c", _TUI, str(folder)], capture_output=True, text=True,
