@@ -524,6 +524,17 @@ def test_edit_recompute_undo_revert(folder):
                 assert "30" not in first_row and "!" not in first_row and " 28 " in first_row
                 assert "ok" in label() and "*" not in label()
             assert seen_values == [30, 30]
+            # an edit that keeps the number of findings updates their texts in place
+            grid.cursor_coordinate = grid.coordinate_of(ref)
+            await pilot.press("e", "3", "0", "enter")
+            count = findings.option_count
+            await pilot.press("e", "3", "2", "enter")
+            assert findings.option_count == count
+            shown = [str(findings.get_option_at_index(i).prompt) for i in range(count)]
+            assert any("columns sum to 35" in line for line in shown) and shown == findings.lines
+            assert not any("columns sum to 33" in line for line in shown)
+            await pilot.press("u", "u")
+            assert state.value(ref) is parsed
             # the remaining undo key, and undo with nothing to undo
             for undo in keys_of("grid.undo")[1:]:
                 grid.cursor_coordinate = grid.coordinate_of(ref)

@@ -33,32 +33,40 @@ class FindingsList(OptionList, inherit_bindings=False):
         self.lines: list[str] = []
 
     def show_state(self, state: FileState | None) -> None:
+        items: list[tuple[Text, GridRef | None]] = []
+        if state is None:
+            pass
+        elif state.status == "pending":
+            items.append((Text("parsing…", style="dim"), None))
+        elif state.status == "error":
+            items.append((Text.assemble(("unreadable: ", "bold yellow"), state.error or ""), None))
+        else:
+            if not state.findings:
+                items.append((Text("✓ consistent: every identity holds", style="green"), None))
+            for finding in state.findings:
+                items.append((_finding_text(finding), finding_refs(finding)[0]))
+            report = state.report
+            for note in report.notes if report is not None else []:
+                items.append((_note_text(note), None))
+        self._show(items)
+
+    def _show(self, items: list[tuple[Text, GridRef | None]]) -> None:
+        lines = [text.plain for text, _ in items]
+        self.targets = [target for _, target in items]
+        if len(items) == self.option_count:
+            # as many entries as before (an edit that moved a sum): replaced in
+            # place, the list keeps its height and the screen is not re-laid out
+            for i, (text, _) in enumerate(items):
+                if lines[i] != self.lines[i]:
+                    self.replace_option_prompt_at_index(i, text)
+            self.lines = lines
+            return
         highlighted = self.highlighted
         self.clear_options()
-        self.targets = []
-        self.lines = []
-        if state is None:
-            return
-        if state.status == "pending":
-            self._add(Text("parsing…", style="dim"), None)
-            return
-        if state.status == "error":
-            self._add(Text.assemble(("unreadable: ", "bold yellow"), state.error or ""), None)
-            return
-        if not state.findings:
-            self._add(Text("✓ consistent: every identity holds", style="green"), None)
-        for finding in state.findings:
-            self._add(_finding_text(finding), finding_refs(finding)[0])
-        report = state.report
-        for note in report.notes if report is not None else []:
-            self._add(_note_text(note), None)
+        self.add_options([Option(text) for text, _ in items])
+        self.lines = lines
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
-
-    def _add(self, text: Text, target: GridRef | None) -> None:
-        self.targets.append(target)
-        self.lines.append(text.plain)
-        self.add_option(Option(text))
 
 
 def _finding_text(finding: Finding) -> Text:
