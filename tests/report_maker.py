@@ -278,3 +278,11 @@ def encode(text: str, encoding: str) -> bytes:
     if encoding == "utf-16":
         return text.encode("utf-16")  # with BOM
     return text.encode(encoding)
+
+
+def with_long_prose(report: str, paragraphs: int = 150_000) -> str:
+    """A real report followed by ~20 MB of prose: inside every protective
+    limit, and seconds of honest work to read (for killing or freezing the
+    worker that holds it)."""
+    para = "本机关依法依规做好政府信息公开工作，主动公开各类信息，回应社会关切，切实保障人民群众知情权。"
+    return report + "\n" + "\n\n".join(f"{para}{i}" for i in range(paragraphs))

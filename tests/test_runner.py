@@ -18,17 +18,14 @@ import pytest
 from gikr_tui import cache
 from gikr_tui.runner import Pool, check_with_limit, run
 from gikr_tui.serialize import result_json
+from report_maker import with_long_prose
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
 def write_long_report(path: Path) -> Path:
-    """A real report followed by 150,000 paragraphs (~20 MB): inside every
-    protective limit, and seconds of honest work to read."""
-    para = "本机关依法依规做好政府信息公开工作，主动公开各类信息，回应社会关切，切实保障人民群众知情权。"
-    body = "\n\n".join(f"{para}{i}" for i in range(150_000))
-    path.write_text(SEED_FILES[0].read_text(encoding="utf-8") + "\n" + body, encoding="utf-8")
+    path.write_text(with_long_prose(SEED_FILES[0].read_text(encoding="utf-8")), encoding="utf-8")
     return path
 
 

@@ -31,6 +31,7 @@ from gikr_tui.tui.components.reader import Reader
 from gikr_tui.tui.components.sections import SectionTree
 from gikr_tui.tui.help import HelpScreen
 from gikr_tui.tui.session import T3
+from report_maker import with_long_prose
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED = SEEDS / "000_8a0178302d297c36.txt"
@@ -942,12 +943,6 @@ def test_ansi_theme_renders(folder):
     run(go())
 
 
-def _long_text() -> str:
-    # a real report and ~20 MB of prose: inside every limit, seconds of honest work to read
-    para = "本机关依法依规做好政府信息公开工作，主动公开各类信息，回应社会关切，切实保障人民群众知情权。"
-    return SEED.read_text(encoding="utf-8") + "\n" + "\n\n".join(f"{para}{i}" for i in range(150_000))
-
-
 async def _worker_reading(pilot, app: GikrApp, path: str) -> int:
     await until(pilot, lambda: any(held == path for _, held in app.pool.busy()))
     return next(pid for pid, held in app.pool.busy() if held == path)
@@ -961,7 +956,7 @@ def test_a_worker_that_dies_or_hangs_fails_only_its_file(tmp_path, how, monkeypa
     monkeypatch.setenv("GIKR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "reports"
     folder.mkdir()
-    (folder / "a-large.txt").write_text(_long_text(), encoding="utf-8")
+    (folder / "a-large.txt").write_text(with_long_prose(SEED.read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copy(SEED, folder / "b-good.txt")
     shutil.copy(SEED, folder / "c-good.txt")
 
