@@ -94,23 +94,23 @@ def test_time_limit_result_is_not_cached(big_report, own_cache):
     assert cache.lookup(str(SEED_FILES[0])) is not None
 
 
+def _run_signalling(pool: Pool, paths: list[str], target: str, sig: int) -> list:
+    """run() over `paths`, sending `sig` to the worker once it holds `target`."""
+    thread = threading.Thread(target=lambda: os.kill(_wait_for(pool, target), sig))
+    thread.start()
+    try:
+        return list(run(paths, pool=pool))
+    finally:
+        thread.join()
+        pool.close()
+
+
 def test_a_killed_worker_fails_its_file_only_and_is_replaced(tmp_path):
     # The worker reading a large report (seconds of work) is killed from
     # outside while it is busy, as the kernel's OOM killer would.
     big = write_long_report(tmp_path / "large.txt")
     paths = [str(big), str(SEED_FILES[0]), str(SEED_FILES[1])]
-    pool = Pool(jobs=1, timeout=60, use_cache=False)
-
-    def killer():
-        os.kill(_wait_for(pool, str(big)), signal.SIGKILL)
-
-    thread = threading.Thread(target=killer)
-    thread.start()
-    try:
-        results = list(run(paths, pool=pool))
-    finally:
-        thread.join()
-        pool.close()
+    results = _run_signalling(Pool(jobs=1, timeout=60, use_cache=False), paths, str(big), signal.SIGKILL)
     assert [r.path for r in results] == paths
     assert results[0].status == "error"
     assert results[0].error == "the worker reading this file was killed by signal 9 (out of memory?)"
@@ -124,18 +124,7 @@ def test_a_worker_that_stops_answering_is_ended_after_its_time_limit(tmp_path):
     paths = [str(SEED_FILES[0]), str(SEED_FILES[1])]
     big = write_long_report(tmp_path / "slow.txt")
     paths.insert(1, str(big))
-    pool = Pool(jobs=1, timeout=2, use_cache=False, kill_grace=0.5)
-
-    def freezer():
-        os.kill(_wait_for(pool, str(big)), signal.SIGSTOP)
-
-    thread = threading.Thread(target=freezer)
-    thread.start()
-    try:
-        results = list(run(paths, pool=pool))
-    finally:
-        thread.join()
-        pool.close()
+    results = _run_signalling(Pool(jobs=1, timeout=2, use_cache=False, kill_grace=0.5), paths, str(big), signal.SIGSTOP)
     assert [r.status for r in results] == ["ok", "error", "ok"]
     assert results[1].error == "time limit of 2 s reached (its worker stopped answering and was ended)"
 

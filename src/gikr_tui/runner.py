@@ -348,9 +348,6 @@ class Pool:
                 break
         return done
 
-    def in_flight(self) -> int:
-        """Files handed to the pool and not yet collected."""
-        return len(self._queue) + sum(len(w.tasks) for w in self._workers)
 
     def _harvest(self, worker: _Worker, ready: set, done: list) -> None:
         """Take what `worker` finished; end it, blaming its file, if it died or hung."""

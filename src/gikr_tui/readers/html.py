@@ -54,7 +54,7 @@ _SPACE = re.compile(r"[ \t\r\n\f]+")
 _ROW, _CELL, _FIELD, _BREAK = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
 _ONE = ("", "1")
 _MARKS = (_ROW, _CELL, _FIELD, _BREAK)
-_MARK_CHARS = re.compile("[\ufdd0-\ufdd3]")
+_MARK_CHARS = re.compile("[" + "".join(_MARKS) + "]")
 # what str.strip() strips, and the line separator: ends of a cell
 _STRIP = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _BREAK
 _BREADCRUMB_STARTS = ("当前位置", "您当前的位置", "您的位置", "您现在的位置", "所在位置", "当前所在位置", "您所在的位置")

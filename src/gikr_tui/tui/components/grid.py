@@ -249,32 +249,38 @@ class ReportGrid(DataTable, inherit_bindings=False):
             out.append(text)
         return [*out, Text(""), Text("")]
 
-    def repaint(self) -> int:
-        """Update the cells whose text or style changed; returns how many."""
+    def repaint(self, only: GridRef | None = None) -> None:
+        """Update the cells whose text or style changed.
+
+        `only`: the one cell that can have changed (typing in it edits nothing yet).
+        """
         if self.state is None or self.state.report is None:
-            return 0
-        self._failing = self.state.failing()
+            return
+        if only is None:
+            self._failing = self.state.failing()
+            cells = [
+                (index, (base[0], base[1], col), i)
+                for index, base in enumerate(self._refs) if base is not None
+                for i, col in enumerate(T.COLS if base[0] == T3 else T.T4_FIELDS)
+            ]
+        else:
+            where = self.coordinate_of(only)
+            cells = [] if where is None else [(where.row, only, where.column - 1)]
         rows: set[int] = set()
         self._batch = True  # update_cell repaints the whole table each time: the changed rows are enough
         try:
-            for index, base in enumerate(self._refs):
-                if base is None:
-                    continue
-                table, row, _ = base
-                cols = T.COLS if table == T3 else T.T4_FIELDS
-                for i, col in enumerate(cols):
-                    text = self._render((table, row, col))
-                    sig = _signature(text)
-                    key = (_row_key(table, row), col)
-                    if self._shown.get(key) != sig:
-                        self._shown[key] = sig
-                        self.update_cell(key[0], T.COLS[i], text, update_width=True)
-                        rows.add(index)
+            for index, ref, i in cells:
+                text = self._render(ref)
+                sig = _signature(text)
+                key = (_row_key(ref[0], ref[1]), ref[2])
+                if self._shown.get(key) != sig:
+                    self._shown[key] = sig
+                    self.update_cell(key[0], T.COLS[i], text, update_width=True)
+                    rows.add(index)
         finally:
             self._batch = False
         for index in rows:
             self.refresh_row(index)
-        return len(rows)
 
     def refresh(self, *regions, repaint=True, layout=False, recompose=False):
         if self._batch and not (regions or layout or recompose):
@@ -321,21 +327,22 @@ class ReportGrid(DataTable, inherit_bindings=False):
 
     def start_edit(self, ref: GridRef, text: str, replace: bool = True) -> None:
         self.editing, self.typed, self._replace = ref, text, replace
-        self._edit_changed()
+        self._edit_changed(ref)
 
     def stop_edit(self) -> None:
         """Leave edit mode; the caller repaints and updates the status line once it has
         applied or dropped what was typed (a message here would cost another frame)."""
         self.editing = None
 
-    def _edit_changed(self) -> None:
-        self.repaint()
+    def _edit_changed(self, ref: GridRef) -> None:
+        self.repaint(only=ref)
         self.post_message(self.EditChanged())
 
     def action_cancel_edit(self) -> None:
-        if self.editing is not None:
+        ref = self.editing
+        if ref is not None:
             self.stop_edit()
-            self._edit_changed()
+            self._edit_changed(ref)
 
     def action_edit_backspace(self) -> None:
         if self.editing is None:
@@ -345,7 +352,7 @@ class ReportGrid(DataTable, inherit_bindings=False):
             return
         self.typed = "" if self._replace else self.typed[:-1]
         self._replace = False
-        self._edit_changed()
+        self._edit_changed(self.editing)
 
     def on_key(self, event: events.Key) -> None:
         """While editing, characters go into the cell and nothing else fires."""
@@ -361,7 +368,7 @@ class ReportGrid(DataTable, inherit_bindings=False):
         else:
             self.app.bell()
             return
-        self._edit_changed()
+        self._edit_changed(self.editing)
 
     def on_blur(self) -> None:
         self.action_cancel_edit()  # a click elsewhere: what was typed is dropped, as Escape would
