@@ -53,6 +53,10 @@ class Encrypted(ReportError):
     """Password-protected; gikr never asks for or guesses passwords."""
 
 
+class Refused(ReportError):
+    """Markup that would make a parser reach outside the file (a DTD, an external entity)."""
+
+
 class NoTextLayer(ReportError):
     """Pages that are pictures only (a scan); gikr does not do OCR."""
 

@@ -26,11 +26,12 @@ import posixpath
 import re
 from dataclasses import replace
 
-from ..errors import DamagedFile, Encrypted, LimitExceeded, ReportError
+from ..errors import DamagedFile, Encrypted, LimitExceeded, Refused, ReportError
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .ooxml_numbering import Numbering, parse_numbering, parse_styles, style_roots
 from .ooxml_zip import Package, parse_xml
+from .safe_xml import refuse_doctype
 
 W_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W_STRICT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
@@ -77,7 +78,9 @@ def read_docx(data: bytes) -> Document:
         elif v := el.get(ns + "val"):
             used.add(v)
     if used and pkg.has(folder + "styles.xml"):
-        roots = style_roots(pkg.read(folder + "styles.xml"), used, ns, lambda b: parse_xml(b, "word/styles.xml"))
+        styles = pkg.read(folder + "styles.xml")
+        refuse_doctype(styles, "word/styles.xml")  # a large file is parsed in fragments, without its prolog
+        roots = style_roots(styles, used, ns, lambda b: parse_xml(b, "word/styles.xml"))
         parse_styles(roots, ns, numbering)
     if (direct or numbering.style_num) and pkg.has(folder + "numbering.xml"):
         parse_numbering(parse_xml(pkg.read(folder + "numbering.xml"), "word/numbering.xml"), ns, numbering)
@@ -98,6 +101,8 @@ def _main_part(pkg: Package) -> str | None:
     if pkg.has("_rels/.rels"):
         try:
             rels = parse_xml(pkg.read("_rels/.rels", 1024 * 1024), "_rels/.rels")
+        except Refused:
+            raise
         except ReportError:
             rels = None
         if rels is not None:

@@ -24,6 +24,7 @@ from ..errors import DecodeError, LimitExceeded, ReportError
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .encoding import decode
+from .safe_xml import html_parser
 
 MAX_CELLS = 200_000
 _PRESCAN_BYTES = 16 * 1024
@@ -76,7 +77,7 @@ def read_html(data: bytes) -> Document:
     try:
         # plain etree elements: lxml.html's element classes cost a Python-level
         # lookup for every node the walk touches (half the reader's time)
-        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+        parser = html_parser(encoding="utf-8", remove_comments=True, remove_pis=True)
         root = etree.fromstring(utf8 or text.encode("utf-8", "replace"), parser=parser)
     except MemoryError:
         raise
@@ -128,7 +129,7 @@ def _declared_charset(head: bytes) -> str | None:
     if text.lstrip().startswith("<?xml"):
         text = text.split("?>", 1)[-1]  # lxml refuses a str that declares an encoding
     try:
-        root = etree.fromstring(text, etree.HTMLParser(no_network=True))
+        root = etree.fromstring(text, html_parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     if root is None:
@@ -391,7 +392,8 @@ def _table_transform():
         row=chars(_ROW), cell=chars(_CELL), field=chars(_FIELD), brk=chars(_BREAK),
         skip=" | ".join(sorted(_SKIP)), block=" | ".join(sorted(_BLOCK)),
     )
-    return etree.XSLT(etree.XML(source))
+    # the stylesheet is ours; the page it runs over must not make it read or write files
+    return etree.XSLT(etree.XML(source), access_control=etree.XSLTAccessControl.DENY_ALL)
 
 
 def _table_rows(table) -> list[list[str]]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..errors import DamagedFile, Encrypted, LimitExceeded, ReportError, size_text
+from ..errors import DamagedFile, Encrypted, LimitExceeded, Refused, ReportError, size_text
+from .safe_xml import dtd_refused, has_doctype, refuse_doctype, xml_parser
 
 # document.xml of a long report is a few MB; 64 MB leaves room for embedded
 # markup noise while refusing archives built to exhaust memory.
@@ -57,19 +58,21 @@ class Package:
 
 
 def parse_xml(data: bytes, what: str):
-    """An lxml element for a package part, with entity expansion and network off."""
+    """An lxml element for a package part; a DTD is refused and nothing is ever loaded."""
     from lxml import etree
 
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, collect_ids=False
-    )
+    refuse_doctype(data, what)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, xml_parser())
     except MemoryError:
+        raise
+    except Refused:  # the resolver refused a load the byte scan could not see coming
         raise
     except Exception as e:  # XMLSyntaxError, ValueError for odd encodings
         first = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
         raise DamagedFile(f"{what} is not valid XML ({first})") from None
     if root is None:
         raise DamagedFile(f"{what} is empty")
+    if has_doctype(root):
+        raise dtd_refused(what)
     return root
