@@ -491,6 +491,7 @@ _TITLE = re.compile(r"^(.{2,40}?)(20\d\d)\s*年度?(?:政府)?信息公开(?:工
 _TITLE_YEAR_FIRST = re.compile(r"^(20\d\d)\s*年度?(.{2,40}?)(?:政府)?信息公开(?:工作)?(?:年度)?报告")
 _PUBLISHES = re.compile(r"现(?:予)?公布(.{2,40}?)(20\d\d)\s*年度?(?:政府)?信息公开")
 _YEAR = re.compile(r"(20\d\d)\s*年")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
@@ -503,7 +504,7 @@ def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
             break
     joined = [h for h in head] + ["".join(head[i: i + 2]) for i in range(len(head) - 1)]
     for text in joined:
-        compact = re.sub(r"\s+", "", text)
+        compact = _WHITESPACE.sub("", text)
         m = _TITLE.match(compact)
         if m and "年" not in m.group(1)[-1:]:
             return m.group(1), int(m.group(2))
@@ -511,12 +512,12 @@ def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
     for item in items[:40]:
         if item.para is None:
             continue
-        compact = re.sub(r"\s+", "", item.para.text)
+        compact = _WHITESPACE.sub("", item.para.text)
         m = _PUBLISHES.search(compact)
         if m:
             return m.group(1), int(m.group(2))
     for text in joined:
-        m = _TITLE_YEAR_FIRST.match(re.sub(r"\s+", "", text))
+        m = _TITLE_YEAR_FIRST.match(_WHITESPACE.sub("", text))
         if m:
             return m.group(2), int(m.group(1))
     counts = Counter()

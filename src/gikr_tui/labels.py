@@ -25,6 +25,7 @@ NUMBERING = re.compile(
     r"|\d{1,2}[、.)](?!\d)"
     r")"
 )
+_NOT_A_DIGIT = re.compile(r"[^0-9一二三四五六七八九十]")
 
 
 @lru_cache(maxsize=16384)  # the template's labels recur in every report
@@ -44,7 +45,7 @@ def split_numbering(normed: str) -> tuple[str, str]:
 
 def numbering_value(numbering: str) -> int | None:
     """The number a numbering prefix stands for: `三、` -> 3, `(4)` -> 4."""
-    digits = re.sub(r"[^0-9一二三四五六七八九十]", "", numbering)
+    digits = _NOT_A_DIGIT.sub("", numbering)
     if not digits:
         return None
     if digits.isdigit():

@@ -131,12 +131,15 @@ def _make_line(chars: list[Char], page: int) -> Line:
 
 # --- Running headers, footers and page numbers ---------------------------------
 
+# `\s*+` is possessive: two runs of spaces side by side must not trade
+# characters, which is quadratic on a long line of spaces.
 PAGE_NUMBER = re.compile(
     r"^(?:[-—–－―─_·•\s]*\d{1,4}[-—–－―─_·•\s]*"
-    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|第\s*\d{1,4}\s*+页(?:\s*+[,，/]?\s*+共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}"
     r"|(?:page|Page|PAGE)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$"
 )
+_DIGITS = re.compile(r"\d+")
 _MARGIN = 0.09  # the top and bottom share of a page where running text lives
 
 
@@ -147,7 +150,7 @@ def drop_running(pages: list[list[Line]], heights: list[float]) -> list[list[Lin
 
     repeated = Counter()
     for lines, h in zip(pages, heights):
-        seen = {re.sub(r"\d+", "#", line.text) for line in lines if in_margin(line, h)}
+        seen = {_DIGITS.sub("#", line.text) for line in lines if in_margin(line, h)}
         repeated.update(seen)
     need = max(2, (len(pages) + 1) // 2)
     out: list[list[Line]] = []
@@ -157,7 +160,7 @@ def drop_running(pages: list[list[Line]], heights: list[float]) -> list[list[Lin
             if in_margin(line, h):
                 if PAGE_NUMBER.match(line.text.strip()):
                     continue
-                if len(pages) > 1 and repeated[re.sub(r"\d+", "#", line.text)] >= need:
+                if len(pages) > 1 and repeated[_DIGITS.sub("#", line.text)] >= need:
                     continue
             kept.append(line)
         out.append(kept)

@@ -27,7 +27,9 @@ from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .encoding import decode
 
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Possessive runs (`*+`): a run of spaces is never split between two `\s*`,
+# which cost time quadratic in its length (`|--`, 60,000 spaces, `x`).
+_MD_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*\|?\s*+$")
 # Only the marker is matched; the closing `#`s are stripped in Python, as a
 # lazy `(.*?)\s*#*\s*$` backtracks cubically on long runs of spaces.
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})(.*)$")
