@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from expected import differences, load, paragraphs, tables
 from gikr_tui.errors import ReportError
 from gikr_tui.interpret import interpret
+from gikr_tui.pipeline import check_file
+from gikr_tui.readers.docx import read_docx
 from gikr_tui.readers.html import read_html
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
@@ -102,6 +104,44 @@ def test_gbk_without_a_meta_tag_is_detected_from_the_bytes():
 def test_a_lying_charset_falls_back_to_the_bytes():
     page = '<html><head><meta charset="utf-8"></head><body><p>二、主动公开政府信息情况</p></body></html>'
     assert paragraphs(read_html(page.encode("gbk"))) == ["二、主动公开政府信息情况"]
+
+
+# rot13, hex, base64, zlib: codecs Python knows that are not text encodings;
+# utf-7 and unicode_escape: text codecs no browser reads pages in; undefined:
+# a codec that raises on every decode; hz-gb-2312: a label browsers refuse.
+@pytest.mark.parametrize("charset", ["rot13", "hex", "base64", "zlib", "undefined", "utf-7", "unicode_escape",
+                                     "hz-gb-2312", "no-such-codec", "x-user-defined"])
+def test_a_charset_that_is_no_web_encoding_is_ignored_with_a_note(tmp_path, charset):
+    page = (FIXTURES / "gov-site-gbk.html").read_bytes()
+    assert page.count(b"charset=gb2312") == 1
+    path = tmp_path / "page.html"
+    path.write_bytes(page.replace(b"charset=gb2312", f"charset={charset}".encode()))
+    result = check_file(path)
+    assert result.error is None  # read, not "internal error: LookupError"
+    assert result.report.agency == "淮安市自然资源和规划局"
+    assert result.report.encoding == "gb18030"
+    assert result.report.notes[-1].message == (
+        f"the page declares the charset {charset}, which is not a web text encoding; read as gb18030, detected from its bytes"
+    )
+
+
+def test_charset_labels_mean_what_they_mean_in_a_browser():
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    doc = read_html(_page("", head).replace(b"<body></body>", "<body><p>一、总体情况</p></body>".encode("gbk")))
+    assert (doc.encoding, doc.notes) == ("gb18030", [])  # GB2312 pages hold GBK characters
+    # a page read as ASCII to find its <meta> is no UTF-16 page, whatever it says
+    assert read_html(_page("<p>一、总体情况</p>", "<meta charset=utf-16>")).encoding == "utf-8"
+
+
+def test_an_mhtml_chunk_with_a_charset_no_browser_knows_is_read_from_its_bytes():
+    from email.mime.text import MIMEText
+
+    from test_docx import _with_alt_chunk
+
+    part = MIMEText("<html><body><p>一、总体情况</p></body></html>", "html", "utf-8")
+    part.set_param("charset", "undefined")  # a Python codec that raises UnicodeError on every decode
+    doc = read_docx(_with_alt_chunk("afchunk.mht", part.as_bytes()))
+    assert paragraphs(doc) == ["一、总体情况"]
 
 
 def test_link_only_paragraphs_are_menus_but_links_in_text_stay():

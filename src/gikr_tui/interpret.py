@@ -537,6 +537,7 @@ def interpret(doc: Document) -> Report:
     it = Interpreter(doc)
     if doc.named_as:
         it.notes.append(Note(f"the file is a {doc.format.upper()} named {doc.named_as}; read by its content"))
+    it.notes.extend(Note(message) for message in doc.notes)
     sections, starts = it.sections()
     placed, tpl_t3, t3_start, t3_end = it.requests(starts)
     agency, year = title_facts(it.items)

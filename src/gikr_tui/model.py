@@ -92,6 +92,7 @@ class Document:
     layout: str | None = None  # for text: the table layout(s) recognised
     pages: int | None = None
     named_as: str | None = None  # the file's extension, when its content is another format
+    notes: list[str] = field(default_factory=list)  # what the reader decided for itself, for the report's notes
 
 
 # --- The interpreted report -------------------------------------------------

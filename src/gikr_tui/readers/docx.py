@@ -342,6 +342,8 @@ def _mhtml_html(data: bytes) -> bytes | None:
     import email
     import email.policy
 
+    from .html import charset_codec
+
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         for part in message.walk():
@@ -349,13 +351,13 @@ def _mhtml_html(data: bytes) -> bytes | None:
                 payload = part.get_payload(decode=True)
                 if not isinstance(payload, bytes):
                     return None
-                charset = part.get_content_charset()
-                if charset:
+                codec = charset_codec(part.get_content_charset() or "")
+                if codec:
                     try:
-                        return codecs.BOM_UTF8 + payload.decode(charset).encode("utf-8")
-                    except (LookupError, UnicodeDecodeError):
+                        return codecs.BOM_UTF8 + payload.decode(codec).encode("utf-8")
+                    except UnicodeError:
                         pass
-                return payload
+                return payload  # an unknown or lying charset: the HTML reader reads the bytes
     except (ValueError, TypeError, LookupError, UnicodeError, IndexError):
         return None
     return None

@@ -21,6 +21,7 @@ import functools
 import re
 
 from ..errors import DecodeError, LimitExceeded, ReportError
+from ..i18n import _
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .encoding import decode
@@ -69,7 +70,7 @@ _UNTRUSTED = frozenset({"latin-1", "iso8859-1", "cp1252", "iso8859-15"})
 def read_html(data: bytes) -> Document:
     from lxml import etree
 
-    text, encoding, utf8 = _decode(data)
+    text, encoding, utf8, notes = _decode(data)
     if any(mark in text for mark in _MARKS):
         # noncharacters never appear in real text; the table pass uses them as separators
         text = _MARK_CHARS.sub("\ufffd", text)
@@ -91,32 +92,57 @@ def read_html(data: bytes) -> Document:
     except RecursionError:
         raise LimitExceeded("HTML nests elements too deeply to read") from None
     walker.flush()
-    return Document(walker.blocks, "html", encoding=encoding)
+    return Document(walker.blocks, "html", encoding=encoding, notes=notes)
 
 
 # --- Encoding ----------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> tuple[str, str, bytes | None]:
-    """(text, encoding, the page's own bytes when they are the text's UTF-8 already)."""
+def _decode(data: bytes) -> tuple[str, str, bytes | None, list[str]]:
+    """(text, encoding, the page's own bytes when they are the text's UTF-8 already, notes)."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return *decode(data), None
-    declared = _declared_charset(data[:_PRESCAN_BYTES])
+        return *decode(data), None, []
+    declared, unknown = _declared_charset(data[:_PRESCAN_BYTES])
     if declared:
         try:
-            return data.decode(declared), declared, data if declared == "utf-8" else None
-        except UnicodeDecodeError:
+            return data.decode(declared), declared, data if declared == "utf-8" else None, []
+        except UnicodeError:
             pass  # the page lies about its charset: fall back to the bytes
     try:
-        return *decode(data), None
+        text, encoding = decode(data)
     except DecodeError:
         raise
     except ReportError as e:
         raise ReportError(f"not an HTML page ({e})") from None
+    notes = []
+    if unknown:
+        notes.append(_("the page declares the charset {charset}, which is not a web text encoding; "
+                       "read as {encoding}, detected from its bytes").format(charset=unknown[:40], encoding=encoding))
+    return text, encoding, None, notes
 
 
-def _declared_charset(head: bytes) -> str | None:
-    """The charset a <meta> declares, read by lxml from the page's first bytes."""
+def charset_codec(label: str) -> str | None:
+    """The Python codec a web charset label names, or None when browsers do not know it.
+
+    An unknown label (`rot13`, `base64`, a typo) is ignored and the bytes
+    decide, as in a browser (the HTML standard's prescan skips it): a page the
+    user's browser shows is readable here too, where refusing it would not be.
+    Labels are the WHATWG Encoding Standard's (webencodings), not every name
+    Python's codec registry knows: that registry also holds bytes-to-bytes
+    codecs and escape codecs that are no page's encoding.
+    """
+    import webencodings
+
+    found = webencodings.lookup(label)
+    if found is None or found.name in ("replacement", "x-user-defined"):
+        return None  # replacement: ISO-2022-KR, HZ…, which browsers refuse to decode
+    if found.name in ("utf-16le", "utf-16be"):
+        return "utf-8"  # the tag was just read as ASCII, so the page is not UTF-16 (the HTML standard says so too)
+    return found.codec_info.name
+
+
+def _declared_charset(head: bytes) -> tuple[str | None, str | None]:
+    """(the codec a <meta> declares, the first label no browser knows), read by lxml from the page's first bytes."""
     from lxml import etree
 
     # the <meta> is in the head: parsing a long body's start as well costs more
@@ -131,9 +157,10 @@ def _declared_charset(head: bytes) -> str | None:
     try:
         root = etree.fromstring(text, html_parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
+        return None, None
     if root is None:
-        return None
+        return None, None
+    unknown = None
     for meta in root.iter("meta"):
         name = meta.get("charset")
         if not name and (meta.get("http-equiv") or "").lower() == "content-type":
@@ -142,14 +169,14 @@ def _declared_charset(head: bytes) -> str | None:
                 name = content.split("charset=", 1)[1].split(";")[0]
         if name:
             name = name.strip().strip("\"'").lower()
-            try:
-                canonical = codecs.lookup(name).name
-            except LookupError:
+            canonical = charset_codec(name)
+            if canonical is None:
+                unknown = unknown or name
                 continue
             if canonical in _UNTRUSTED:
-                return None
-            return _SUPERSETS.get(canonical, canonical)
-    return None
+                return None, None
+            return _SUPERSETS.get(canonical, canonical), None
+    return None, unknown
 
 
 # --- Walking the page --------------------------------------------------------------------
