@@ -45,3 +45,27 @@ def test_csv_cells_that_start_like_a_formula_are_neutralised():
         assert csv_cell(text).startswith("'")
     assert csv_cell("淮安市司法局") == "淮安市司法局"
     assert csv_cell(-2) == -2  # a number is not a formula
+
+
+@given(st.text())
+def test_json_text_parses_back_to_the_same_string_with_nothing_raw(text):
+    import json
+
+    from gikr_tui.serialize import json_text
+
+    dumped = json_text({"s": text})
+    assert json.loads(dumped) == {"s": text}
+    assert not any(0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF for c in dumped)
+    assert not any(c in dumped for c in "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_lone_surrogates_from_file_names_round_trip_through_jsonl():
+    import json
+    import os
+
+    from gikr_tui.serialize import json_text
+
+    name = os.fsdecode(b"bad\x9b\xffname.txt")
+    dumped = json_text({"path": name})
+    assert dumped == '{"path": "bad\\udc9b\\udcffname.txt"}'
+    assert os.fsencode(json.loads(dumped)["path"]) == b"bad\x9b\xffname.txt"

@@ -12,6 +12,7 @@ from typing import Sequence
 from . import __version__
 from .runner import DEFAULT_TIMEOUT, default_jobs, run
 from .scan import ScanProblem, scan
+from .safety import json_escaped, visible
 from .serialize import CSV_FIELDS, csv_rows
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -111,7 +112,8 @@ def check_main(args: Sequence[str]) -> int:
         parser.print_usage(sys.stderr)
         print("gikr check: error: --timeout must be more than 0 seconds", file=sys.stderr)
         return EXIT_ERROR
-    # File names that are not valid UTF-8 are written back as the bytes they were.
+    # Every name is shown escaped (table, csv) or \\u-escaped (jsonl); should a
+    # stray surrogate from a name that is not UTF-8 slip through, it is a byte, not a crash.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="surrogateescape")
@@ -119,7 +121,7 @@ def check_main(args: Sequence[str]) -> int:
     problems: list[ScanProblem] = []
     paths = scan(ns.paths, problems)
     for problem in problems:
-        print(f"{problem.path}: {problem.message}", file=sys.stderr)
+        print(f"{visible(problem.path)}: {visible(problem.message)}", file=sys.stderr)
     scan_failed = any(p.error for p in problems)
     jobs = ns.jobs or default_jobs()
     stats: dict[str, int] = {}
@@ -147,14 +149,14 @@ def check_main(args: Sequence[str]) -> int:
             result = light.result  # its Report holds no tables: all but jsonl need none
             counts.add(result.status)
             if ns.format == "jsonl":
-                out.write(light.jsonl() + "\n")
+                out.write(json_escaped(light.jsonl()) + "\n")
                 out.flush()
             elif writer is not None:
                 writer.writerows(csv_rows(result))
             elif table is not None:
                 table.row(result)
             if ns.debug and result.debug:
-                print(result.debug, file=sys.stderr)
+                print(visible(result.debug, keep_lines=True), file=sys.stderr)
             if progress is not None:
                 progress.advance(task)
     except KeyboardInterrupt:

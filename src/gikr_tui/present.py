@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .pipeline import Result
+from .safety import visible
 
 STATUS = {"ok": ("consistent", "green"), "violations": ("findings", "red"), "error": ("unreadable", "yellow")}
 _AGENCY_WIDTH = 24
@@ -30,7 +31,7 @@ def _fit(text: str, width: int, align: str = "left") -> str:
 class TablePrinter:
     def __init__(self, paths: list[str], console: Console | None = None) -> None:
         self.console = console or Console(highlight=False, soft_wrap=True)
-        longest = max((cell_len(p) for p in paths), default=4)
+        longest = max((cell_len(visible(p)) for p in paths), default=4)
         # Leave room for the other columns; a longer path gets a line of its own.
         room = max(20, self.console.width - (10 + 4 + 4 + _AGENCY_WIDTH + 8 + 5 * 2))
         if not self.console.is_terminal:
@@ -46,19 +47,20 @@ class TablePrinter:
         label, style = STATUS[r.status]
         rep = r.report
         line = Text()
-        if cell_len(r.path) > self.path_width:
-            self.console.print(Text(r.path), crop=False, soft_wrap=True)
+        path = visible(r.path)  # names, agencies, errors and messages may quote a hostile file
+        if cell_len(path) > self.path_width:
+            self.console.print(Text(path), crop=False, soft_wrap=True)
             line.append(" " * self.path_width)
         else:
-            line.append(_fit(r.path, self.path_width))
+            line.append(_fit(path, self.path_width))
         line.append("  ")
         line.append(_fit(label, 10), style=style)
         line.append("  " + _fit(str(rep.template) if rep else "", 4, "right"))
         line.append("  " + _fit(str(rep.year or "") if rep else "", 4, "right"))
-        line.append("  " + _fit((rep.agency or "") if rep else "", _AGENCY_WIDTH))
+        line.append("  " + _fit(visible(rep.agency or "") if rep else "", _AGENCY_WIDTH))
         line.append("  " + _fit(str(len(r.findings)) if r.status != "error" else "", 8, "right"))
         self.console.print(line, crop=False, soft_wrap=True)
         if r.status == "error":
-            self.console.print(Text.assemble("  ", (r.error or "", "yellow")), crop=False, soft_wrap=True)
+            self.console.print(Text.assemble("  ", (visible(r.error or ""), "yellow")), crop=False, soft_wrap=True)
         for f in r.findings:
-            self.console.print(Text.assemble("  ", (f.rule, "red"), "  ", f.message()), crop=False, soft_wrap=True)
+            self.console.print(Text.assemble("  ", (f.rule, "red"), "  ", visible(f.message())), crop=False, soft_wrap=True)

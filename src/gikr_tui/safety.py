@@ -18,8 +18,9 @@ import re
 # lines on them).  Lone surrogates are file-name bytes that are not UTF-8
 # (os.fsdecode's surrogateescape): written back they would be raw bytes, C1
 # controls among them.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
-_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+# Other lone surrogates cannot be written to a UTF-8 stream at all.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _symbol(match: re.Match) -> str:
@@ -34,6 +35,29 @@ def _symbol(match: re.Match) -> str:
     if code <= 0x9F:
         return f"\\x{code:02x}"  # C1 controls have no control picture
     return f"<U+{code:04X}>"
+
+
+# What JSON leaves raw with ensure_ascii=False and a terminal (or a script's
+# log) would act on: DEL, C1, bidi controls, line separators, and surrogates
+# (from file names that are not UTF-8).  JSON's own escaping covers C0.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_escaped(text: str) -> str:
+    """JSON text (from json.dumps with ensure_ascii=False) with those characters as \\uXXXX escapes.
+
+    They only ever occur inside JSON strings, where an escape means the same
+    character: the text parses back to exactly the same strings.  A lone
+    surrogate stays a lone surrogate (`\\udc9b`), so `os.fsencode()` of a path
+    read back gives the file name's bytes.
+    """
+    if _JSON_UNSAFE.search(text) is None:
+        return text
+    return _JSON_UNSAFE.sub(_json_escape, text)
 
 
 def visible(text: str, keep_lines: bool = False) -> str:

@@ -1,14 +1,20 @@
 """The public shapes of a result: the jsonl record and the csv rows.
 
 `gikr check --format jsonl` is an interface scripts depend on: keys are
-added, never renamed.  README documents every key.
+added, never renamed.  README documents every key.  Its strings are the
+report's own, lossless; the controls a terminal would act on are escaped
+(`safety.json_escaped`).  Csv is for people and their spreadsheets: every text cell
+goes through `safety.csv_cell`.
 """
 
 from __future__ import annotations
 
+import json
+
 from . import template as T
 from .model import Report, Section, Value
 from .pipeline import Result
+from .safety import csv_cell, json_escaped
 
 CSV_FIELDS = (
     "path", "status", "error", "format", "template", "year", "agency",
@@ -83,7 +89,17 @@ def result_json(result: Result) -> dict:
     return out
 
 
+def json_text(value, **options) -> str:
+    """`value` as JSON text, non-ASCII kept readable, terminal controls escaped."""
+    return json_escaped(json.dumps(value, ensure_ascii=False, **options))
+
+
 def csv_rows(result: Result) -> list[dict]:
+    """The csv rows of a result: text cells shown safe and never formulas; numbers stay numbers."""
+    return [{key: csv_cell(value) for key, value in row.items()} for row in _csv_rows(result)]
+
+
+def _csv_rows(result: Result) -> list[dict]:
     base = {
         "path": result.path,
         "status": result.status,
