@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import gc
-import json
 import os
 from pathlib import Path
 from typing import ClassVar
@@ -25,7 +24,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Stat
 from .. import template as T
 from ..readers import FORMATS, format_of
 from ..scan import ScanProblem, is_report, scan
-from ..serialize import CSV_FIELDS, csv_rows, result_json
+from ..serialize import CSV_FIELDS, csv_rows, json_text, result_json
 from .commands import GikrCommands
 from .components.file_filter import FilterInput
 from .components.files import FileTree
@@ -36,7 +35,7 @@ from .components.sections import SectionTree
 from .help import HelpScreen
 from .messages import FilesChanged, FolderScanned, ReportParsed
 from .parsing import ParsePool
-from .render import full_row_label, number_text, status_words
+from .render import full_row_label, number_text, shown, status_words
 from .session import T3, EditRejected, FileState
 
 PANES = {"files": "1 Files", "sections": "2 Sections", "grid": "3 Grid", "findings": "4 Findings", "reader": "5 Reader"}
@@ -245,14 +244,14 @@ class GikrApp(App[int]):
             self._by_real[os.path.realpath(path)] = path
         self._populate_files()
         if not self.paths:
-            self._show_message(Text(f"No report files under {self._root_label()} ({', '.join(sorted(FORMATS))})."))
+            self._show_message(Text(f"No report files under {shown(self._root_label())} ({', '.join(sorted(FORMATS))})."))
             self._set_status(Text("no report files found", style="yellow"))
         else:
             self.pool.formats = {format_of(p) for p in self.paths} - {None}
             self._open(self.paths[0])
             self._parse(self.paths)
         for problem in self.problems:
-            self.notify(f"{os.path.basename(problem.path)}: {problem.message}", severity="warning", markup=False)
+            self.notify(f"{shown(os.path.basename(problem.path))}: {shown(problem.message)}", severity="warning", markup=False)
 
     def on_report_parsed(self, message: ReportParsed) -> None:
         self.parsed_order.append(message.path)
@@ -265,7 +264,7 @@ class GikrApp(App[int]):
             self._open(message.path, keep_section=True)
             if reloaded:
                 note = " (your edits were dropped)" if lost_edits else ""
-                self.notify(f"Reloaded {os.path.basename(message.path)} from disk{note}.", timeout=3, markup=False)
+                self.notify(f"Reloaded {shown(os.path.basename(message.path))} from disk{note}.", timeout=3, markup=False)
         self._update_status()
         if len(self.parsed_order) >= len(self.states) and self.all_parsed:
             # What is alive once the folder is read stays alive: out of the
@@ -306,7 +305,7 @@ class GikrApp(App[int]):
         self._mtimes.setdefault(path, self._mtime(path))
         state = self.states.get(path)
         grid = self.query_one(ReportGrid)
-        name = os.path.basename(path)
+        name = shown(os.path.basename(path))
         title = Text.assemble(PANES["grid"], " · ", name)
         report = state.report if state is not None else None
         if report is not None:
@@ -316,7 +315,7 @@ class GikrApp(App[int]):
             self._prioritise(path)
             self._show_message(Text.assemble((name, "bold"), "\nparsing…"))
         elif state.status == "error":
-            self._show_message(Text.assemble((name, "bold"), "\n", ("unreadable: ", "bold yellow"), state.error or ""))
+            self._show_message(Text.assemble((name, "bold"), "\n", ("unreadable: ", "bold yellow"), shown(state.error)))
         elif report is None:
             self._show_message(Text("no tables"))
         else:
@@ -417,14 +416,14 @@ class GikrApp(App[int]):
         if path is None:
             return Text("scanning…" if not self.scanned else "no report selected", style="dim")
         state = self.states.get(path)
-        out = Text.assemble((os.path.relpath(path, self.root), "bold"), ": ")
+        out = Text.assemble((shown(os.path.relpath(path, self.root)), "bold"), ": ")
         if state is None:
             return out
         style = {"error": "yellow", "violations": "red", "ok": "green"}.get(state.status, "dim")
         out.append(status_words(state), style=style)
         report = state.report
         if report is not None:
-            bits = [b for b in (report.agency, str(report.year or ""), f"template {report.template}", report.format) if b]
+            bits = [b for b in (shown(report.agency), str(report.year or ""), f"template {report.template}", report.format) if b]
             out.append(" · " + " · ".join(bits), style="dim")
         return out
 
@@ -449,13 +448,13 @@ class GikrApp(App[int]):
         if value is None or value.blank:
             out.append("blank", style="dim")
         elif value.number is None:
-            out.append(f"“{value.text}” (no number, counts as 0)")
+            out.append(f"“{shown(value.text)}” (no number, counts as 0)")
         else:
-            out.append(value.text)
+            out.append(shown(value.text))
         bits: list[str] = []
         original = state.original_value(ref)
         if state.is_edited(ref):
-            was = "blank" if original is None or original.blank else original.text
+            was = "blank" if original is None or original.blank else shown(original.text)
             bits.append(f"edited (file: {was})")
         origin = (value.origin if value is not None else None) or (original.origin if original else None)
         bits.append(f"from {origin.describe()}" if origin is not None else "not found in the file")
@@ -466,7 +465,7 @@ class GikrApp(App[int]):
             bits.append("in a failed identity (!)")
         note = (value.note if value is not None else None) or (original.note if original else None)
         if note:
-            bits.append(f"note: {note}")
+            bits.append(f"note: {shown(note)}")
         out.append(" · " + " · ".join(bits), style="dim")
         return out
 
@@ -552,7 +551,7 @@ class GikrApp(App[int]):
     def action_reload(self) -> None:
         if self.current is not None:
             self._parse([self.current])
-            self.notify(f"Reading {os.path.basename(self.current)} again…", timeout=2, markup=False)
+            self.notify(f"Reading {shown(os.path.basename(self.current))} again…", timeout=2, markup=False)
 
     # --- actions: editing -------------------------------------------------------
 
@@ -641,7 +640,7 @@ class GikrApp(App[int]):
         value = state.value(ref)
         text = value.text if value is not None else ""
         self.copy_to_clipboard(text)
-        self.notify(f"Copied {text or '(blank)'}.", timeout=2, markup=False)
+        self.notify(f"Copied {shown(text) or '(blank)'}.", timeout=2, markup=False)
 
     def action_copy_table(self) -> None:
         tsv = self.query_one(ReportGrid).to_tsv()
@@ -666,7 +665,7 @@ class GikrApp(App[int]):
         try:
             with open(target, "x", encoding="utf-8", newline="") as fh:
                 if kind == "json":
-                    json.dump([result_json(r) for r in results], fh, ensure_ascii=False, indent=1)
+                    fh.write(json_text([result_json(r) for r in results], indent=1))
                     fh.write("\n")
                 else:
                     writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, lineterminator="\n")
@@ -678,7 +677,7 @@ class GikrApp(App[int]):
             return
         self.last_export = str(target)
         findings = sum(len(r.findings) for r in results)
-        self.notify(f"Exported {findings} findings from {len(results)} files to {target}", timeout=6, markup=False)
+        self.notify(f"Exported {findings} findings from {len(results)} files to {shown(str(target))}", timeout=6, markup=False)
 
     # --- for tests and scripts -------------------------------------------------
 
@@ -691,7 +690,7 @@ def run_app(path: str = ".", theme: str | None = None) -> int:
     if not os.path.exists(path):
         import sys
 
-        print(f"gikr: {path}: no such file or folder", file=sys.stderr)
+        print(f"gikr: {shown(path)}: no such file or folder", file=sys.stderr)
         return 2
     app = GikrApp(path, theme=theme or os.environ.get("GIKR_THEME") or None)
     try:

@@ -1,8 +1,10 @@
 """Report data as `rich.text.Text` for the widgets: never markup strings.
 
 Text from a report (agency names, headings, cells) may hold `[`; building
-Text objects keeps it literal.  Widths are measured in terminal cells, so
-CJK labels line up and truncate with an ellipsis.
+Text objects keeps it literal.  It may also hold ESC sequences, C1 controls
+and bidi overrides: `shown()` makes them visible symbols before any of it
+reaches a widget.  Widths are measured in terminal cells, so CJK labels line
+up and truncate with an ellipsis.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from rich.text import Text
 
 from .. import template as T
 from ..model import Section, Value
+from ..safety import visible
 from .session import FileState
 
 LABEL_WIDTH = 16  # cells for a row label in the grid; the detail line shows it in full
@@ -45,6 +48,11 @@ FAIL_MARK = "!"
 EDIT_MARK = "*"
 
 
+def shown(text: str | None, keep_lines: bool = False) -> str:
+    """Text from a file (or a file name) as it may be shown: every control a visible symbol."""
+    return visible(text or "", keep_lines)
+
+
 def fit(text: str, width: int, style: str = "") -> Text:
     """`text` cut to `width` terminal cells, ending in an ellipsis when cut."""
     out = Text(text, style=style, no_wrap=True, overflow="ellipsis", end="")
@@ -68,7 +76,7 @@ def value_text(value: Value | None) -> str:
     """The cell as written; blank shows as `·` so it never looks like 0."""
     if value is None or value.blank:
         return BLANK_MARK
-    return value.text
+    return shown(value.text)
 
 
 def number_text(n: int | float | None) -> str:
@@ -121,13 +129,13 @@ def status_words(state: FileState) -> str:
     if state.status == "ok":
         return "consistent"
     if state.status == "error":
-        return f"unreadable: {state.error}"
+        return f"unreadable: {shown(state.error)}"
     n = len(state.findings)
     return f"{n} finding{'s' if n != 1 else ''}"
 
 
 def file_label(name: str, state: FileState | None) -> Text:
-    return Text.assemble(badge(state), " ", Text(name, end=""), end="")
+    return Text.assemble(badge(state), " ", Text(shown(name), end=""), end="")
 
 
 # --- sections ---------------------------------------------------------------
@@ -142,10 +150,9 @@ _SECTION_MARKS = {
 
 def section_label(section: Section) -> Text:
     mark, style = _SECTION_MARKS.get(section.status, ("?", "yellow"))
-    shown = section.text if section.text else section.title
     out = Text(end="")
     out.append(mark + " ", style=style)
-    out.append(shown, style=style)
+    out.append(shown(section.text or section.title), style=style)
     if section.status != "ok":
         out.append(f" ({section.status})", style=style or "dim")
     return out
@@ -153,24 +160,24 @@ def section_label(section: Section) -> Text:
 
 def section_body(section: Section) -> Text:
     out = Text(end="")
-    out.append(section.text or section.title, style="bold")
+    out.append(shown(section.text or section.title), style="bold")
     if section.origin is not None:
         out.append(f"  ({section.origin.describe()})", style="dim")
     out.append("\n")
     if section.status == "missing":
         out.append(f"\nThis section ({section.title}) was not found in the report.\n", style="bold red")
     elif section.status != "ok":
-        written = section.numbering or "none"
+        written = shown(section.numbering) or "none"
         out.append(f"\n{section.status}: numbering as written: {written}; template: {section.title}\n", style="yellow")
     for para in section.body:
         out.append("\n")
-        out.append(para)
+        out.append(shown(para, keep_lines=True))
         out.append("\n")
     for child in section.children:
         out.append("\n")
-        out.append(child.text or child.title, style="bold")
+        out.append(shown(child.text or child.title), style="bold")
         out.append("\n")
         for para in child.body:
-            out.append(para)
+            out.append(shown(para, keep_lines=True))
             out.append("\n")
     return out

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from .fitted import FittedTree
 from textual.widgets.tree import TreeNode
 
-from ..render import file_label
+from ..render import file_label, shown
 from ..session import FileState
 
 
@@ -33,7 +33,7 @@ class FileTree(FittedTree, inherit_bindings=False):
     ]
 
     def __init__(self, root_label: str, *, id: str | None = None) -> None:
-        super().__init__(Text(root_label), id=id)
+        super().__init__(Text(shown(root_label)), id=id)
         self.show_root = True
         self.guide_depth = 2
         self.root_path = ""
@@ -56,7 +56,7 @@ class FileTree(FittedTree, inherit_bindings=False):
             for i, part in enumerate(parts[:-1]):
                 key = os.sep.join(parts[: i + 1])
                 if key not in folders:
-                    folders[key] = folders[parent_key].add(Text(part + "/"), expand=True)
+                    folders[key] = folders[parent_key].add(Text(shown(part) + "/"), expand=True)
                 parent_key = key
             node = folders[parent_key].add_leaf(file_label(parts[-1], states.get(path)), data=path)
             self._path_nodes[path] = node

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from ...model import Note
 from ...rules import Finding
+from ..render import shown
 from ..session import FileState, GridRef, finding_refs
 
 
@@ -39,7 +40,7 @@ class FindingsList(OptionList, inherit_bindings=False):
         elif state.status == "pending":
             items.append((Text("parsing…", style="dim"), None))
         elif state.status == "error":
-            items.append((Text.assemble(("unreadable: ", "bold yellow"), state.error or ""), None))
+            items.append((Text.assemble(("unreadable: ", "bold yellow"), shown(state.error)), None))
         else:
             if not state.findings:
                 items.append((Text("✓ consistent: every identity holds", style="green"), None))
@@ -70,7 +71,7 @@ class FindingsList(OptionList, inherit_bindings=False):
 
 
 def _finding_text(finding: Finding) -> Text:
-    message = finding.message()
+    message = shown(finding.message())
     out = Text.assemble(("! ", "bold red"))
     if not message.startswith(finding.rule):  # balance messages already name their rule
         out.append(finding.rule + " ", style="red")
@@ -80,4 +81,4 @@ def _finding_text(finding: Finding) -> Text:
 
 def _note_text(note: Note) -> Text:
     where = f" ({note.origin.describe()})" if note.origin is not None else ""
-    return Text.assemble(("~ note ", "yellow"), note.message, (where, "dim"))
+    return Text.assemble(("~ note ", "yellow"), shown(note.message), (where, "dim"))
