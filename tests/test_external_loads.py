@@ -155,6 +155,22 @@ def test_a_doctype_in_any_part_is_refused_without_opening_its_path(part, kind, t
     assert not trap.opened
 
 
+@pytest.mark.parametrize("before", ["<!-- a comment <w:x> -->", "<?mso-application progid=\"Word.Document\"?>", "\n \t"])
+def test_a_doctype_after_comments_or_instructions_is_still_found(before, trap):
+    parts = _parts()
+    doctype = before + _doctypes(trap.path)["parameter entity"]
+    parts["word/document.xml"] = _with_doctype(parts["word/document.xml"], doctype)
+    with pytest.raises(Refused, match="declares a DTD"):
+        read_docx(_zip(parts))
+    assert not trap.opened
+
+
+def test_doctype_text_inside_the_document_is_no_doctype():
+    parts = _parts()
+    xml = parts["word/document.xml"].replace(b"<w:body>", b"<w:body><!-- <!DOCTYPE x> -->", 1)
+    assert read_docx(_zip({**parts, "word/document.xml": xml})).blocks
+
+
 def test_the_resolver_refuses_when_the_byte_scan_is_bypassed(monkeypatch, trap):
     """Belt and braces: with the DOCTYPE scan off, libxml2 asks the resolver, which refuses."""
     monkeypatch.setattr(ooxml_zip, "refuse_doctype", lambda data, what: None)
