@@ -41,7 +41,7 @@ SUFFIXES = ["x", ""]
 PATTERN_CHARS = 8_000
 PATTERN_BUDGET_PER_CHAR = 2e-6
 # The readers take 0.02–0.1 µs a character on these lines (interpreting them
-# included); the Markdown rule as it was took 8 s on one 60 KB line.
+# included); the Markdown rule as it was took 17 s on one 60 KB line (2 shared cores).
 READER_BUDGET_PER_CHAR = 3e-6
 
 
