@@ -59,13 +59,18 @@ def _line_kind(line: str) -> str:
     return "text"
 
 
-def _pipe_rows(lines: list[tuple[int, str]]) -> tuple[list[list[Cell]], bool]:
+def _pipe_rows(lines: list[tuple[int, str]], ruled: bool = False) -> tuple[list[list[Cell]], bool]:
     """Split pipe rows; a leading `|` is a border only when every row has one.
 
     Markdown tables frame every row with pipes; plain pipe copies do not, and
-    there a leading `|` means the first cell is empty.
+    there a leading `|` means the first cell is empty.  So does a line that
+    starts with blanks and then a `|` (` |  | 1 | 5 |`: the copy kept the empty
+    first cell's padding), unless a `|---|` rule says the table is Markdown.
     """
-    framed = all(line.lstrip().startswith("|") for _, line in lines)
+    if ruled:
+        framed = all(line.lstrip().startswith("|") for _, line in lines)
+    else:
+        framed = all(line.startswith("|") for _, line in lines)
     rows = []
     for lineno, line in lines:
         stripped = line.strip()
@@ -105,6 +110,7 @@ def parse_text(text: str, fmt: str = "text") -> Document:
             wrapped.clear()
             wrapped_len = 0
     pipe_lines: list[tuple[int, str]] = []  # split when the table ends
+    pipe_ruled = False  # a Markdown `|---|` rule among them
 
     def flush_cell_row() -> None:
         nonlocal cell_row
@@ -114,12 +120,13 @@ def parse_text(text: str, fmt: str = "text") -> Document:
             cell_row = []
 
     def flush_table() -> None:
-        nonlocal table_rows, table_kind, pipe_lines
+        nonlocal table_rows, table_kind, pipe_lines, pipe_ruled
         flush_cell_row()
         if pipe_lines:
-            table_rows, framed = _pipe_rows(pipe_lines)
+            table_rows, framed = _pipe_rows(pipe_lines, pipe_ruled)
             table_kind = "markdown" if framed else "pipe"
             pipe_lines = []
+        pipe_ruled = False
         if table_rows:
             blocks.append(Table(table_rows, Origin(line=table_start)))
             layouts.add(table_kind or "tab")
@@ -161,6 +168,7 @@ def parse_text(text: str, fmt: str = "text") -> Document:
                 flush_table()
             continue
         if k == "rule":
+            pipe_ruled = pipe_ruled or table_kind == "pipe"
             continue
         if k == "pipe":
             start("pipe", lineno)
