@@ -492,6 +492,14 @@ _TITLE_YEAR_FIRST = re.compile(r"^(20\d\d)\s*年度?(.{2,40}?)(?:政府)?信息�
 _PUBLISHES = re.compile(r"现(?:予)?公布(.{2,40}?)(20\d\d)\s*年度?(?:政府)?信息公开")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _WHITESPACE = re.compile(r"\s+")
+# A site's field name in front of the title: 标题：, 信息名称:, 【标题】 … (a
+# colon further on, as in a URL, is part of the text)
+_FIELD_NAME = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}[：:]|【[^】]{1,8}】)")
+
+
+def _agency(text: str) -> str | None:
+    name = _FIELD_NAME.sub("", text)
+    return name if len(name) >= 2 else None
 
 
 def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
@@ -506,8 +514,8 @@ def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
     for text in joined:
         compact = _WHITESPACE.sub("", text)
         m = _TITLE.match(compact)
-        if m and "年" not in m.group(1)[-1:]:
-            return m.group(1), int(m.group(2))
+        if m and "年" not in m.group(1)[-1:] and _agency(m.group(1)):
+            return _agency(m.group(1)), int(m.group(2))
     body_year = None
     for item in items[:40]:
         if item.para is None:
@@ -515,11 +523,11 @@ def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
         compact = _WHITESPACE.sub("", item.para.text)
         m = _PUBLISHES.search(compact)
         if m:
-            return m.group(1), int(m.group(2))
+            return _agency(m.group(1)), int(m.group(2))
     for text in joined:
-        m = _TITLE_YEAR_FIRST.match(_WHITESPACE.sub("", text))
+        m = _TITLE_YEAR_FIRST.match(_FIELD_NAME.sub("", _WHITESPACE.sub("", text)))
         if m:
-            return m.group(2), int(m.group(1))
+            return _agency(m.group(2)), int(m.group(1))
     counts = Counter()
     for item in items:
         if item.para is not None:
