@@ -194,12 +194,34 @@ def test_seed_with_eight_values_says_so():
     assert all("8 values where 7 belong" in n.message for n in report.notes)
 
 
-def test_unrecognised_rows_with_values_are_noted_not_guessed():
+def test_a_row_whose_label_is_lost_is_placed_by_its_position_and_says_so():
     text = (SEEDS / "001_409f4fcd39a1998d.txt").read_text(encoding="utf-8")
-    text = text.replace("4.保护第三方合法权益 |", "4.某种新情形 |")
+    text = text.replace("4.保护第三方合法权益 | 0 | 0 |", "4.某种新情形 | 2 | 0 |")
     report = _report(text)
-    assert any(n.message.startswith("row not recognised") for n in report.notes)
-    assert any(n.row == "denied_4" and n.message.startswith("row not found") for n in report.notes)
+    cell = report.requests["denied_4"]["natural"]
+    assert cell.number == 2
+    assert "by its position" in cell.note and "某种新情形" in cell.note
+    assert [n.row for n in report.notes if "by its position" in n.message] == ["denied_4"]
+
+
+def test_an_extra_row_with_values_is_noted_not_guessed():
+    text = (SEEDS / "001_409f4fcd39a1998d.txt").read_text(encoding="utf-8")
+    text = text.replace("4.保护第三方合法权益 |", "4.某种新情形 | 1 | 0 | 0 | 0 | 0 | 0 | 1 | |\n4.保护第三方合法权益 |")
+    report = _report(text)
+    assert any(n.message.startswith("row not recognised") and "某种新情形" in n.message for n in report.notes)
+    assert all(v.number == 0 and v.note is None for v in report.requests["denied_4"].values())
+
+
+def test_rows_in_another_order_are_read_by_their_labels():
+    text = (SEEDS / "001_409f4fcd39a1998d.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    i = next(n for n, l in enumerate(lines) if l.startswith("3.危及"))
+    lines[i] = lines[i].replace("| 0 | 0 |", "| 2 | 0 |", 1).replace("| 0 | |", "| 2 | |")
+    lines[i], lines[i + 1] = lines[i + 1], lines[i]  # 4. before 3.
+    lines[i + 2] = "5.属于三类内部X务 | 1 | 0 | 0 | 0 | 0 | 0 | 1 | |"  # and 5. damaged after them
+    report = _report("\n".join(lines))
+    assert report.requests["denied_3"]["natural"].number == 2 and report.requests["denied_3"]["natural"].note is None
+    assert report.requests["denied_5"]["total"].number == 1 and "5.属于三类内部X务" in report.requests["denied_5"]["total"].note
 
 
 def test_year_and_agency():

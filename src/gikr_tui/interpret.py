@@ -20,6 +20,7 @@ from . import template as T
 from .errors import NoRequestTable
 from .labels import norm, numbering_value, split_numbering
 from .model import EMPTY, Cell, Document, Note, Origin, Paragraph, Report, Section, Table, Value
+from .rows import HEADER_WORDS, collect, keyword_row, place_rows, vintage
 from .values import kind, to_value
 
 
@@ -60,10 +61,6 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     return labels, cells[last_text + 1:]
 
 
-# Words only table 3's column-header rows hold.
-_T3_HEADER_WORDS = ("自然人", "商业企业", "申请人情况", "科研机构", "勾稽关系")
-
-
 # --- Value placement ---------------------------------------------------------
 
 
@@ -100,9 +97,9 @@ def place(
                 if len(good) == 1
                 else f"{len(values)} values where {n} belong; every placement whose {what} holds gives the same values"
             )
-        else:
-            i = good[0] if good else 0
-            note = f"{len(values)} values where {n} belong; could not tell which, took cells {i + 1}–{i + n}"
+        else:  # a guess would put numbers in the wrong columns
+            note = f"{len(values)} values where {n} belong; could not tell which {n}, so none were used"
+            return [_noted(Value(None), note) for _ in range(n)], note
         return [_noted(v, note) for v in values[i: i + n]], note
     # Fewer cells than columns: trailing blanks carry no position.
     while values and values[-1].blank:
@@ -140,63 +137,6 @@ def _t4_holds(values: list[Value]) -> bool:
         if group[-1].number is None or sum(v.amount() for v in group[:-1]) != group[-1].number:
             return False
     return True
-
-
-# --- Row labels ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=8192)
-def _keyword_row(text: str) -> str | None:
-    for key, words in T.ROW_KEYWORDS:
-        if any(w in text for w in words):
-            return key
-    return None
-
-
-@lru_cache(maxsize=8192)
-def _group_of(text: str) -> str | None:
-    for group, word in T.GROUP_KEYWORDS:
-        if word in text:
-            return group
-    return None
-
-
-class _RowMatcher:
-    """Recognises table 3's rows from their label cells, with context."""
-
-    def __init__(self) -> None:
-        self.group: str | None = None
-        self.last: str | None = None
-        self.pending: str = ""  # label text of a row cut in half by a page break
-
-    def match(self, labels: list[Cell]) -> str | None:
-        texts = [norm(c.text) for c in labels]
-        for t in texts:
-            g = _group_of(split_numbering(t)[1])
-            if g:
-                self.group = g
-        if not texts:
-            return None
-        leaf = split_numbering(texts[-1])[1]
-        candidates = [leaf, self.pending + texts[-1], "".join(texts), self.pending + "".join(texts)]
-        for text in candidates:
-            key = self._one(text)
-            if key:
-                self.pending = ""
-                self.last = key
-                return key
-        return None
-
-    def _one(self, text: str) -> str | None:
-        body = split_numbering(text)[1]
-        key = _keyword_row(body)
-        if key:
-            return key
-        if body == "其他" and (self.group == "other" or self.last in ("other_1", "other_2")):
-            return "other_3"
-        if body == "其他处理":
-            return "other"  # a row in 2019–2020; in 2021+ only the group's label
-        return None
 
 
 # --- The interpreter ------------------------------------------------------------
@@ -264,58 +204,43 @@ class Interpreter:
 
     # table 3 -----------------------------------------------------------------
 
-    def requests(self, starts: dict[int, int]) -> tuple[dict[str, list[Value]], int | None, int, int]:
-        """Table 3's recognised rows, the template they show, and where the table starts and ends."""
+    def table3_start(self, starts: dict[int, int]) -> int:
+        """Where table 3 starts: its first row, else its column headers or any row its labels name."""
         begin = self._find_row(lambda t: "本年新收" in t, starts.get(3, 0))
         if begin is None:
             begin = self._find_row(lambda t: "本年新收" in t, 0)
+        if begin is None:  # the first row's label is damaged
+            begin = self._find_row(_table3_label, starts.get(3, 0))
         if begin is None:
             raise NoRequestTable()
+        return begin
+
+    def requests(self, begin: int, starts: dict[int, int], hint: int) -> tuple[dict[str, list[Value]], int | None, int]:
+        """Table 3's rows by template row, the template they show (None: they do
+        not say), and where the table ends.  `hint`: the template to align with
+        when the rows do not say."""
         stop = starts.get(4, len(self.items))
         if stop <= begin:
             stop = len(self.items)
-        matcher = _RowMatcher()
+        rows, end = collect(self.items[begin:stop])
+        tpl = vintage(rows)
+        placements, notes = place_rows(rows, tpl or hint)
+        order = T.rows_for(tpl or hint)
         placed: dict[str, list[Value]] = {}
-        end = begin
-        for item in self.items[begin:stop]:
-            if item.cells is None:
-                continue
-            labels, value_cells = item.split()
-            joined = norm("".join(c.text for c in labels))
-            if "行政复议" in joined or "行政诉讼" in joined:
-                break
-            if any(word in joined for word in _T3_HEADER_WORDS):
-                continue  # the column headers, maybe repeated after a page break
-            has_values = any(c.text.strip() for c in value_cells)
-            key = matcher.match(labels)
-            end = item.index
-            if key is None:
-                if has_values:
-                    label = "".join(c.text for c in labels).strip() or "(no label)"
-                    self.notes.append(Note(f"row not recognised, its values were not used: {label[:40]}", origin=item.cells[0].origin))
-                elif labels:
-                    matcher.pending = norm(labels[-1].text)
-                continue
-            if key in placed:
-                if has_values and any(not v.blank for v in placed[key]):
-                    self.notes.append(Note("row appears twice; kept the first", row=key, origin=item.cells[0].origin))
-                    continue
-                if not has_values:
-                    continue
-            values, note = place(value_cells, 7, _row_holds, "row")
+        for placement in sorted(placements, key=lambda p: p.row.index):
+            row, key = placement.row, placement.key
+            if key not in order and not row.has_values:
+                continue  # （六）其他处理 on a row of its own: the group's label in 2021+
+            values, note = place(row.values, 7, _row_holds, "row")
+            if placement.note:
+                note = f"{placement.note}; {note}" if note else placement.note
+                for v in values:
+                    v.note = note
             if note:
-                self.notes.append(Note(note, row=key, origin=labels[-1].origin if labels else None))
+                notes.append((row.index, Note(note, row=key, origin=row.origin)))
             placed[key] = values
-            if key == "carried_forward":
-                break
-        tpl = None
-        if any(k in placed for k in ("other_1", "other_2", "other_3")):
-            tpl = T.T2021
-            if "other" in placed and all(v.blank for v in placed["other"]):
-                del placed["other"]  # the group label on a row of its own
-        elif "other" in placed and any(not v.blank for v in placed["other"]):
-            tpl = T.T2019
-        return placed, tpl, begin, end
+        self.notes.extend(n for _i, n in sorted(notes, key=lambda n: n[0]))
+        return placed, tpl, end if end is not None else begin
 
     def build_grid(self, placed: dict[str, list[Value]], tpl: int) -> dict[str, dict[str, Value]]:
         grid: dict[str, dict[str, Value]] = {}
@@ -424,6 +349,10 @@ class Interpreter:
                 f"col{i + 1}": to_value(c.text, c.origin) for i, c in enumerate(vals)
             }
         return out
+
+
+def _table3_label(text: str) -> bool:
+    return any(w in text for w in HEADER_WORDS) or keyword_row(split_numbering(text)[1]) is not None
 
 
 def _header_fields(text: str) -> list[str]:
@@ -547,10 +476,12 @@ def interpret(doc: Document) -> Report:
         it.notes.append(Note(f"the file is a {doc.format.upper()} named {doc.named_as}; read by its content"))
     it.notes.extend(Note(message) for message in doc.notes)
     sections, starts = it.sections()
-    placed, tpl_t3, t3_start, t3_end = it.requests(starts)
+    t3_start = it.table3_start(starts)
     agency, year = title_facts(it.items)
     t2_rows, tpl_t2 = it.active_disclosure(starts, t3_start)
-    tpl = tpl_t3 or tpl_t2 or (T.T2019 if year is not None and year <= 2020 else T.T2021)
+    hint = tpl_t2 or (T.T2019 if year is not None and year <= 2020 else T.T2021)
+    placed, tpl_t3, t3_end = it.requests(t3_start, starts, hint)
+    tpl = tpl_t3 or hint
     if tpl_t3 and tpl_t2 and tpl_t3 != tpl_t2:
         it.notes.append(Note(f"table 3 follows the {tpl_t3} template but table 2 the {tpl_t2} one"))
     grid = it.build_grid(placed, tpl)

@@ -59,3 +59,50 @@ def numbering_value(numbering: str) -> int | None:
     if digits.endswith("十"):
         return (_CN_DIGITS.index(digits[0]) + 1) * 10
     return None
+
+
+# --- A damaged label: its numbering, and how much of a template label it holds ---
+
+# Numbering as a row label writes it, found after up to two characters glued on
+# in front (a vertical label such as 三、本年度办理结果 drawn through the rows
+# beside it lends each row a character or two).
+# A bracket may be lost: (七 and 七) are still (七).
+_ROW_NUMBERING = re.compile(
+    r"\((?P<paren>[一二三四五六七八九十]{1,2}|\d{1,2})\)?"
+    r"|(?P<top>[一二三四五六七八九十]{1,2})[、.]"
+    r"|(?P<item>\d{1,2})[、.)](?!\d)"
+    r"|(?P<closed>[一二三四五六七八九十]{1,2})\)"
+)
+GLUED_MAX = 2
+
+
+@lru_cache(maxsize=4096)
+def row_numbering(normed: str) -> tuple[str | None, int | None, str]:
+    """(style, number, body) of a normalised row label, tolerant of glued characters.
+
+    style is `top` (一、), `paren` ((一)) or `item` (1.); None when the label
+    shows no numbering.  `三、1.属于国家秘密` (a glued 三、) is item 1.
+    """
+    for start in range(min(GLUED_MAX, len(normed)) + 1):
+        m = _ROW_NUMBERING.match(normed, start)
+        if m is None:
+            continue
+        group = m.lastgroup
+        style = "paren" if group == "closed" else group
+        body = normed[m.end():]
+        if style == "top" and _ROW_NUMBERING.match(body):
+            return row_numbering(body)  # 三、 glued in front of the row's own numbering
+        return style, numbering_value(m.group(group)), body
+    return None, None, normed
+
+
+def common_chars(a: str, b: str) -> int:
+    """How many characters of `a` appear in `b` in the same order (their LCS).
+
+    A typo costs a character, glued or missing characters cost nothing but
+    their own, and a label cut short keeps what it kept: the measure fits
+    labels damaged by copying.
+    """
+    from rapidfuzz.distance import LCSseq  # only damaged labels get here
+
+    return LCSseq.similarity(a, b)

@@ -160,6 +160,13 @@ ROW_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("results_total", ("总计",)),
 )
 
+# Other wordings of a row's label that a damaged label is compared with
+# (besides the template's own), numbering left off.
+ROW_WORDINGS: dict[str, tuple[str, ...]] = {
+    "partial": ("部分公开",),
+    "denied_2": ("其他法律法规禁止公开",),
+}
+
 GROUP_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("denied", "不予公开"),
     ("unable", "无法提供"),
