@@ -17,7 +17,9 @@ from functools import lru_cache
 from typing import Callable
 
 from . import template as T
+from .align import align
 from .errors import NoRequestTable
+from .i18n import _
 from .labels import norm, numbering_value, split_numbering
 from .model import EMPTY, Cell, Document, Note, Origin, Paragraph, Report, Section, Table, Value
 from .rows import HEADER_WORDS, collect, keyword_row, place_rows, vintage
@@ -275,28 +277,113 @@ class Interpreter:
             if item.cells is not None and any("复议" in norm(c.text) or "结果维持" in norm(c.text) for c in item.cells):
                 header = item.index
                 break
-        cells: list[Cell] = []
-        if header is not None:
-            for item in self.items[header:stop]:
-                if item.cells is None:
-                    continue
-                kinds = [kind(c.text) for c in item.cells]
-                if "text" in kinds:
-                    if cells:
-                        break
-                    continue
-                if not cells and "number" not in kinds and "dash" not in kinds and len(kinds) < 10:
-                    continue  # a spacer row, not an all-blank data row
-                cells.extend(item.cells)
-                if len(cells) >= 15:
+        if header is not None:  # a caption just above the first small table names its group
+            while header - 1 > start and self.items[header - 1].para is not None:
+                if not _t4_group(norm(self.items[header - 1].para.text)):
                     break
-        if header is None or not cells:
+                header -= 1
+        chunks = self._t4_chunks(header, stop) if header is not None else []
+        if not chunks:
             self.notes.append(Note("table 4 (行政复议、行政诉讼) not found"))
             return {g: {f: EMPTY for f in T.T4_FIELDS} for g in T.T4_GROUPS}
+        if all(len(_trailing_blanks_dropped(c)) <= _T4_GROUP_CELLS for c, _n in chunks) and (len(chunks) > 1 or chunks[0][1]):
+            return self._t4_per_group(chunks)
+        cells = chunks[0][0]
         values, note = place(cells, 15, _t4_holds, "group")
         if note:
             self.notes.append(Note("table 4: " + note, origin=cells[0].origin))
         return {g: dict(zip(T.T4_FIELDS, values[i * 5: i * 5 + 5])) for i, g in enumerate(T.T4_GROUPS)}
+
+    def _t4_chunks(self, header: int, stop: int) -> list[tuple[list[Cell], str | None]]:
+        """Table 4's runs of value cells, each with the one group the text before
+        it names (None: none, or several).  One run is the whole table; a table
+        written as a small table per group gives a run per group."""
+        chunks: list[tuple[list[Cell], str | None]] = []
+        named: list[str] = []
+        cells: list[Cell] = []
+        under_fields = False  # the row above names the five fields: blanks below it are a group's values
+
+        def close() -> None:
+            nonlocal cells, named
+            if cells:
+                chunks.append((cells, named[0] if len(set(named)) == 1 else None))
+                cells, named = [], []
+
+        for item in self.items[header:stop]:
+            if len(chunks) >= _T4_MAX_CHUNKS:
+                break
+            if item.cells is None:
+                text = norm(item.para.text)
+                if len(text) > _T4_CAPTION_CHARS:
+                    if chunks or cells:
+                        break  # prose after the table
+                    continue
+                group = _t4_group(text)
+                if group:
+                    close()
+                    named.append(group)
+                continue  # a page header between a row's pieces
+            kinds = [kind(c.text) for c in item.cells]
+            fields_above, under_fields = under_fields, False
+            if "text" in kinds:
+                close()
+                under_fields = any("总计" in c.text for c in item.cells)
+                labels, value_cells = item.split()
+                groups = [g for g in (_t4_group(norm(c.text)) for c in labels) if g]
+                if any(kind(c.text) in ("number", "dash") for c in value_cells):
+                    named += groups  # a group's label and its values on one row
+                    cells = list(value_cells)
+                    close()
+                elif chunks and not groups and not any(w in norm(c.text) for c in labels for w in _T4_WORDS):
+                    break  # another table
+                else:
+                    named += groups
+                continue
+            if not cells and "number" not in kinds and "dash" not in kinds and len(kinds) < 10 and not (
+                fields_above and len(kinds) >= 5
+            ):
+                continue  # a spacer row, not an all-blank data row
+            cells.extend(item.cells)
+            if len(cells) >= 15:
+                close()
+        close()
+        return chunks
+
+    def _t4_per_group(self, chunks: list[tuple[list[Cell], str | None]]) -> dict[str, dict[str, Value]]:
+        """Table 4 as a small table per group: each run goes to the group its
+        caption names, else to the group its place in the template's order leaves."""
+        groups = T.T4_GROUPS
+
+        def score(a: int, b: int) -> float:
+            name = chunks[a][1]
+            return _T4_WORTH + (0.0 if name is None else _T4_NAMED if name == groups[b] else _T4_MISNAMED)
+
+        out = {g: {f: EMPTY for f in T.T4_FIELDS} for g in groups}
+        found: set[str] = set()
+        for (cells, name), d in zip(chunks, align(len(chunks), len(groups), score, _T4_MARGIN)):
+            if not d.sure or d.slot is None:
+                could = " / ".join(T.T4_GROUP_LABELS[groups[s]] for s in d.rivals)
+                self.notes.append(Note(
+                    _("table 4: values not used: {cells} (could be {groups})").format(
+                        cells=" ".join(c.text for c in cells).strip()[:40], groups=could or "?"),
+                    origin=cells[0].origin,
+                ))
+                continue
+            group = groups[d.slot]
+            values, note = place(cells, 5, _row_holds, "group")
+            if name is None:
+                how = _("placed as {group} by its position among the per-group tables").format(group=T.T4_GROUP_LABELS[group])
+                note = f"{how}; {note}" if note else how
+                for v in values:
+                    v.note = note
+            if note:
+                self.notes.append(Note("table 4: " + note, origin=cells[0].origin))
+            out[group] = dict(zip(T.T4_FIELDS, values))
+            found.add(group)
+        for g in groups:
+            if g not in found:
+                self.notes.append(Note(_("table 4: group {group} not found").format(group=T.T4_GROUP_LABELS[g])))
+        return out
 
     # table 2 -----------------------------------------------------------------
 
@@ -353,6 +440,32 @@ class Interpreter:
 
 def _table3_label(text: str) -> bool:
     return any(w in text for w in HEADER_WORDS) or keyword_row(split_numbering(text)[1]) is not None
+
+
+# Table 4 written per group: a run of at most this many cells is one group's.
+_T4_GROUP_CELLS = 7
+_T4_MAX_CHUNKS = 6
+_T4_CAPTION_CHARS = 24
+_T4_WORDS = ("结果", "维持", "纠正", "审结", "总计", "复议", "诉讼", "起诉")
+_T4_WORTH, _T4_NAMED, _T4_MISNAMED, _T4_MARGIN = 1.2, 3.0, -5.0, 0.5
+
+
+def _t4_group(text: str) -> str | None:
+    """The table-4 group a caption or header cell names (行政诉讼 alone names two)."""
+    if "直接起诉" in text or "未经复议" in text:
+        return "litigation_direct"
+    if "复议后" in text:
+        return "litigation_after_review"
+    if "行政复议" in text:
+        return "review"
+    return None
+
+
+def _trailing_blanks_dropped(cells: list[Cell]) -> list[Cell]:
+    end = len(cells)
+    while end and not cells[end - 1].text.strip():
+        end -= 1
+    return cells[:end]
 
 
 def _header_fields(text: str) -> list[str]:
