@@ -113,41 +113,116 @@ def _group(row: str) -> str | None:
     return T.ROW_SPECS[row].group
 
 
-def table3_rows(truth: Truth, rng: random.Random, fancy: bool) -> list[list[str]]:
-    """Table 3 as rows of cell texts, merged labels the way copies flatten them."""
+def table3_rows(truth: Truth, rng: random.Random, fancy: bool, damage: dict[str, str] | None = None) -> list:
+    """Table 3 as rows of cell texts, merged labels the way copies flatten them.
+
+    `damage` maps row keys to what a copy did to that row (see DAMAGES); a
+    row may then become a plain line (`Line`) and a row, or two rows.
+    """
     head = [
         ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
         ["", "自然人", "法人或其他组织", "总计"],
         ["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
     ]
-    rows: list[list[str]] = list(head)
+    rows: list = list(head)
     seen_groups: set[str] = set()
     for row in T.rows_for(truth.template):
         values = [truth.written[(row, c)] for c in T.COLS]
         label = _label(row, rng, fancy)
         group = _group(row)
         if row == "granted":
-            cells = ["三、本年度办理结果", label]
+            cells = ["三、本年度办理结果"]
         elif group and group not in seen_groups:
             seen_groups.add(group)
-            cells = ["", group, label]
+            cells = ["", group]
         elif group:
-            cells = ["", "", label]
+            cells = ["", ""]
         elif T.ROW_SPECS[row].level == 1:
-            cells = ["", label]
+            cells = [""]
         else:
-            cells = [label]
-        rows.append(cells + values)
+            cells = []
+        rows.extend(_damaged(cells, label, values, (damage or {}).get(row), group, rng))
     return rows
 
 
-def t4_rows(truth: Truth) -> list[list[str]]:
+class Line(str):
+    """A plain line of text amid a table's rows (a label written on its own line)."""
+
+
+# What copies do to a row: a typo (1–3 characters dropped or changed),
+# characters of a vertical label glued on in front, the label cut short, the
+# values moved to the next line, the label split over two lines.
+DAMAGES = ("typo", "glue", "cut", "moved", "split")
+VERTICAL = "三、本年度办理结果"
+
+
+def _stand_ins() -> str:
+    """Characters no label of the template holds: a changed character never
+    turns one row's label into another's."""
+    used = set("".join(s.label for s in T.ROW_SPECS.values()) + "".join(T.GROUP_LABELS.values()) + VERTICAL)
+    pool = "甲乙丙丁戊庚辛壬癸丑寅卯辰巳午未酉戌亥春夏秋冬东南北江河湖海山石木金土风云雨雪花草竹松梅兰菊鸟鱼虫"
+    return "".join(c for c in pool if c not in used)
+
+
+STAND_INS = _stand_ins()
+
+
+def damage_label(label: str, kind: str, group: str | None, rng: random.Random) -> str:
+    """The label as a damaging copy writes it; a word of it always survives
+    (a label reduced to `3.` is a number, not a label)."""
+    while True:
+        damaged = _damage(label, kind, group, rng)
+        if any(c >= "\u4e00" for c in damaged):
+            return damaged
+
+
+def _damage(label: str, kind: str, group: str | None, rng: random.Random) -> str:
+    if kind == "typo":
+        chars = list(label)
+        for _ in range(rng.randint(1, min(3, len(chars) - 1))):
+            i = rng.randrange(len(chars))
+            if rng.random() < 0.5 and len(chars) > 2:
+                del chars[i]
+            else:
+                chars[i] = rng.choice(STAND_INS)
+        return "".join(chars)
+    if kind == "glue":
+        source = group if group and rng.random() < 0.5 else VERTICAL
+        n = rng.randint(1, 2)
+        start = rng.randrange(len(source) - n + 1)
+        return source[start: start + n] + label
+    if kind == "cut":
+        return label[: rng.randint(1, len(label) - 1)]
+    return label
+
+
+def _damaged(cells: list[str], label: str, values: list[str], kind: str | None, group: str | None, rng: random.Random) -> list:
+    if kind in ("typo", "glue", "cut"):
+        return [cells + [damage_label(label, kind, group, rng)] + values]
+    if kind == "moved":
+        return [cells + [label], values]
+    if kind == "split":
+        cut = rng.randint(2, len(label) - 1)
+        return [Line(label[:cut]), cells + [label[cut:]] + values]
+    return [cells + [label] + values]
+
+
+def t4_rows(truth: Truth, per_group: bool = False, rng: random.Random | None = None) -> list:
+    """Table 4 as one table, or (per_group) as a small table per group, each
+    under its caption: a line of its own or a row of the table."""
     parts = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    values = [[truth.t4_written[(g, f)] for f in T.T4_FIELDS] for g in T.T4_GROUPS]
+    if per_group:
+        rows: list = []
+        captions = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
+        for caption, group_values in zip(captions, values):
+            rows += [Line(caption) if rng is None or rng.random() < 0.5 else [caption], parts, group_values, Line("")]
+        return rows
     return [
         ["行政复议", "行政诉讼"],
         parts + ["未经复议直接起诉", "复议后起诉"],
         [""] * 5 + parts + parts,
-        [truth.t4_written[(g, f)] for g in T.T4_GROUPS for f in T.T4_FIELDS],
+        [v for group_values in values for v in group_values],
     ]
 
 
@@ -216,10 +291,13 @@ T2_EXPECTED = {
 # --- layouts -------------------------------------------------------------------
 
 
-def _table(rows: list[list[str]], layout: str, rng: random.Random, wrap: bool) -> list[str]:
+def _table(rows: list, layout: str, rng: random.Random, wrap: bool) -> list[str]:
     out: list[str] = []
     if layout == "cell-per-line":
         for cells in rows:
+            if isinstance(cells, Line):
+                out += [cells, ""] if cells else []
+                continue
             for cell in cells:
                 if wrap and len(cell) > 6 and not cell.isdigit() and rng.random() < 0.3:
                     cut = rng.randint(2, len(cell) - 2)
@@ -229,22 +307,37 @@ def _table(rows: list[list[str]], layout: str, rng: random.Random, wrap: bool) -
                     out.append("\t" + cell)
             out.append("")
     elif layout == "tab":
-        out.extend("\t".join(cells) for cells in rows)
+        out.extend(cells if isinstance(cells, Line) else "\t".join(cells) for cells in rows)
     elif layout == "pipe":
-        out.extend(" | ".join(cells) + " |" for cells in rows)
+        out.extend(cells if isinstance(cells, Line) else " | ".join(cells) + " |" for cells in rows)
     elif layout == "markdown":
-        width = max(len(r) for r in rows)
-        for i, cells in enumerate(rows):
+        width = max(len(r) for r in rows if not isinstance(r, Line))
+        first = True
+        for cells in rows:
+            if isinstance(cells, Line):
+                out.append(cells)
+                first = True
+                continue
             padded = cells + [""] * (width - len(cells))
             out.append("| " + " | ".join(padded) + " |")
-            if i == 0:
+            if first:
                 out.append("|" + "---|" * width)
+                first = False
     else:
         raise ValueError(layout)
     return out
 
 
-def render(truth: Truth, layout: str, rng: random.Random, *, fancy: bool = True, page_header: bool = False) -> str:
+def render(
+    truth: Truth,
+    layout: str,
+    rng: random.Random,
+    *,
+    fancy: bool = True,
+    page_header: bool = False,
+    damage: dict[str, str] | None = None,
+    t4_per_group: bool = False,
+) -> str:
     year = 2020 if truth.template == T.T2019 else 2023
     heading = "## " if layout == "markdown" else ""
     title = f"测试县人民政府办公室{year}年政府信息公开工作年度报告"
@@ -258,7 +351,7 @@ def render(truth: Truth, layout: str, rng: random.Random, *, fancy: bool = True,
     section(2)
     lines += _table(t2_rows(truth.template), layout, rng, False) + [""]
     section(3)
-    t3 = table3_rows(truth, rng, fancy)
+    t3 = table3_rows(truth, rng, fancy, damage)
     if page_header:
         cut = rng.randint(5, len(t3) - 3)
         lines += _table(t3[:cut], layout, rng, fancy) + ["", title, "- 3 -", ""]
@@ -266,7 +359,7 @@ def render(truth: Truth, layout: str, rng: random.Random, *, fancy: bool = True,
     else:
         lines += _table(t3, layout, rng, fancy) + [""]
     section(4)
-    lines += _table(t4_rows(truth), layout, rng, fancy) + [""]
+    lines += _table(t4_rows(truth, t4_per_group, rng if t4_per_group else None), layout, rng, fancy) + [""]
     section(5)
     lines += ["一是公开深度不够。下一步将加强培训。", ""]
     section(6)
