@@ -47,3 +47,20 @@ def test_tui_package_is_where_textual_lives():
 def test_tui_headless_core_has_no_textual():
     assert "textual" not in _loaded_after("gikr_tui.tui.session")
     assert Path(gikr_tui.__file__).parent.joinpath("tui", "app.tcss").exists()
+
+
+def _loaded_reading(paths: list[Path]) -> set[str]:
+    code = (
+        "import sys; from gikr_tui.pipeline import check_file\n"
+        f"for p in {[str(p) for p in paths]!r}: check_file(p)\n"
+        "print('\\n'.join(sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_label_likeness_loads_only_for_damaged_labels():
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    clean = sorted(fixtures.glob("seeds/*.txt")) + sorted(fixtures.glob("html/*.htm*")) + sorted(fixtures.glob("docx/*.docx"))
+    assert "rapidfuzz" not in _loaded_reading(clean)
+    assert "rapidfuzz" in _loaded_reading([fixtures / "copies" / "pdf-converter-label-lines.txt"])
