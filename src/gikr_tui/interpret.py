@@ -310,8 +310,8 @@ class Interpreter:
                 cells, named = [], []
 
         for item in self.items[header:stop]:
-            if len(chunks) >= _T4_MAX_CHUNKS:
-                break
+            if len(chunks) >= _T4_MAX_CHUNKS or chunks and len(_trailing_blanks_dropped(chunks[0][0])) > _T4_GROUP_CELLS:
+                break  # enough, or the first run is the whole table
             if item.cells is None:
                 text = norm(item.para.text)
                 if len(text) > _T4_CAPTION_CHARS:
@@ -328,9 +328,11 @@ class Interpreter:
             if "text" in kinds:
                 close()
                 under_fields = any("总计" in c.text for c in item.cells)
-                labels, value_cells = item.split()
-                groups = [g for g in (_t4_group(norm(c.text)) for c in labels) if g]
-                if any(kind(c.text) in ("number", "dash") for c in value_cells):
+                last_text = len(kinds) - 1 - kinds[::-1].index("text")
+                labels = [c for c, k in zip(item.cells, kinds) if k == "text"]
+                value_cells = item.cells[last_text + 1:]
+                groups = [g for g in (_t4_group(norm(c.text)) for c in labels if "议" in c.text or "诉" in c.text) if g]
+                if "number" in kinds[last_text:] or "dash" in kinds[last_text:]:
                     named += groups  # a group's label and its values on one row
                     cells = list(value_cells)
                     close()

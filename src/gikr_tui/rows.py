@@ -3,14 +3,15 @@
 A row is recognised by its label where a keyword of the template's label
 survives in it (本年新收, 国家秘密, 不掌握 …), the way most copies read.  Real
 copies also damage labels: a typo, characters of a vertical label drawn
-through the row glued on, a label cut short or split over two lines, a
-label on one line and its values on the next.  Those rows are placed by
-alignment (align.py) between the rows recognised for certain, which stay
-where their labels put them: by how much of a template label they still
-hold, by their numbering and group, and by their position in the template's
-fixed order.  A row placed by anything but its keyword carries a note that
-says how; a row the evidence does not settle is left out, with a note, and
-its template row stays blank.  Nothing is guessed silently.
+through the row glued on, a label cut short or split over two lines, a label
+on one line and its values on the next.  The rows recognised by keyword, in
+the template's order, anchor the rest: the rows between two anchors are
+aligned (align.py) with the template rows between them, weighing how much of
+a template label each still holds, its numbering and group, and its place in
+the template's fixed order.  A row placed by anything but its keyword carries
+a note that says how; a row the evidence does not settle, or whose label
+names another row than its place, is left out with a note, and its template
+row stays blank.  Nothing is guessed silently.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from .align import align
 from .i18n import _
 from .labels import common_chars, norm, row_numbering, split_numbering
 from .model import Cell, Note, Origin
-from .values import kind
 
 # Words only table 3's column-header rows hold.
 HEADER_WORDS = ("自然人", "商业企业", "申请人情况", "科研机构", "勾稽关系")
 # Words that start table 4: table 3 ends before them.
 T4_WORDS = ("行政复议", "行政诉讼")
+_HEADER = re.compile("|".join(HEADER_WORDS))
+_T4_START = re.compile("|".join(T4_WORDS))
 
 # --- The scores the alignment weighs (see align.py) -----------------------------
 # A row holding values is worth placing; a row of blank cells less so (it may
@@ -44,8 +46,8 @@ NUMBER_AGREES = 1.0
 NUMBER_DIFFERS = -2.0
 GROUP_AGREES = 0.5
 GROUP_DIFFERS = -2.0
-# An option must beat the next best by this to be taken (a quarter of a row's
-# worth: two characters of label, or a numbering, decide between slots).
+# An option must beat the next best by this to be taken: two characters of
+# label, or a numbering, decide between two slots.
 MARGIN = 0.5
 # A label "says" a row when its evidence for that row beats every other by this.
 LABEL_SAYS = 1.0
@@ -176,10 +178,11 @@ def collect(items: list) -> tuple[list[Row], int | None]:
                 lines.append(_Line(text, item.para.text.strip()))
             continue
         labels, value_cells = item.split()
-        joined = norm("".join(c.text for c in labels))
-        if any(w in joined for w in T4_WORDS):
+        texts = [norm(c.text) for c in labels]
+        joined = "".join(texts)
+        if _T4_START.search(joined):
             break
-        if any(w in joined for w in HEADER_WORDS):
+        if _HEADER.search(joined):
             continue  # the column headers, maybe repeated after a page break
         has_values = any(c.text.strip() for c in value_cells)
         if not labels and not has_values and len(value_cells) < 2:
@@ -187,15 +190,14 @@ def collect(items: list) -> tuple[list[Row], int | None]:
         end = item.index
         row = Row(item.index, labels, value_cells, has_values, not has_values and len(value_cells) >= 3)
         if labels:
-            texts = [norm(c.text) for c in labels]
             row.group = keywords.see(texts)
-            row.texts = [texts[-1], "".join(texts)]
+            row.texts = [texts[-1], joined]
             if not has_values and len(value_cells) < 3:
                 # a label line: a row's label alone, its values maybe on the next line
                 row.key = keywords.match(row.texts)
                 lines.append(_Line(texts[-1], row.label(), row))
                 continue
-            row.key = _match_with_lines(row, lines, keywords)
+            row.key = _match_with_lines(row, lines, keywords) if lines else keywords.match(row.texts)
         elif lines:  # bare values: the label is the line above (maybe split over two lines)
             last = lines.pop()
             row.texts = [last.text]
@@ -210,14 +212,15 @@ def collect(items: list) -> tuple[list[Row], int | None]:
             row.labels = [c for line in used if line.row is not None for c in line.row.labels]
         elif rows and rows[-1].blank_cells:  # bare values under a row of blanks: whose are they?
             row.inherited = rows[-1]  # only headers, spacers or a page's furniture between
-        # label lines that name a row by themselves are rows without values
-        rows.extend(line.row for line in lines if line.key is not None)
-        lines = []
+        if lines:  # label lines that name a row by themselves are rows without values
+            rows.extend(line.row for line in lines if line.key is not None)
+            lines = []
         rows.append(row)
         if row.key == "carried_forward" and row.has_values:
             break
     rows.extend(line.row for line in lines if line.key is not None)
-    rows.sort(key=lambda r: r.index)
+    if rows and any(a.index > b.index for a, b in zip(rows, rows[1:])):
+        rows.sort(key=lambda r: r.index)
     return rows, end
 
 
@@ -328,7 +331,9 @@ def says_other(evidence: list[float], slot: int) -> bool:
 def place_rows(rows: list[Row], template: int) -> tuple[list[Placement], list[tuple[int, Note]]]:
     """Each row's template row, or a note (with the row's stream index) saying why it has none."""
     order = T.rows_for(template)
-    slot_of = {key: i for i, key in enumerate(order)}
+    slot_of = _slot_of(template)
+    if _all_named_in_order(rows, slot_of):
+        return [Placement(r, r.key, None) for r in rows], []
     notes: list[tuple[int, Note]] = []
     placements: list[Placement] = []
 
@@ -371,6 +376,29 @@ def place_rows(rows: list[Row], template: int) -> tuple[list[Placement], list[tu
             message = _("row not recognised, its values were not used: {label}").format(label=row.label()[:40])
             notes.append((row.index, Note(message, origin=row.origin)))
     return placements, notes
+
+
+@lru_cache(maxsize=4)
+def _slot_of(template: int) -> dict[str, int]:
+    return {key: i for i, key in enumerate(T.rows_for(template))}
+
+
+def _all_named_in_order(rows: list[Row], slot_of: dict[str, int]) -> bool:
+    """The common case, settled without alignment: every row named by its
+    keyword, once, in the template's order (a group's label alone aside)."""
+    last = -1
+    for row in rows:
+        if row.key is None or row.inherited is not None:
+            return False
+        slot = slot_of.get(row.key)
+        if slot is None:
+            if row.has_values:
+                return False
+            continue
+        if slot <= last:
+            return False
+        last = slot
+    return True
 
 
 def _group_label(row: Row, template: int) -> bool:
