@@ -248,3 +248,15 @@ def test_table_2_without_its_header_rows_takes_the_templates_columns():
         "issued": 1, "repealed": 0, "in_force": 5,
     }
     assert set(report.active_disclosure["fees"]) == {"amount"}
+
+
+def test_hundreds_of_unrecognised_rows_are_one_note_not_an_alignment():
+    rows = "".join(f"某某情形{i}\t1\t0\t0\t0\t0\t0\t1\n" for i in range(500))
+    report = _report(_tab_report([
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1", rows.rstrip("\n"), "四、结转下年度继续办理\t2\t0\t0\t0\t0\t0\t2",
+    ]))
+    assert [n.message for n in report.notes if "not recognised" in n.message] == [
+        "500 rows not recognised, their values were not used"
+    ]
+    assert report.requests["carried_forward"]["total"].number == 2
+    assert all(v.blank for r in ("carried_over", "granted", "other_3") for v in report.requests[r].values())

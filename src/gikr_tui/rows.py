@@ -29,8 +29,8 @@ from .model import Cell, Note, Origin
 
 # Words only table 3's column-header rows hold.
 HEADER_WORDS = ("自然人", "商业企业", "申请人情况", "科研机构", "勾稽关系")
-# Words that start table 4: table 3 ends before them.
-T4_WORDS = ("行政复议", "行政诉讼")
+# Words that start table 4 (its groups, its five fields): table 3 ends before them.
+T4_WORDS = ("行政复议", "行政诉讼", "结果维持", "尚未审结")
 _HEADER = re.compile("|".join(HEADER_WORDS))
 _T4_START = re.compile("|".join(T4_WORDS))
 
@@ -51,6 +51,8 @@ GROUP_DIFFERS = -2.0
 MARGIN = 0.5
 # A label "says" a row when its evidence for that row beats every other by this.
 LABEL_SAYS = 1.0
+# More rows than this between two recognised ones are not aligned (a table 3 has 25).
+ALIGN_MAX_ROWS = 200
 _GROUP_ROWS = {"不予公开", "无法提供", "不予处理", "其他处理"}
 
 
@@ -174,6 +176,8 @@ def collect(items: list) -> tuple[list[Row], int | None]:
     for item in items:
         if item.cells is None:
             text = norm(item.para.text)
+            if _T4_START.search(text):
+                break  # table 4's caption, or section 4's title where it was not found
             if text and len(text) <= 80 and not _furniture(text):
                 lines.append(_Line(text, item.para.text.strip()))
             continue
@@ -367,6 +371,10 @@ def place_rows(rows: list[Row], template: int) -> tuple[list[Placement], list[tu
         ]
         if not gap_rows:
             continue
+        if len(gap_rows) > ALIGN_MAX_ROWS:  # no table 3 has this many rows: not worth k x l work
+            message = _("{count} rows not recognised, their values were not used").format(count=len(gap_rows))
+            notes.append((gap_rows[0].index, Note(message, origin=gap_rows[0].origin)))
+            continue
         slots = [s for s in range(slot_lo + 1, slot_hi) if order[s] not in by_label]
         placed, gap_notes = _fill_gap(gap_rows, slots, order, template)
         placements += placed
@@ -469,7 +477,7 @@ def _fill_gap(
             else:
                 placements.append(Placement(row, order[slot], _how(row, e, above.get(id(row)), slot, order)))
         elif row.has_values:
-            could = _(" or ").join(T.ROW_SPECS[order[slots[s]]].label for s in d.rivals)
+            could = _(" or ").join(T.ROW_SPECS[order[slots[s]]].label for s in d.rivals[:3]) + (" …" if len(d.rivals) > 3 else "")
             message = (
                 _("row not recognised, its values were not used: {label} (it could be {rows})").format(label=shown, rows=could)
                 if could else _("row not recognised, its values were not used: {label}").format(label=shown)
