@@ -152,3 +152,25 @@ def test_a_pipe_row_starting_with_an_empty_cell_keeps_it():
 def test_markdown_tables_keep_their_frame():
     doc = parse_text("  | a | b |\n  |---|---|\n  | 1 | 2 |\n\n| c | d |\n| 3 | 4 |\n")
     assert [[c.text for c in row] for t in doc.blocks for row in t.rows] == [["a", "b"], ["1", "2"], ["c", "d"], ["3", "4"]]
+
+
+def test_the_inspectors_status_line_says_how_a_row_was_placed(tmp_path):
+    from gikr_tui.tui.app import GikrApp
+    from gikr_tui.tui.components.grid import ReportGrid
+    from test_tui import run, settle, status_text
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "copy.txt").write_bytes((COPIES / "pdf-converter-label-lines.txt").read_bytes())
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("3")
+            grid = app.query_one(ReportGrid)
+            grid.move_cursor(row=list(T.ROWS_2021).index("denied_6"), column=1, animate=False)
+            await pilot.pause()
+            assert "note: label “6.属于四类过程” read as 6.属于四类过程性信息" in status_text(app)
+
+    run(go())

@@ -85,6 +85,14 @@ def test_an_extra_value_is_placed_where_the_row_total_holds_and_noted():
     assert all(v.note == note for v in values)
 
 
+def test_an_extra_value_that_fits_two_ways_is_not_guessed():
+    from gikr_tui.interpret import _row_holds
+
+    values, note = place(_cells("1", "0", "0", "0", "0", "0", "1", "1"), 7, _row_holds, "row")
+    assert all(v.blank and v.note == note for v in values)
+    assert "8 values where 7 belong" in note and "none were used" in note
+
+
 def test_a_single_surviving_value_is_the_total_and_noted():
     values, note = place(_cells("5"), 7, lambda v: True, "row")
     assert [v.number for v in values] == [None] * 6 + [5]

@@ -477,9 +477,9 @@ def _fill_gap(
             else:
                 placements.append(Placement(row, order[slot], _how(row, e, above.get(id(row)), slot, order)))
         elif row.has_values:
-            could = _(" or ").join(T.ROW_SPECS[order[slots[s]]].label for s in d.rivals[:3]) + (" …" if len(d.rivals) > 3 else "")
+            could = " / ".join(T.ROW_SPECS[order[slots[s]]].label for s in d.rivals[:3]) + (" …" if len(d.rivals) > 3 else "")
             message = (
-                _("row not recognised, its values were not used: {label} (it could be {rows})").format(label=shown, rows=could)
+                _("row not recognised, its values were not used: {label} (it could be one of {rows})").format(label=shown, rows=could)
                 if could else _("row not recognised, its values were not used: {label}").format(label=shown)
             )
             notes.append((row.index, Note(message, origin=row.origin)))
