@@ -84,10 +84,9 @@ def test_one_damaged_row_between_intact_ones_always_reads_back(case):
     truth, damage, report = _damaged_report(case, rows=1)
     (row, kind), = damage.items()
     assert _lost(report, truth) == (set(), set()), (row, kind)
-    if kind != "moved" and not (kind == "split" and case["layout"] == "cell-per-line"):
-        # its label no longer says it for certain, or a keyword survived: a note only if not
-        note = report.requests[row]["total"].note
-        assert note is None or "by its position" in note or "read as" in note or "values" in note
+    # the intact rows are read by their labels: any note is about the damaged row
+    assert {n.row for n in report.notes} <= {row}, [n.message for n in report.notes]
+    assert all(n.message == report.requests[row]["total"].note for n in report.notes)
 
 
 def test_most_damaged_rows_read_back():

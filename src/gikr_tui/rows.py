@@ -82,7 +82,10 @@ class Row:
         return self.written or " ".join(c.text.strip() for c in self.labels if c.text.strip())
 
     def worth(self) -> float:
-        return WORTH_VALUES if self.has_values else WORTH_BLANK if self.blank_cells else 0.0
+        if self.has_values:
+            return WORTH_VALUES
+        # a row of blanks with no label of its own says nothing, not even that it is a row
+        return WORTH_BLANK if self.blank_cells and (self.labels or self.texts) else 0.0
 
 
 @dataclass(slots=True)
