@@ -364,12 +364,13 @@ class Interpreter:
         found: set[str] = set()
         for (cells, name), d in zip(chunks, align(len(chunks), len(groups), score, _T4_MARGIN)):
             if not d.sure or d.slot is None:
-                could = " / ".join(T.T4_GROUP_LABELS[groups[s]] for s in d.rivals)
-                self.notes.append(Note(
-                    _("table 4: values not used: {cells} (could be {groups})").format(
-                        cells=" ".join(c.text for c in cells).strip()[:40], groups=could or "?"),
-                    origin=cells[0].origin,
-                ))
+                shown = " ".join(c.text for c in cells).strip()[:40]
+                message = (
+                    _("table 4: values not used: {cells} (they could be one of {groups})").format(
+                        cells=shown, groups=" / ".join(T.T4_GROUP_LABELS[groups[s]] for s in d.rivals))
+                    if d.rivals else _("table 4: values not used: {cells}").format(cells=shown)
+                )
+                self.notes.append(Note(message, origin=cells[0].origin))
                 continue
             group = groups[d.slot]
             values, note = place(cells, 5, _row_holds, "group")
