@@ -18,15 +18,16 @@ with each other: each holds in every matching within `margin` of the best.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 
-@dataclass(slots=True)
 class Decision:
-    slot: int | None  # the slot the item goes in; None: left out (or ambiguous)
-    sure: bool  # False: no option won by the margin
-    rivals: tuple[int, ...] = ()  # when unsure, the slots within the margin of the best
+    __slots__ = ("slot", "sure", "rivals")
+
+    def __init__(self, slot: int | None, sure: bool, rivals: tuple[int, ...] = ()) -> None:
+        self.slot = slot  # the slot the item goes in; None: left out (or ambiguous)
+        self.sure = sure  # False: no option won by the margin
+        self.rivals = rivals  # when unsure, the slots within the margin of the best
 
 
 def align(k: int, l: int, score: Callable[[int, int], float | None], margin: float) -> list[Decision]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import template as T
@@ -56,21 +55,25 @@ ALIGN_MAX_ROWS = 200
 _GROUP_ROWS = {"不予公开", "无法提供", "不予处理", "其他处理"}
 
 
-@dataclass(slots=True, eq=False)
 class Row:
     """One row of table 3 as the report shows it."""
 
-    index: int  # in the document stream
-    labels: list[Cell]  # label cells, its own or those of the label line above it
-    values: list[Cell]
-    has_values: bool
-    blank_cells: bool  # no values, but the cells for them (a row of blanks)
-    texts: list[str] = field(default_factory=list)  # label candidates, normalised
-    borrowed: bool = False  # its label is the line above it (values on the next line)
-    inherited: "Row | None" = None  # the row of blanks just above a row of bare values
-    key: str | None = None  # the row its label names by keyword
-    group: str | None = None  # the group a label cell of the row names
-    written: str = ""  # the label as the report writes it, for notes
+    # A plain class: a dataclass costs a millisecond of every start-up to build.
+    __slots__ = ("index", "labels", "values", "has_values", "blank_cells", "texts", "borrowed", "inherited", "key", "group",
+                 "written")
+
+    def __init__(self, index: int, labels: list[Cell], values: list[Cell], has_values: bool, blank_cells: bool) -> None:
+        self.index = index  # in the document stream
+        self.labels = labels  # label cells, its own or those of the label line above it
+        self.values = values
+        self.has_values = has_values
+        self.blank_cells = blank_cells  # no values, but the cells for them (a row of blanks)
+        self.texts: list[str] = []  # label candidates, normalised
+        self.borrowed = False  # its label is the line above it (values on the next line)
+        self.inherited: Row | None = None  # the row of blanks just above a row of bare values
+        self.key: str | None = None  # the row its label names by keyword
+        self.group: str | None = None  # the group a label cell of the row names
+        self.written = ""  # the label as the report writes it, for notes
 
     @property
     def origin(self) -> Origin | None:
@@ -88,11 +91,12 @@ class Row:
         return WORTH_BLANK if self.blank_cells and (self.labels or self.texts) else 0.0
 
 
-@dataclass(slots=True)
 class Placement:
-    row: Row
-    key: str
-    note: str | None  # how it was placed, where a keyword did not place it
+    __slots__ = ("row", "key", "note")
+
+    def __init__(self, row: Row, key: str, note: str | None) -> None:
+        self.row, self.key = row, key
+        self.note = note  # how it was placed, where a keyword did not place it
 
 
 # --- Keywords ------------------------------------------------------------------
@@ -156,13 +160,15 @@ class _Keywords:
 # --- Reading the rows ------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Line:
     """A label on a line of its own: a paragraph, or a row with no value cells."""
 
-    text: str  # normalised
-    written: str
-    row: Row | None = None  # as a row (a row of a table with a label and no values)
+    __slots__ = ("text", "written", "row")
+
+    def __init__(self, text: str, written: str, row: Row | None = None) -> None:
+        self.text = text  # normalised
+        self.written = written
+        self.row = row  # as a row (a row of a table with a label and no values)
 
     @property
     def key(self) -> str | None:
