@@ -101,7 +101,7 @@ def place(
             )
         else:  # a guess would put numbers in the wrong columns
             note = _("{count} values where {n} belong; could not tell which {n}, so none were used").format(count=len(values), n=n)
-            return [_noted(Value(None), note) for _ in range(n)], note
+            return [_noted(Value(None), note) for _i in range(n)], note
         return [_noted(v, note) for v in values[i: i + n]], note
     # Fewer cells than columns: trailing blanks carry no position.
     while values and values[-1].blank:
