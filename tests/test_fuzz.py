@@ -28,7 +28,7 @@ from gikr_tui.interpret import interpret
 from gikr_tui.limits import check_limits
 from gikr_tui.model import Cell, Document, Origin, Paragraph, Table
 from gikr_tui.readers import read_bytes
-from gikr_tui.rules import check
+from gikr_tui.checks import run as check
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"

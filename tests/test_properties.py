@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from gikr_tui import template as T
 from gikr_tui.interpret import interpret
 from gikr_tui.readers import read_bytes
-from gikr_tui.rules import check
+from gikr_tui.checks import run as check
 from report_maker import (
     ENCODINGS,
     LAYOUTS,

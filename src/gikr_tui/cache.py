@@ -30,11 +30,12 @@ from . import __version__
 from .model import Origin, Report
 from .pipeline import Result
 from .readers import format_of
-from .rules import Finding
+from . import checks
+from .checks import Finding, Quote
 
 # Bump whenever a change to reading, interpreting or checking could change a
 # Result for the same bytes: cached results of older versions are then ignored.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 # Modules whose code does not shape a Result; any other change to the
 # package's source also retires old entries, in case a bump is forgotten.
@@ -58,6 +59,21 @@ def _source_digest() -> str:
 
 
 VERSION = f"{__version__}+p{PARSER_VERSION}+{_source_digest()}"
+_pinned: str | None = None
+
+
+def version() -> str:
+    """The cache key's code version: the package's source, and which checks are
+    registered (a plugin or a test may add one at run time)."""
+    if _pinned is not None:
+        return _pinned
+    return f"{VERSION}+c{checks.fingerprint()}"
+
+
+def pin_version(value: str) -> None:
+    """A worker keys its entries by the version of the process that started it."""
+    global _pinned
+    _pinned = value
 
 ENV_DIR = "GIKR_CACHE_DIR"
 FILE_NAME = "results.sqlite3"
@@ -135,7 +151,7 @@ def _frozen_reducer(cls):
 # Frozen slotted dataclasses unpickle through a Python-level __setstate__
 # (about 3 µs each, and a report holds hundreds of Origins); rebuilt through
 # their constructor instead, a cached result loads twice as fast.
-_REDUCERS = {cls: _frozen_reducer(cls) for cls in (Origin, Finding)}
+_REDUCERS = {cls: _frozen_reducer(cls) for cls in (Origin, Finding, Quote)}
 
 
 def _dumps(result: Result) -> bytes:
@@ -216,7 +232,7 @@ class Cache:
         real, fmt, size, mtime_ns = key
         return self._db.execute(
             f"SELECT {columns} FROM results WHERE path=? AND format=? AND {_ROW}",
-            (os.fsencode(real), fmt, size, mtime_ns, VERSION),
+            (os.fsencode(real), fmt, size, mtime_ns, version()),
         ).fetchone()
 
     def get(self, path: str, key: tuple[str, str, int, int] | None = None) -> Result | None:
@@ -258,7 +274,7 @@ class Cache:
         """Drop the rows no run can use again (an older parser's, files that are gone); how many."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            removed = self._db.execute("DELETE FROM results WHERE version != ?", (VERSION,)).rowcount
+            removed = self._db.execute("DELETE FROM results WHERE version != ?", (version(),)).rowcount
             paths = [row[0] for row in self._db.execute("SELECT DISTINCT path FROM results")]
             gone = [(p,) for p in paths if not os.path.exists(os.fsdecode(p))]
             removed += self._db.executemany("DELETE FROM results WHERE path = ?", gone).rowcount
@@ -288,7 +304,7 @@ def entry(path: str, result: Result, key: tuple[str, str, int, int] | None, lite
     lite = lite or light(result)
     real, fmt, size, mtime_ns = key
     return (
-        os.fsencode(real), fmt, size, mtime_ns, VERSION, _dumps(result),
+        os.fsencode(real), fmt, size, mtime_ns, version(), _dumps(result),
         _dumps(replace(lite.result, debug=None)), lite.jsonl_tail.encode("utf-8", "surrogatepass"),
     )
 

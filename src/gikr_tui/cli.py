@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
-from . import __version__
+from . import __version__, checks
 from .runner import DEFAULT_TIMEOUT, default_jobs, run
 from .scan import ScanProblem, scan
 from .safety import json_escaped, visible
@@ -25,16 +25,19 @@ class Counts:
     violations: int = 0
     error: int = 0
     cached: int = 0
+    hints: int = 0
 
-    def add(self, status: str) -> None:
+    def add(self, status: str, hints: int = 0) -> None:
         self.files += 1
+        self.hints += hints
         setattr(self, status, getattr(self, status) + 1)
 
     def line(self, seconds: float) -> str:
         cached = f", {self.cached} from cache" if self.cached else ""
+        hints = f", {self.hints} hints" if self.hints else ""
         return (
             f"{self.files} files: {self.ok} consistent, {self.violations} with findings, "
-            f"{self.error} unreadable ({seconds:.2f} s{cached})"
+            f"{self.error} unreadable{hints} ({seconds:.2f} s{cached})"
         )
 
 
@@ -43,14 +46,49 @@ def _check_parser() -> argparse.ArgumentParser:
         prog="gikr check",
         description="Check government information-disclosure annual reports against the template's identities.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders (searched recursively)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="report files or folders (searched recursively)")
     p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format (default: table)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel workers (default: CPU count)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"time limit per file in seconds (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--no-cache", action="store_true", help="parse every file again, neither reading nor filling the cache "
         "(kept in the user cache folder, or $GIKR_CACHE_DIR)")
+    p.add_argument("--checks", metavar="LIST", default=None, help="which findings to report: comma-separated check ids, "
+        "families (arithmetic, prose, form, table2, hints), severities (error, warning, hint) or all; "
+        "a leading - takes away (e.g. -hint, prose, arithmetic,-unfilled_total). Default: all")
+    p.add_argument("--list-checks", action="store_true", help="list every check (id, severity, family, title) and exit")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     return p
+
+
+def _list_checks() -> int:
+    from .i18n import _
+    from .safety import visible
+
+    rows = [(c.id, c.severity, c.scope, c.family, checks.title(c), _(c.summary)) for c in checks.all_checks()]
+    width = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        print("  ".join(r[i].ljust(width[i]) for i in range(4)) + "  " + visible(r[4]) + ": " + visible(r[5]))
+    return EXIT_OK
+
+
+def _selected(light, selection: "checks.Selection"):
+    """A result as the chosen checks see it: other findings dropped, the status
+    recomputed, the jsonl record rebuilt.  (Workers and the cache always hold
+    every check's findings, so one cache serves every --checks.)"""
+    import json
+    from dataclasses import replace
+
+    result = light.result
+    if result.status == "error":
+        return light
+    kept = selection.keep(result.findings)
+    if len(kept) == len(result.findings):
+        return light
+    result = replace(result, findings=kept, status=checks.status(kept))
+    record = json.loads("{" + light.jsonl_tail)
+    record["status"] = result.status
+    record["violations"] = [v for v in record["violations"] if v["rule"] in selection.ids and v["severity"] in selection.severities]
+    return type(light)(result, json.dumps(record, ensure_ascii=False)[1:])
 
 
 def _tui_parser() -> argparse.ArgumentParser:
@@ -104,6 +142,19 @@ def check_main(args: Sequence[str]) -> int:
         ns = parser.parse_args(args)
     except SystemExit as e:
         return EXIT_ERROR if e.code else EXIT_OK
+    if ns.list_checks:
+        return _list_checks()
+    if not ns.paths:
+        parser.print_usage(sys.stderr)
+        print("gikr check: error: the following arguments are required: PATH", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        selection = checks.select(ns.checks)
+    except checks.SelectionError as e:
+        parser.print_usage(sys.stderr)
+        print(f"gikr check: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    narrowed = not selection.everything
     if ns.jobs is not None and ns.jobs < 1:
         parser.print_usage(sys.stderr)
         print("gikr check: error: --jobs must be at least 1", file=sys.stderr)
@@ -146,8 +197,10 @@ def check_main(args: Sequence[str]) -> int:
         writer.writeheader()
     try:
         for light in results:
+            if narrowed:
+                light = _selected(light, selection)
             result = light.result  # its Report holds no tables: all but jsonl need none
-            counts.add(result.status)
+            counts.add(result.status, sum(f.severity == "hint" for f in result.findings))
             if ns.format == "jsonl":
                 out.write(json_escaped(light.jsonl()) + "\n")
                 out.flush()

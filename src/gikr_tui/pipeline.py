@@ -26,9 +26,10 @@ from .errors import (
 )
 from .interpret import interpret
 from .limits import MAX_FILE_BYTES, check_limits
-from .model import Document, Report, Table
+from .model import Document, Note, Report, Table
 from .readers import format_of, read_bytes, sniff
-from .rules import Finding, check
+from . import checks
+from .checks import Finding
 
 # O_NONBLOCK: opening a FIFO must not wait for a writer; on a regular file
 # the flag changes nothing.
@@ -45,7 +46,7 @@ _CHUNK = 1024 * 1024
 @dataclass(slots=True)
 class Result:
     path: str
-    status: str  # ok | violations | error
+    status: str  # ok | violations (an error or a warning found) | error (unreadable); hints alone are ok
     format: str | None = None
     report: Report | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -157,8 +158,11 @@ def read_report(path: str | Path) -> Report:
 
 
 def result_for(path: str | Path, report: Report) -> Result:
-    findings = check(report)
-    return Result(str(path), "violations" if findings else "ok", report.format, report, findings)
+    failures: list[str] = []
+    findings = checks.run(report, errors=failures)
+    # a check's own bug is said once per report, and the other checks' findings stand
+    report.notes.extend(Note(f"internal error: {line}") for line in failures)
+    return Result(str(path), checks.status(findings), report.format, report, findings)
 
 
 def check_file(path: str | Path) -> Result:

@@ -12,10 +12,12 @@ from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.text import Text
 
+from .checks import FAILING
 from .pipeline import Result
 from .safety import visible
 
 STATUS = {"ok": ("consistent", "green"), "violations": ("findings", "red"), "error": ("unreadable", "yellow")}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "hint": "cyan"}
 _AGENCY_WIDTH = 24
 _FIXED = (("status", 10, "left"), ("tpl", 4, "right"), ("year", 4, "right"))
 
@@ -58,9 +60,18 @@ class TablePrinter:
         line.append("  " + _fit(str(rep.template) if rep else "", 4, "right"))
         line.append("  " + _fit(str(rep.year or "") if rep else "", 4, "right"))
         line.append("  " + _fit(visible(rep.agency or "") if rep else "", _AGENCY_WIDTH))
-        line.append("  " + _fit(str(len(r.findings)) if r.status != "error" else "", 8, "right"))
+        line.append("  " + _fit(_count(r) if r.status != "error" else "", 8, "right"))
         self.console.print(line, crop=False, soft_wrap=True)
         if r.status == "error":
             self.console.print(Text.assemble("  ", (visible(r.error or ""), "yellow")), crop=False, soft_wrap=True)
         for f in r.findings:
-            self.console.print(Text.assemble("  ", (f.rule, "red"), "  ", visible(f.message())), crop=False, soft_wrap=True)
+            style = SEVERITY_STYLE.get(f.severity, "red")
+            label = f.rule if f.severity == "error" else f"{f.rule} ({f.severity})"
+            self.console.print(Text.assemble("  ", (label, style), "  ", visible(f.message())), crop=False, soft_wrap=True)
+
+
+def _count(r: Result) -> str:
+    """Errors and warnings; hints after a +, as they do not fail the report."""
+    failing = sum(f.severity in FAILING for f in r.findings)
+    hints = len(r.findings) - failing
+    return f"{failing}+{hints}h" if hints else str(failing)

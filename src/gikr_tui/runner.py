@@ -21,8 +21,8 @@ from collections import deque
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
-from . import cache
-from .errors import TimeLimit
+from . import cache, checks
+from .errors import TimeLimit, one_line
 from .pipeline import Result, check_file
 from .readers import format_of
 
@@ -177,13 +177,20 @@ def default_jobs() -> int:
 
 
 def _worker_main(
-    conn, timeout: float | None, use_cache: bool, memory_bytes: int | None, cache_where: tuple[str, str], lite: bool
+    conn, timeout: float | None, use_cache: bool, memory_bytes: int | None, cache_where: tuple[str, str, tuple], lite: bool
 ) -> None:
     _init_worker(memory_bytes)
     # Workers fork from a server started earlier, whose environment (and, if
     # gikr was upgraded since, code version) may be older than the parent's:
     # entries must be written where and as the parent will look for them.
-    os.environ[cache.ENV_DIR], cache.VERSION = cache_where
+    os.environ[cache.ENV_DIR], version, plugins = cache_where
+    cache.pin_version(version)
+    # checks registered outside the package (plugins, tests) run here too
+    try:
+        checks.load_plugins(plugins)
+        broken = None
+    except Exception as e:  # noqa: BLE001 - said for every file, rather than a silent gap in the findings
+        broken = one_line(f"internal error: the checks in {plugins} could not be loaded: {type(e).__name__}: {e}")
     cache.reset()
     while True:
         try:
@@ -193,6 +200,9 @@ def _worker_main(
         if task is None:
             return
         index, path = task
+        if broken is not None:
+            conn.send((index, Result(path, "error", format_of(path), error=broken), None))
+            continue
         # The cache row goes to the parent, which stores rows in batches: one
         # writer taking the lock now and then, not every worker for every file.
         item, row = _fresh_row(path, timeout, use_cache, lite)
@@ -231,7 +241,7 @@ class _Worker:
         parent_conn, child_conn = ctx.Pipe(duplex=True)
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child_conn, timeout, use_cache, memory_bytes, (str(cache.cache_dir()), cache.VERSION), lite),
+            args=(child_conn, timeout, use_cache, memory_bytes, (str(cache.cache_dir()), cache.version(), checks.plugin_modules()), lite),
             daemon=True,
             name="gikr-worker",
         )

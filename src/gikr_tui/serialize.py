@@ -19,6 +19,8 @@ from .safety import csv_cell, json_escaped
 CSV_FIELDS = (
     "path", "status", "error", "format", "template", "year", "agency",
     "rule", "row", "col", "group", "reported", "computed", "difference", "message",
+    # added with the checks beyond arithmetic (new columns go at the end)
+    "severity", "table", "field", "section", "quote",
 )
 
 
@@ -94,6 +96,10 @@ def json_text(value, **options) -> str:
     return json_escaped(json.dumps(value, ensure_ascii=False, **options))
 
 
+def _blank(value) -> object:
+    return "" if value is None else value
+
+
 def csv_rows(result: Result) -> list[dict]:
     """The csv rows of a result: text cells shown safe and never formulas; numbers stay numbers."""
     return [{key: csv_cell(value) for key, value in row.items()} for row in _csv_rows(result)]
@@ -116,8 +122,11 @@ def _csv_rows(result: Result) -> list[dict]:
         row = dict(base)
         row.update(
             rule=f.rule, row=f.row or "", col=f.col or "", group=f.group or "",
-            reported="" if f.reported is None else f.reported, computed=f.computed,
-            difference=f.difference, message=f.message(),
+            reported=_blank(f.reported), computed=_blank(f.computed),
+            difference=_blank(f.difference), message=f.message(),
+            severity=f.severity, table=_blank(f.table if f.cells else None), field=f.field or "",
+            section=_blank(f.section if f.section is not None else (f.text.section if f.text else None)),
+            quote=f.text.quote if f.text is not None else "",
         )
         rows.append(row)
     return rows

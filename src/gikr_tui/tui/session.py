@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import template as T
+from .. import checks
+from ..checks import CellRef, Finding
+from ..checks.arithmetic import parts_sum
 from ..model import Report, Value
 from ..pipeline import Result
-from ..rules import CellRef, Finding, check, failing_cells
 from ..values import kind, to_value
 
 # Which table a cell lives in: table 3 (requests) or table 4 (review/litigation).
@@ -57,7 +58,7 @@ class FileState:
             return "pending"
         if self.result.status == "error":
             return "error"
-        return "violations" if self.findings else "ok"
+        return checks.status(self.findings)
 
     @property
     def error(self) -> str | None:
@@ -95,28 +96,19 @@ class FileState:
         return self.value(ref) is not self.original_value(ref)
 
     def failing(self) -> set[GridRef]:
-        cells = failing_cells(self.findings)
-        t3 = {(T3, r, c) for r, c in cells if r in T.ROW_SPECS}
-        t4 = {(T4, g, f) for g, f in cells if g in T.T4_GROUP_LABELS}
-        return t3 | t4
+        """The grid cells of every error or warning (marked `!`)."""
+        return {ref for f in self.findings if f.failing for ref in finding_refs(f)}
+
+    def hinted(self) -> set[GridRef]:
+        """The grid cells a hint names and no error or warning does (marked `?`)."""
+        return {ref for f in self.findings if not f.failing for ref in finding_refs(f)} - self.failing()
 
     def computed(self, ref: GridRef) -> int | float | None:
-        """What a total cell's parts add up to; None for a cell that is not a total."""
+        """What a total cell's parts add up to (the checks' arithmetic); None for a cell that is not a total."""
         if self.edited is None:
             return None
         table, row, col = ref
-        if table == T4:
-            if col != "total":
-                return None
-            fields = self.edited.review_litigation.get(row, {})
-            return sum(_amount(fields.get(f)) for f in T.T4_PART_FIELDS)
-        grid = self.edited.requests
-        if col == "total":
-            cols = grid.get(row, {})
-            return sum(_amount(cols.get(c)) for c in T.PART_COLS)
-        if row == "results_total":
-            return sum(_amount(grid.get(r, {}).get(col)) for r in T.outcome_rows_for(self.edited.template) if r in grid)
-        return None
+        return parts_sum(self.edited, 4 if table == T4 else 3, row, col)
 
     # --- editing ---------------------------------------------------------
 
@@ -154,7 +146,7 @@ class FileState:
 
     def _recheck(self) -> None:
         assert self.edited is not None
-        self.findings = check(self.edited)
+        self.findings = checks.run(self.edited, errors=[])
 
     def current_result(self) -> Result | None:
         """A Result carrying the edited report and its findings (for export)."""
@@ -162,16 +154,18 @@ class FileState:
             return None
         if self.edited is None:
             return self.result
-        status = "violations" if self.findings else "ok"
+        status = checks.status(self.findings)
         return Result(self.result.path, status, self.result.format, self.edited, list(self.findings))
 
 
-def _amount(value: Value | None) -> int | float:
-    return value.amount() if value is not None else 0
+_GRID_TABLES = {3: T3, 4: T4}
 
 
 def finding_refs(finding: Finding) -> list[GridRef]:
-    table = T4 if finding.rule == "t4_total" or (finding.group is not None) else T3
+    """The grid cells a finding names (tables 3 and 4; table 2 is not in the grid)."""
+    table = _GRID_TABLES.get(finding.table) if finding.cells else None
+    if table is None:
+        return []
     return [(table, a, b) for a, b in finding.cells]
 
 

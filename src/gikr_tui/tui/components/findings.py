@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...model import Note
-from ...rules import Finding
+from ...checks import Finding
 from ..render import shown
 from ..session import FileState, GridRef, finding_refs
 
@@ -45,7 +45,8 @@ class FindingsList(OptionList, inherit_bindings=False):
             if not state.findings:
                 items.append((Text("✓ consistent: every identity holds", style="green"), None))
             for finding in state.findings:
-                items.append((_finding_text(finding), finding_refs(finding)[0]))
+                refs = finding_refs(finding)
+                items.append((_finding_text(finding), refs[0] if refs else None))
             report = state.report
             for note in report.notes if report is not None else []:
                 items.append((_note_text(note), None))

@@ -1,0 +1,52 @@
+"""Every check gikr runs, one module per family, and the registry they share.
+
+    arithmetic  the template's identities over tables 3 and 4
+    form        the report's sections (missing, out of order, thin)
+    table2      table 2's values
+    hints       what a failed identity may really be (a split number, a misplaced count)
+    prose       the prose against the tables (narrative_mismatch, year_mismatch, contradiction)
+
+Importing this package registers them all; `run(report)` runs them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Collection
+
+from .finding import FAILING, SEVERITIES, CellRef, Finding, Quote
+from .registry import (
+    SCOPES,
+    Check,
+    Selection,
+    SelectionError,
+    all_checks,
+    by_severity,
+    check,
+    derived,
+    failing,
+    families,
+    fingerprint,
+    get,
+    load_plugins,
+    plugin_modules,
+    register,
+    render,
+    run_report,
+    select,
+    status,
+    title,
+    unregister,
+)
+from . import arithmetic  # noqa: E402,F401  (registers; order here is the findings' order)
+
+__all__ = [
+    "FAILING", "SCOPES", "SEVERITIES", "CellRef", "Check", "Finding", "Quote", "Selection", "SelectionError",
+    "all_checks", "by_severity", "check", "derived", "failing", "families", "fingerprint", "get",
+    "load_plugins", "plugin_modules", "register", "render", "run", "run_report", "select", "status", "title",
+    "unregister",
+]
+
+
+def run(report: Any, only: Collection[str] | None = None, errors: list[str] | None = None) -> list[Finding]:
+    """Every report-scope check on `report` (see `registry.run_report`)."""
+    return run_report(report, only, errors)
