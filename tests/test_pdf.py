@@ -79,7 +79,7 @@ def test_huaian_table_continues_over_the_page_break_with_its_own_labels():
     assert [s.status for s in report.sections] == ["ok"] * 6
     assert len(report.sections[0].children) == 5
     # paragraphs cut by a page break read whole
-    assert any(p.startswith("（一）主动公开情况") and p.endswith("回应舆论关切。") for p in report.sections[0].body)
+    assert any(p.text.startswith("（一）主动公开情况") and p.text.endswith("回应舆论关切。") for p in report.sections[0].body)
     t2 = report.active_disclosure
     assert {k: v.number for k, v in t2["normative_documents"].items()} == {"issued": 8, "repealed": 26, "in_force": 66}
     assert t2["fees"]["amount"].number == 96171.6

@@ -21,7 +21,7 @@ from .align import align
 from .errors import NoRequestTable
 from .i18n import _
 from .labels import norm, numbering_value, split_numbering
-from .model import EMPTY, Cell, Document, Note, Origin, Paragraph, Report, Section, Table, Value
+from .model import EMPTY, Cell, Document, Note, Origin, Paragraph, Passage, Report, Section, Table, Value
 from .rows import HEADER_WORDS, collect, keyword_row, place_rows, vintage
 from .values import kind, to_value
 
@@ -197,12 +197,17 @@ class Interpreter:
             sec = sections[number - 1]
             for item in self.items[start + 1: end]:
                 if item.para is not None:
-                    sec.body.append(item.para.text)
+                    sec.body.append(Passage(item.para.text, item.para.origin))
                     child = _sub_item(item.para)
                     if child is not None:
                         sec.children.append(child)
                 elif item.cells is not None:
-                    sec.body.append(" | ".join(c.text for c in item.cells))
+                    sec.body.append(Passage(" | ".join(c.text for c in item.cells), item.cells[0].origin if item.cells else None, True))
+
+    def preamble(self, starts: dict[int, int]) -> list[Passage]:
+        """The paragraphs before the first section, after the title lines."""
+        end = min(starts.values(), default=0)
+        return [Passage(item.para.text, item.para.origin) for item in self.items[:end] if item.para is not None]
 
     # table 3 -----------------------------------------------------------------
 
@@ -613,6 +618,7 @@ def interpret(doc: Document) -> Report:
         review_litigation=t4,
         active_disclosure=t2,
         notes=it.notes,
+        preamble=it.preamble(starts),
         encoding=doc.encoding,
         layout=doc.layout,
         pages=doc.pages,

@@ -125,6 +125,19 @@ EMPTY = Value(None)
 
 
 @dataclass(slots=True)
+class Passage:
+    """One paragraph of a section's body, and where it came from.
+
+    A table row inside a section is kept too, its cells joined with " | "
+    and `row` set: the Reader shows it, the prose checks skip it.
+    """
+
+    text: str
+    origin: Origin | None = None
+    row: bool = False
+
+
+@dataclass(slots=True)
 class Section:
     number: int  # 1..6 in the template
     title: str  # the template's title, e.g. 一、总体情况
@@ -132,7 +145,7 @@ class Section:
     origin: Origin | None = None
     numbering: str | None = None  # the number as written: 三、 3、 第三部分 …
     status: str = "ok"  # ok | missing | misnumbered | unnumbered
-    body: list[str] = field(default_factory=list)  # paragraphs under it
+    body: list[Passage] = field(default_factory=list)  # paragraphs under it (sub-items too, in order)
     children: list["Section"] = field(default_factory=list)
 
 
@@ -170,6 +183,8 @@ class Report:
     # row -> field -> Value
     active_disclosure: dict[str, dict[str, Value]] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    # paragraphs between the title and section 一 (the introduction, its 统计期限)
+    preamble: list[Passage] = field(default_factory=list)
     encoding: str | None = None
     layout: str | None = None
     pages: int | None = None

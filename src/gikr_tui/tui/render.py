@@ -171,13 +171,13 @@ def section_body(section: Section) -> Text:
         out.append(f"\n{section.status}: numbering as written: {written}; template: {section.title}\n", style="yellow")
     for para in section.body:
         out.append("\n")
-        out.append(shown(para, keep_lines=True))
+        out.append(shown(para.text, keep_lines=True))
         out.append("\n")
     for child in section.children:
         out.append("\n")
         out.append(shown(child.text or child.title), style="bold")
         out.append("\n")
         for para in child.body:
-            out.append(shown(para, keep_lines=True))
+            out.append(shown(para.text, keep_lines=True))
             out.append("\n")
     return out
