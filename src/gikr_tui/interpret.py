@@ -165,11 +165,16 @@ class Interpreter:
             if hit is None:
                 continue
             number, numbering = hit
-            if number <= current:
-                continue  # a title repeated by a page break, or an outline in prose
-            current = number
             written = numbering_value(numbering) if numbering else None
-            status = "ok" if written == number else ("unnumbered" if not numbering else "misnumbered")
+            if number <= current:
+                # a title repeated by a page break, or an outline in prose; but a
+                # section not seen yet, numbered as itself, came out of order
+                if number in found or written != number:
+                    continue
+                status = "out_of_order"
+            else:
+                current = number
+                status = "ok" if written == number else ("unnumbered" if not numbering else "misnumbered")
             found[number] = Section(number, T.SECTION_TITLES[number - 1], text.strip(), origin, numbering or None, status)
             starts[number] = item.index
         sections: list[Section] = []

@@ -144,7 +144,7 @@ class Section:
     text: str | None  # the heading as the report wrote it; None when missing
     origin: Origin | None = None
     numbering: str | None = None  # the number as written: 三、 3、 第三部分 …
-    status: str = "ok"  # ok | missing | misnumbered | unnumbered
+    status: str = "ok"  # ok | missing | misnumbered | unnumbered | out_of_order
     body: list[Passage] = field(default_factory=list)  # paragraphs under it (sub-items too, in order)
     children: list["Section"] = field(default_factory=list)
 

@@ -37,7 +37,8 @@ from .registry import (
     title,
     unregister,
 )
-from . import arithmetic  # noqa: E402,F401  (registers; order here is the findings' order)
+# Importing a family registers its checks; this order is the findings' order.
+from . import arithmetic, form  # noqa: E402,F401
 
 __all__ = [
     "FAILING", "SCOPES", "SEVERITIES", "CellRef", "Check", "Finding", "Quote", "Selection", "SelectionError",
