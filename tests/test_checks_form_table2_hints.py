@@ -5,7 +5,10 @@ import pytest
 from gikr_tui import template as T
 from gikr_tui.checks import run, status
 from gikr_tui.checks.form import section_missing, section_order, section_thin
-from gikr_tui.model import Origin, Passage, Report, Section
+from gikr_tui.checks.hints import misplaced_column, split_number
+from gikr_tui.checks.table2 import t2_value
+from gikr_tui.model import Origin, Passage, Report, Section, Value
+from gikr_tui.values import to_value
 
 
 def _sections(**bodies) -> list[Section]:
@@ -113,3 +116,110 @@ def test_interpreter_says_out_of_order(tmp_path):
     assert [s.status for s in report.sections] == ["ok", "ok", "ok", "out_of_order", "ok", "ok"]
     assert report.sections[4].body[0].text == "一是公开深度不够。下一步将加强培训。"
     assert [(f.rule, f.section) for f in run(report, only={"section_order", "section_missing"})] == [("section_order", 4)]
+
+
+# --- table 2 ------------------------------------------------------------------------------
+
+
+def _t2(**rows) -> dict:
+    return {row: {f: to_value(v) for f, v in fields.items()} for row, fields in rows.items()}
+
+
+def test_t2_negative_and_fractional_counts_are_warnings_blanks_hints():
+    t2 = _t2(
+        regulations={"issued": "0", "repealed": "", "in_force": "3"},
+        normative_documents={"issued": "2", "repealed": "-1", "in_force": "15"},
+        licensing={"decisions": "12.5"},
+        fees={"amount": "12.3456"},
+    )
+    found = list(t2_value(_report(active_disclosure=t2)))
+    assert [(f.severity, f.row, f.field, f.reported, f.table, f.cells) for f in found] == [
+        ("hint", "regulations", "repealed", None, 2, (("regulations", "repealed"),)),
+        ("warning", "normative_documents", "repealed", -1, 2, (("normative_documents", "repealed"),)),
+        ("warning", "licensing", "decisions", 12.5, 2, (("licensing", "decisions"),)),
+    ]
+    assert [f.message() for f in found] == [
+        "table 2 规章 / 本年废止件数: left blank where the template asks for a number",
+        "table 2 行政规范性文件 / 本年废止件数: -1 is a negative count",
+        "table 2 行政许可 / 处理决定数量: 12.5 is not a whole number",
+    ]
+
+
+def test_t2_trailing_blank_cells_are_blank_and_2019_changes_may_be_negative():
+    t2 = _t2(regulations={"issued": "1"}, licensing={"previous_count": "20", "change": "-2", "decisions": "300"})
+    report = _report(active_disclosure=t2)
+    assert [(f.severity, f.field) for f in t2_value(report)] == [("hint", "repealed"), ("hint", "in_force")]
+    report.template = T.T2019  # its 本年增/减 may be negative; 2021 names on a 2019 row are not guessed at
+    assert list(t2_value(report)) == []
+    report.active_disclosure = _t2(regulations={"new_made": "1", "new_published": "", "total_published": "-3"})
+    assert [(f.severity, f.field) for f in t2_value(report)] == [("warning", "total_published"), ("hint", "new_published")]
+
+
+def test_hints_alone_leave_a_report_ok():
+    t2 = _t2(regulations={"issued": "", "repealed": "0", "in_force": "3"})
+    findings = run(_report(active_disclosure=t2))
+    assert [f.severity for f in findings] == ["hint"]
+    assert status(findings) == "ok"
+
+
+# --- hints ----------------------------------------------------------------------------------
+
+
+def _grid(**cells):
+    grid = {r: {c: Value(None) for c in T.COLS} for r in T.rows_for(T.T2021)}
+    for key, n in cells.items():
+        row, col = key.rsplit("__", 1)
+        grid[row][col] = to_value(str(n))
+    return grid
+
+
+def test_split_number_names_both_cells():
+    # 自然人 10 was copied as 1 | 0 into two cells, the row's other columns shifted
+    grid = _grid(granted__natural=1, granted__commercial=0, granted__research=2, granted__total=12)
+    [f] = split_number(_report(requests=grid))
+    assert (f.rule, f.severity, f.row, f.cells, f.alternative, f.table) == (
+        "split_number", "hint", "granted", (("granted", "natural"), ("granted", "commercial")), 10, 3)
+    assert f.message() == "（一）予以公开: 自然人 and 商业企业 read as one number, 10, make 总计 hold (a number split in two by the copy?)"
+    findings = run(_report(requests=grid), only={"row_total", "split_number"})
+    assert [f.rule for f in findings] == ["row_total", "split_number"]  # the error stays; the hint explains it
+
+
+def test_split_number_between_the_last_column_and_the_total():
+    grid = _grid(granted__natural=10, granted__other=2, granted__total=0)  # 总计 12 read as 2 | 0? no: 1 | 2
+    grid["granted"]["other"], grid["granted"]["total"] = to_value("1"), to_value("0")
+    assert [f.cells for f in split_number(_report(requests=grid))] == [(("granted", "other"), ("granted", "total"))]
+
+
+def test_no_split_number_when_no_merge_explains_the_row():
+    grid = _grid(granted__natural=3, granted__commercial=4, granted__total=8)
+    assert list(split_number(_report(requests=grid))) == []
+    grid = _grid(granted__natural=3, granted__commercial=4, granted__total=7)  # holds
+    assert list(split_number(_report(requests=grid))) == []
+
+
+def _balanced(**extra):
+    cells = dict(
+        received_new__natural=5, received_new__commercial=2, received_new__total=7,
+        granted__natural=5, granted__commercial=2, granted__total=7,
+        results_total__natural=5, results_total__commercial=2, results_total__total=7,
+    )
+    cells.update(extra)
+    return _grid(**cells)
+
+
+def test_misplaced_column_pairs_opposite_balance_failures():
+    # one application received from a company counted under 自然人 in the results
+    grid = _balanced(granted__natural=6, granted__commercial=1, results_total__natural=6, results_total__commercial=1)
+    findings = run(_report(requests=grid))
+    assert [(f.rule, f.col) for f in findings] == [
+        ("balance", "natural"), ("balance", "commercial"), ("misplaced_column", "natural"), ("misplaced_column", "commercial"),
+    ]
+    hint = findings[2]
+    assert (hint.severity, hint.pair, hint.difference, hint.cells[0]) == ("hint", "commercial", -1, ("received_new", "natural"))
+    assert hint.message() == ("balance / 自然人: off by -1 and 商业企业 by the opposite while 总计 holds "
+                              "(an application counted in the wrong column?)")
+
+
+def test_no_misplaced_column_when_the_total_fails_too():
+    grid = _balanced(results_total__natural=6, granted__natural=6, granted__total=8, results_total__total=8)
+    assert list(misplaced_column(_report(requests=grid))) == []

@@ -11,8 +11,15 @@ from gikr_tui.interpret import interpret, match_section, place
 from gikr_tui.labels import norm, numbering_value, split_numbering
 from gikr_tui.model import Cell
 from gikr_tui.readers.text import parse_text
-from gikr_tui.checks import run as check
+from gikr_tui.checks import run, select
 from gikr_tui.values import kind, parse_number
+
+ARITHMETIC = select("arithmetic").ids
+
+
+def check(report):
+    """The arithmetic's findings (what these tests are about)."""
+    return run(report, only=ARITHMETIC)
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 

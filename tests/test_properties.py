@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from gikr_tui import template as T
 from gikr_tui.interpret import interpret
 from gikr_tui.readers import read_bytes
-from gikr_tui.checks import run as check
+from gikr_tui.checks import run, select
 from report_maker import (
     ENCODINGS,
     LAYOUTS,
@@ -23,6 +23,13 @@ from report_maker import (
     set_t4,
     write_cells,
 )
+
+ARITHMETIC = select("arithmetic").ids
+
+
+def check(report):
+    """The arithmetic's findings (what these tests are about)."""
+    return run(report, only=ARITHMETIC)
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

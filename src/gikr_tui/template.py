@@ -247,3 +247,30 @@ T2_DEFAULT_FIELDS: dict[int, dict[str, tuple[str, ...]]] = {
 
 T2_2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
 T2_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数")
+
+# Display labels of table 2's rows and columns (findings name cells with them).
+T2_ROW_LABELS: dict[str, str] = {
+    "regulations": "规章",
+    "normative_documents": "行政规范性文件",
+    "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项",
+    "punishment": "行政处罚",
+    "enforcement": "行政强制",
+    "fees": "行政事业性收费",
+    "procurement": "政府集中采购",
+}
+T2_FIELD_LABELS: dict[str, str] = {
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "new_made": "本年新制作数量",
+    "new_published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "previous_count": "上一年项目数量",
+    "change": "本年增/减",
+    "decisions": "处理决定数量",
+    "projects": "采购项目数量",
+    "amount": "金额",
+}
+# Table 2's columns that are not counts: money, and 2019's 本年增/减 (may be negative).
+T2_NOT_COUNTS = frozenset({"amount", "change"})

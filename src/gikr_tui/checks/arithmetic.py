@@ -104,7 +104,7 @@ def row_total(report: Report) -> Iterator[Finding]:
 BALANCE_ROWS = ("received_new", "carried_over", "results_total", "carried_forward")
 
 
-def _handled(report: Report, nums: Filled, col: str) -> int | float:
+def handled(report: Report, nums: Filled, col: str) -> int | float:
     """（七）总计 of a column, or its outcome rows' sum where it was left blank."""
     handled = nums["results_total"][col]
     if missing(report.requests["results_total"].get(col)) and not (col == "total" and handled):
@@ -125,7 +125,7 @@ def balance(report: Report) -> Iterator[Finding]:
     nums = filled(report)
     for col in T.COLS:
         incoming = nums["received_new"][col] + nums["carried_over"][col]
-        outgoing = _handled(report, nums, col) + nums["carried_forward"][col]
+        outgoing = handled(report, nums, col) + nums["carried_forward"][col]
         if incoming != outgoing:
             cells = tuple((r, col) for r in BALANCE_ROWS)
             yield Finding("balance", "error", incoming, outgoing, cells, 3, col=col)
