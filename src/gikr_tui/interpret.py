@@ -502,6 +502,7 @@ def _t2_row(text: str) -> str | None:
 
 # --- Sections -------------------------------------------------------------------
 
+_DIGIT = re.compile(r"\d")
 _TOP_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[、.]|第[一二三四五六七八九十\d]+部分[、.:]?)$")
 
 
@@ -514,6 +515,8 @@ def match_section(text: str) -> tuple[int, str] | None:
     numbering, body = split_numbering(n)
     if numbering and not _TOP_NUMBERING.match(numbering):
         return None  # （一）… is a sub-item, never a section
+    if not numbering and (_DIGIT.search(body) or body.endswith(("。", ";", "；"))):
+        return None  # a short sentence of prose (“行政复议、行政诉讼案件均为0件。”), not a title
     body = body.rstrip("。:.")
     if len(body) > 26:
         return None

@@ -38,7 +38,7 @@ from .registry import (
     unregister,
 )
 # Importing a family registers its checks; this order is the findings' order.
-from . import arithmetic, form, hints, table2  # noqa: E402,F401
+from . import arithmetic, prose, form, table2, hints  # noqa: E402,F401
 
 __all__ = [
     "FAILING", "SCOPES", "SEVERITIES", "CellRef", "Check", "Finding", "Quote", "Selection", "SelectionError",

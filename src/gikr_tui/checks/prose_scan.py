@@ -1,0 +1,392 @@
+"""Reading the prose for what it states: table facts, years, "all answered".
+
+Real prose is dense with numbers, and most of them are not the table's:
+“全年新收政府信息公开申请1295件，办结1191件（含上年结转189件），占比17.46%，
+比上年增加12件，其中8件申请人主动撤回”.  A number belongs to the phrase it
+ends: a fact word (新收, 办结, 上年结转…), then only the words that may stand
+between a fact and its count (政府信息公开申请, 共, 的…), then the number and
+its unit (件).  Anything else between them — 比上年增加, 其中, 占, 结果维持 —
+breaks the phrase, so percentages, changes, parts, dates and counts of other
+things never attach to a fact.  Phrases that qualify the fact (延期答复,
+上半年新收, 2022年新收, 较上年新收) are not the year's fact either.
+
+Everything is compiled once; each section's text is scanned once per report
+(`scan`, shared by the prose checks through `registry.derived`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..model import Passage, Report
+
+# --- The facts --------------------------------------------------------------------
+
+# fact -> the words that state it.  `accepted` (受理) is ambiguous: some
+# reports mean 新收, some 新收 + 上年结转.
+FACT_WORDS: dict[str, tuple[str, ...]] = {
+    "received_new": ("新收到", "新收", "收到", "接到", "收悉"),
+    "accepted": ("受理",),
+    "carried_over": ("上年结转", "上年度结转", "上一年度结转", "上一年结转", "上年度转入", "上年转入"),
+    "results_total": ("办结", "答复"),
+    "carried_forward": ("结转下年度", "结转下一年度", "结转至下年度", "结转到下年度", "结转至下一年度",
+                        "结转到下一年度", "转入下年度", "转入下一年度", "转至下年度"),
+    "granted": ("予以公开", "同意公开"),
+    "partial": ("部分公开",),
+    "review": ("行政复议",),
+    "litigation": ("行政诉讼",),
+}
+# Generic words that state the fact only when the phrase is about applications.
+NEEDS_APPLICATION = frozenset({"收到", "接到", "收悉", "受理"})
+WORD_FACT = {w: fact for fact, words in FACT_WORDS.items() for w in words}
+_KEYS = "|".join(sorted(WORD_FACT, key=len, reverse=True))
+KEYWORD = re.compile(_KEYS)
+
+# What may stand between a fact word and its number.
+_FILL_TOKENS = (
+    "政府信息公开", "政府信息", "信息公开", "依申请公开", "依申请", "公开申请", "申请", "案件", "案",
+    "公民、法人或者其他组织", "公民、法人和其他组织", "公民、法人或其他组织", "公民", "法人", "其他组织",
+    "提出的", "提出", "提交的", "提交", "递交", "的", "共计", "合计", "总计", "累计", "一共", "总共", "共", "计",
+    "了", "为", "达到", "达", "到", "各类", "数量", "件数", "总数", "总量", "已", "继续办理", "继续", "办理", "处理",
+    "事项", "相关", "有",
+)
+_FILL = "(?:" + "|".join(sorted(map(re.escape, _FILL_TOKENS), key=len, reverse=True)) + r"|\s)"
+NUM = r"[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+|[零〇一二两三四五六七八九十百千万]+"
+UNIT = "件|宗|起|例"
+# after the fact word: filler, an optional colon, the number, its unit
+FOLLOW = re.compile(rf"(?P<fill>{_FILL}{{0,12}}?)[:：]?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})")
+_APPROX_AFTER = ("左右", "以上", "以下", "上下", "多")
+
+# Words just before a fact word that make it a part or another period's figure.
+_MODIFIERS = re.compile(
+    r"(?:延期|逾期|超期|按时|按期|如期|当场|当面|网上|网络|线上|线下|书面|口头|信函|邮寄|电话|现场|"
+    r"不|未|没有|尚未|无法|拟|将|平均|日均|月均|上半年|下半年|季度|本月|当月|去年|上年|上一年)\s*$"
+)
+# ... and anywhere earlier in the clause; a year earlier in the sentence.
+_CLAUSE_CONTEXT = re.compile(r"上年|去年|上一年|同比|较|比|相比|半年|季度|月份")
+_YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
+_CITATION = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
+_FULL_YEAR = re.compile(r"1\s*月\s*1\s*日.{0,6}?12\s*月\s*31\s*日")
+_CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:（(【\[\n]")
+# a fact word right after another one and a conjunction: a combined count (予以公开和部分公开共…)
+_COMBINED = re.compile(rf"(?:{_KEYS})[的]?\s*(?:、|和|及|以及|与|或|或者)\s*$")
+
+# “未发生…行政复议、行政诉讼案件” states 0 for both.
+_ZERO_MID = (
+    "因", "由于", "政府信息公开", "信息公开", "依申请公开", "工作", "申请", "引起", "引发", "导致", "产生", "而",
+    "的", "一起", "一件", "任何", "相关", "被申请", "申请人", "提起", "被提起", "被", "涉及", "针对", "本机关",
+    "本单位", "对本机关", "本部门", "本年度", "全年", "今年",
+)
+_ZERO_MID_RE = "(?:" + "|".join(sorted(map(re.escape, _ZERO_MID), key=len, reverse=True)) + r"|\s)"
+ZERO = re.compile(
+    rf"(?P<neg>未发生|没有发生|未出现|没有出现|未产生|没有产生|未收到|没有收到|未接到|未有|无)"
+    rf"{_ZERO_MID_RE}{{0,8}}?"
+    r"(?P<k1>行政复议|行政诉讼)(?:\s*(?:、|和|及|与|或|或者)\s*(?P<k2>行政复议|行政诉讼))?"
+    r"(?:的?(?:案件|案|事项|情况|情形|事件|应诉))?"
+    r"(?=[，,。；;！!？?\s）)]|$)"
+)
+ZERO_APPLICATIONS = re.compile(
+    r"(?:未|没有)(?P<verb>收到|接到|受理)(?:过)?(?:任何)?(?:公民、法人或其他组织|公民、法人和其他组织)?(?:提出的)?"
+    r"(?:政府信息公开|依申请公开|信息公开)?申请(?=[，,。；;！!？?\s）)]|$)"
+)
+# “行政复议、行政诉讼均为0件” / “各1件” / “分别为1件、2件”
+BOTH = re.compile(
+    rf"(?P<k1>行政复议|行政诉讼)\s*(?:、|和|及|与)\s*(?P<k2>行政复议|行政诉讼)(?:的)?(?:案件)?(?:数量)?"
+    rf"(?:(?:均为|都为|均是|均|各为|各)\s*(?P<each>{NUM})\s*(?:{UNIT})?"
+    rf"|分别为\s*(?P<n1>{NUM})\s*(?:{UNIT})?\s*[、和,，]\s*(?P<n2>{NUM})\s*(?:{UNIT})?)"
+)
+
+# --- Years --------------------------------------------------------------------------------
+
+# a sentence that opens with a year: “2022年，本机关…”, “（一）2022年度，…”
+YEAR_OPENING = re.compile(
+    r"(?:^|(?<=[。！？!?；;\n]))\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)?"
+    r"(?P<year>(?:19|20)\d\d)\s*年度?(?=\s*[，,、]|本|我|全|该|区|市|县|镇|乡)"
+)
+_PLAN = re.compile(r"将|计划|拟|力争|预计|打算|下一步|展望|要进一步")
+_SPAN = re.compile(r"以来|至今|截至|截止|期间|相比|同比|同期")
+_CITED = re.compile(r"《")
+_ISSUED = re.compile(r"印发|发布|出台|颁布|公布|修订|施行")
+# “本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止”
+PERIOD = re.compile(
+    r"统计(?:期限|时限|时间|期间|区间|周期|范围)[^。]{0,12}?(?P<y1>(?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日"
+    r"[^。]{0,8}?(?P<y2>(?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日"
+)
+
+# --- “Every application was answered” ---------------------------------------------------------
+
+ALL_DONE = re.compile(
+    r"(?P<words>(?:均已|均|全部|已全部|全部已|都已|都|均已经|全都|皆已|皆)\s*(?:按时|按期|依法|如期|在法定期限内)?\s*"
+    r"(?:办结|办理完毕|处理完毕|答复完毕|办理完成|完成办理))"
+)
+_NOT_ALL = re.compile(r"(?:未|没有|尚未|不能|未能|难以)\s*$")
+_SUBSET = re.compile(r"结转|其中|部分|复议|诉讼|留言|信访|咨询|建议|提案|投诉|热线")
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_TERMINAL = "。！？!?；;：:"
+_TITLE_ENDS = ("报告", "情况", "事项")  # a title or a heading line, never cut mid-sentence
+_NUMBERED_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[，,、])")
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_number(text: str) -> int | None:
+    """一百零五 -> 105, 十二 -> 12, 两 -> 2; None for what is not a plain numeral."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGIT:
+            if digit is not None and digit != 0:
+                return None  # 一二: not a numeral
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            section += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def read_number(text: str) -> int | None:
+    text = text.replace(",", "")
+    if text.isdigit():
+        return int(text)  # int() reads full-width digits too
+    return cn_number(text)
+
+
+# --- Where a match is -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Block:
+    """Consecutive paragraphs of one section read as one text: a sentence a page
+    break or a copy's line wrap cut in two is whole again."""
+
+    section: int | None
+    text: str
+    starts: list[int]  # where each paragraph begins in `text`
+    paragraphs: list[int]  # their indexes in the section's body
+    passages: list[Passage]
+    _ends: list[int] | None = None  # where each sentence ends, found when first asked
+
+    def where(self, offset: int) -> tuple[int, int, Passage]:
+        """(index in the body, offset in that paragraph, the paragraph) of a position."""
+        i = bisect_right(self.starts, offset) - 1
+        return self.paragraphs[i], offset - self.starts[i], self.passages[i]
+
+    def sentence(self, offset: int) -> tuple[int, int]:
+        """The bounds of the sentence holding `offset`."""
+        if self._ends is None:
+            self._ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        i = bisect_right(self._ends, offset)
+        start = self._ends[i - 1] if i else 0
+        end = self._ends[i] if i < len(self._ends) else len(self.text)
+        while start < end and self.text[start].isspace():
+            start += 1
+        return start, end
+
+    def clause_start(self, offset: int) -> int:
+        start = 0
+        lo = max(0, offset - 40)
+        for m in _CLAUSE_BREAK.finditer(self.text, lo, offset):
+            start = m.end()
+        return max(start, lo)
+
+
+def _joins(prev: str, nxt: str) -> bool:
+    """Whether the next paragraph continues the previous one's sentence."""
+    prev = prev.rstrip()
+    return (
+        bool(prev) and prev[-1] not in _TERMINAL and len(prev) >= 20
+        and not prev.endswith(_TITLE_ENDS) and not _NUMBERED_START.match(nxt)
+    )
+
+
+def blocks_of(passages: list[Passage], section: int | None) -> list[Block]:
+    out: list[Block] = []
+    for index, passage in enumerate(passages):
+        if passage.row:
+            continue
+        text = passage.text
+        if out and not out[-1].passages[-1].row and _joins(out[-1].passages[-1].text, text):
+            block = out[-1]
+            block.starts.append(len(block.text))
+            block.text += text
+            block.paragraphs.append(index)
+            block.passages.append(passage)
+        else:
+            out.append(Block(section, text, [0], [index], [passage]))
+    return out
+
+
+# --- What the scan finds ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Statement:
+    """A place in the prose: its block and where in it."""
+
+    block: Block
+    start: int  # of the words that matter
+    end: int
+
+
+@dataclass(slots=True)
+class Fact(Statement):
+    fact: str = ""  # a key of FACT_WORDS
+    value: int = 0
+    phrase: str = ""  # the words as written, fact word to unit
+
+
+@dataclass(slots=True)
+class YearSaid(Statement):
+    year: int = 0
+    period: bool = False  # a statistics period (统计期限…), not a sentence's opening
+
+
+@dataclass(slots=True)
+class AllDone(Statement):
+    words: str = ""
+
+
+@dataclass(slots=True)
+class Scan:
+    facts: list[Fact] = field(default_factory=list)
+    years: list[YearSaid] = field(default_factory=list)
+    all_done: list[AllDone] = field(default_factory=list)
+
+
+def _fact_at(block: Block, m: re.Match, year: int | None) -> Fact | None:
+    text = block.text
+    word = m.group()
+    fact = WORD_FACT[word]
+    start = m.start()
+    if _MODIFIERS.search(text, max(0, start - 4), start):
+        return None
+    if _COMBINED.search(text[max(0, start - 14): start]):
+        return None
+    if _other_time(block, start, year):
+        return None
+    follow = FOLLOW.match(text, m.end())
+    if follow is None:
+        return None
+    if word in NEEDS_APPLICATION and "申请" not in follow.group("fill"):
+        return None
+    unit = follow.group("unit")
+    raw = follow.group("num")
+    if unit == "起" and raw == "一":
+        return None  # 一起: “together”, as often as “one case”
+    after = text[follow.end(): follow.end() + 2]
+    if after.startswith(_APPROX_AFTER):
+        return None
+    value = read_number(raw)
+    if value is None:
+        return None
+    return Fact(block, start, follow.end(), fact, value, text[start: follow.end()])
+
+
+def _other_time(block: Block, start: int, year: int | None) -> bool:
+    """The words before a fact speak of another period: 较上年, 上半年, 3月 in its
+    clause, or another year earlier in its sentence (“2022年，…收到申请15件”);
+    a year inside a cited title (《2022年…要点》) does not count."""
+    text = block.text
+    clause = text[block.clause_start(start): start]
+    if clause:
+        if _CLAUSE_CONTEXT.search(clause):
+            return True
+        if "月" in clause and not _FULL_YEAR.search(clause):
+            return True  # a month's figure, not the year's
+    before = text[block.sentence(start)[0]: start]
+    if "年" in before:
+        years = _YEAR_MENTION.findall(_CITATION.sub("", before))
+        if years and (year is None or int(years[-1]) != year):
+            return True
+    return False
+
+
+_T4_FACT = {"行政复议": "review", "行政诉讼": "litigation"}
+
+
+def scan_block(block: Block, year: int | None, out: Scan) -> None:
+    text = block.text
+    for m in KEYWORD.finditer(text):
+        found = _fact_at(block, m, year)
+        if found is not None:
+            out.facts.append(found)
+    if "未" in text or "没有" in text or "无" in text:
+        for m in ZERO.finditer(text):
+            if _other_time(block, m.start(), year):
+                continue
+            for key in ("k1", "k2"):
+                if m.group(key):
+                    out.facts.append(Fact(block, m.start(), m.end(), _T4_FACT[m.group(key)], 0, m.group()))
+        for m in ZERO_APPLICATIONS.finditer(text):
+            if _other_time(block, m.start(), year):
+                continue
+            fact = "accepted" if m.group("verb") == "受理" else "received_new"
+            out.facts.append(Fact(block, m.start(), m.end(), fact, 0, m.group()))
+    for m in BOTH.finditer(text):
+        if _other_time(block, m.start(), year):
+            continue
+        each = m.group("each")
+        values = (each, each) if each is not None else (m.group("n1"), m.group("n2"))
+        for key, raw in zip(("k1", "k2"), values):
+            value = read_number(raw)
+            if value is not None:
+                out.facts.append(Fact(block, m.start(), m.end(), _T4_FACT[m.group(key)], value, m.group()))
+    if block.section is not None:
+        for m in YEAR_OPENING.finditer(text):
+            out.years.append(YearSaid(block, m.start("year"), m.end(), int(m.group("year"))))
+    for m in PERIOD.finditer(text):
+        for key in ("y1", "y2"):
+            out.years.append(YearSaid(block, m.start(), m.end(), int(m.group(key)), period=True))
+    for m in ALL_DONE.finditer(text):
+        out.all_done.append(AllDone(block, m.start(), m.end(), m.group("words")))
+
+
+def scan(report: Report) -> Scan:
+    """Every statement the prose of one report makes, each section read once."""
+    out = Scan()
+    year = report.year
+    for block in blocks_of(report.preamble, None):
+        scan_block(block, year, out)
+    for sec in report.sections:
+        for block in blocks_of(sec.body, sec.number):
+            scan_block(block, year, out)
+    return out
+
+
+# --- Judging years and completeness claims ----------------------------------------------------------
+
+
+def wrong_year(said: YearSaid, year: int) -> bool:
+    """A sentence that dates the year's work to another year (not a plan, a
+    span, a comparison with this year, or a cited document's date)."""
+    if said.period:
+        return said.year != year
+    if said.year >= year:
+        return False  # this year, or plans for the next
+    start, end = said.block.sentence(said.start)
+    sentence = said.block.text[start:end]
+    if f"{year}年" in sentence or _PLAN.search(sentence) or _SPAN.search(sentence):
+        return False
+    first = _CLAUSE_BREAK.split(sentence[said.end - start:], 1)[0]
+    rest = sentence[said.end - start:]
+    if _CITED.search(rest) and _ISSUED.search(first + rest[:30]):
+        return False
+    return True
+
+
+def claims_all_done(said: AllDone) -> bool:
+    """`均已办结` about the year's applications, not a part of them."""
+    text = said.block.text
+    if _NOT_ALL.search(text, max(0, said.start - 3), said.start):
+        return False
+    start, _ = said.block.sentence(said.start)
+    before = text[start: said.start]
+    return "申请" in before and not _SUBSET.search(before)
