@@ -82,7 +82,7 @@ def test_the_finding_quotes_the_sentence_and_where_it_is():
     assert f.text.line == rep.sections[0].body[1].origin.line
     assert (f.cells, f.table, f.phrase) == ((("received_new", "total"),), 3, "新收政府信息公开申请41件")
     assert f.to_json()["text"] == {"quote": f.text.quote, "section": 1, "line": f.text.line}
-    assert f.message() == "prose says “新收政府信息公开申请41件” (41); 表三 一、本年新收政府信息公开申请数量 总计 is 40"
+    assert f.message() == "prose says “新收政府信息公开申请41件” (41); 表三 一、本年新收 总计 is 40"
 
 
 # --- 受理 is ambiguous ----------------------------------------------------------------------------------

@@ -60,9 +60,10 @@ class Finding:
 
     @property
     def difference(self) -> int | float | None:
-        if self.reported is None and self.computed is None:
+        """reported − computed (a blank reported total counts as 0); None when nothing was computed."""
+        if self.computed is None:
             return None
-        return (self.reported or 0) - (self.computed or 0)
+        return (self.reported or 0) - self.computed
 
     @property
     def failing(self) -> bool:

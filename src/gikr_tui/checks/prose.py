@@ -116,12 +116,21 @@ def _place(fact: str) -> dict:
 # --- narrative_mismatch ---------------------------------------------------------------------
 
 
+# The table cells the prose facts are compared with, as findings name them.
+_TABLE_NAMES = {
+    "received_new": "表三 一、本年新收 总计",
+    "carried_over": "表三 二、上年结转 总计",
+    "results_total": "表三 （七）总计",
+    "carried_forward": "表三 四、结转下年度 总计",
+    "granted": "表三 （一）予以公开 总计",
+    "partial": "表三 （二）部分公开 总计",
+    "review": "表四 行政复议 总计",
+    "litigation": "表四 行政诉讼 总计（两项之和）",
+}
+
+
 def _table_name(f: Finding) -> str:
-    if f.group == "review":
-        return "表四 行政复议 总计"
-    if f.group == "litigation":
-        return "表四 行政诉讼 总计（两项）"
-    return f"表三 {T.ROW_SPECS[f.row or 'received_new'].label} 总计"
+    return _TABLE_NAMES.get(f.group or f.row or "", f.group or f.row or "")
 
 
 def _mismatch_message(f: Finding) -> str:
@@ -139,7 +148,7 @@ def _mismatch_message(f: Finding) -> str:
     title=N_("Prose and table disagree"), title_zh="文字与表格不符",
     summary=N_("a number the prose states for a table fact (新收, 上年结转, 办结/答复, 结转下年度, 予以公开, 部分公开, "
                "行政复议, 行政诉讼; 受理 as 新收 or 新收 + 上年结转) that the table does not give"),
-    example=N_("prose says “新收政府信息公开申请1295件” (1295); 表三 一、本年新收政府信息公开申请数量 总计 is 1296"),
+    example=N_("prose says “新收政府信息公开申请1295件” (1295); 表三 一、本年新收 总计 is 1296"),
     message=_mismatch_message,
 )
 def narrative_mismatch(report: Report) -> Iterator[Finding]:
