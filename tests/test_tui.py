@@ -648,6 +648,8 @@ def test_computed_toggle_copy_and_findings_jump(folder):
             for key in keys_of("findings.last"):
                 await pilot.press(key)
                 assert findings.highlighted == findings.option_count - 1
+            # findings are grouped by severity under a heading line
+            assert findings.lines[0] == "errors (2)" and findings.targets[0] is None
             for key in keys_of("findings.first"):
                 await pilot.press(key)
                 assert findings.highlighted == 0
@@ -666,10 +668,12 @@ def test_computed_toggle_copy_and_findings_jump(folder):
             for key in keys_of("findings.page_up"):
                 await pilot.press(key)
                 assert findings.highlighted == 0
+            findings.highlighted = 1
+            await pilot.pause()
             assert "reported 31, columns sum to 32" in status_text(app)
             for key in keys_of("findings.goto"):
                 findings.focus()
-                findings.highlighted = 1  # balance / 自然人
+                findings.highlighted = 2  # balance / 自然人
                 await pilot.press(key)
                 assert isinstance(app.focused, ReportGrid)
                 assert grid.cursor_ref == (T3, "received_new", "natural")

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static, Tree
 
 from .. import template as T
+from ..model import Section
 from ..readers import FORMATS, format_of
 from ..scan import ScanProblem, is_report, scan
 from ..serialize import CSV_FIELDS, csv_rows, json_text, result_json
@@ -371,11 +372,24 @@ class GikrApp(App[int]):
         target = findings.targets[event.option_index] if event.option_index < len(findings.targets) else None
         if target is None:
             return
-        grid = self.query_one(ReportGrid)
-        coord = grid.coordinate_of(target)
-        if coord is not None:
-            grid.cursor_coordinate = coord
-            self.action_focus_pane("grid")
+        if target.cell is not None:
+            grid = self.query_one(ReportGrid)
+            coord = grid.coordinate_of(target.cell)
+            if coord is not None:
+                grid.cursor_coordinate = coord
+                self.action_focus_pane("grid")
+            return
+        state = self._current_state()
+        report = state.report if state is not None else None
+        if report is None or target.section is None:
+            return
+        if target.section == 0:  # the text before section 一
+            section = Section(0, "（一、总体情况之前）", None, body=report.preamble)
+        else:
+            section = next((s for s in report.sections if s.number == target.section), None)
+        if section is not None:
+            self.query_one(Reader).show_section(section, target.quote)
+            self.action_focus_pane("reader")
 
     def on_descendant_focus(self) -> None:
         self._update_status()
@@ -461,7 +475,9 @@ class GikrApp(App[int]):
         computed = state.computed(ref)
         if computed is not None:
             bits.append(f"parts sum to {number_text(computed)}")
-        if ref in state.failing():
+        if ref in state.hinted():
+            bits.append("a hint names it as the likely cause (?)")
+        elif ref in state.failing():
             bits.append("in a failed identity (!)")
         note = (value.note if value is not None else None) or (original.note if original else None)
         if note:

@@ -13,6 +13,8 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from .. import template as T
+from ..checks import Quote
+from ..checks import failing as failures
 from ..model import Section, Value
 from ..safety import visible
 from .session import FileState
@@ -45,7 +47,9 @@ T4_GROUP_SHORT: dict[str, str] = {
 
 BLANK_MARK = "·"
 FAIL_MARK = "!"
+HINT_MARK = "?"  # a cell a hint names (a split number, a misplaced count): not a failure
 EDIT_MARK = "*"
+HIGHLIGHT = "reverse bold"  # the sentence a prose finding is about, in the Reader
 
 
 def shown(text: str | None, keep_lines: bool = False) -> str:
@@ -85,15 +89,17 @@ def number_text(n: int | float | None) -> str:
     return f"{n:g}" if isinstance(n, float) else str(n)
 
 
-def cell(value: Value | None, *, failing: bool, edited: bool, computed: int | float | None) -> Text:
+def cell(value: Value | None, *, failing: bool, edited: bool, computed: int | float | None, hinted: bool = False) -> Text:
+    """A cell as the grid shows it: `!` in a failed identity, `?` named by a hint (the
+    likely culprit of a failure, so it takes the place of `!`), `*` edited, `·` blank."""
     shown = value_text(value)
     blank = shown == BLANK_MARK
-    marks = (FAIL_MARK if failing else "") + (EDIT_MARK if edited else "")
-    style = "bold red" if failing else ("dim" if blank else "")
+    marks = (HINT_MARK if hinted else FAIL_MARK if failing else "") + (EDIT_MARK if edited else "")
+    style = "bold red" if failing else ("cyan" if hinted else "dim" if blank else "")
     out = Text(justify="right", no_wrap=True, end="")
     out.append(shown, style=style)
     if marks:
-        out.append(marks, style="bold red" if failing else "bold yellow")
+        out.append(marks, style="bold cyan" if hinted else "bold red" if failing else "bold yellow")
     if computed is not None and not (blank and computed == 0):
         same = value is not None and value.number == computed
         out.append(f" ={number_text(computed)}", style="green" if same else "magenta")
@@ -117,7 +123,7 @@ def badge(state: FileState | None) -> Text:
     elif status == "error":
         mark, style = "ERR", "bold yellow"
     else:
-        mark, style = f"{len(state.findings)}!", "bold red"
+        mark, style = f"{len(failures(state.findings))}!", "bold red"
     if state is not None and state.dirty:
         mark += EDIT_MARK
     return Text(mark.rjust(BADGE_WIDTH), style=style, end="")
@@ -126,12 +132,14 @@ def badge(state: FileState | None) -> Text:
 def status_words(state: FileState) -> str:
     if state.status == "pending":
         return "parsing…"
+    hints = len(state.findings) - len(failures(state.findings))
+    also = f" · {hints} hint{'s' if hints != 1 else ''}" if hints else ""
     if state.status == "ok":
-        return "consistent"
+        return "consistent" + also
     if state.status == "error":
         return f"unreadable: {shown(state.error)}"
-    n = len(state.findings)
-    return f"{n} finding{'s' if n != 1 else ''}"
+    n = len(state.findings) - hints
+    return f"{n} finding{'s' if n != 1 else ''}" + also
 
 
 def file_label(name: str, state: FileState | None) -> Text:
@@ -158,7 +166,8 @@ def section_label(section: Section) -> Text:
     return out
 
 
-def section_body(section: Section) -> Text:
+def section_body(section: Section, highlight: Quote | None = None) -> Text:
+    """A section's heading and text; `highlight`: a prose finding's sentence, shown in reverse."""
     out = Text(end="")
     out.append(shown(section.text or section.title), style="bold")
     if section.origin is not None:
@@ -169,10 +178,14 @@ def section_body(section: Section) -> Text:
     elif section.status != "ok":
         written = shown(section.numbering) or "none"
         out.append(f"\n{section.status}: numbering as written: {written}; template: {section.title}\n", style="yellow")
+    starts: list[int] = []
     for para in section.body:
         out.append("\n")
+        starts.append(len(out))
         out.append(shown(para.text, keep_lines=True))
         out.append("\n")
+    if highlight is not None and highlight.paragraph is not None and highlight.paragraph < len(starts):
+        _highlight(out, section, starts, highlight)
     for child in section.children:
         out.append("\n")
         out.append(shown(child.text or child.title), style="bold")
@@ -181,3 +194,24 @@ def section_body(section: Section) -> Text:
             out.append(shown(para.text, keep_lines=True))
             out.append("\n")
     return out
+
+
+def _highlight(out: Text, section: Section, starts: list[int], quote: Quote) -> None:
+    """Mark the quoted sentence; one a page break cut runs on into the next paragraphs."""
+    left = len(quote.quote)
+    index, offset = quote.paragraph or 0, quote.offset
+    while left > 0 and index < len(starts):
+        length = len(shown(section.body[index].text, keep_lines=True))
+        take = min(left, max(0, length - offset))
+        if take:
+            out.stylize(HIGHLIGHT, starts[index] + offset, starts[index] + offset + take)
+        left -= take
+        index, offset = index + 1, 0
+
+
+def highlight_start(text: Text) -> int | None:
+    """Where the highlighted sentence starts in a section's text."""
+    for span in text.spans:
+        if span.style == HIGHLIGHT:
+            return span.start
+    return None

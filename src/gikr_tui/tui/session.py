@@ -100,8 +100,8 @@ class FileState:
         return {ref for f in self.findings if f.failing for ref in finding_refs(f)}
 
     def hinted(self) -> set[GridRef]:
-        """The grid cells a hint names and no error or warning does (marked `?`)."""
-        return {ref for f in self.findings if not f.failing for ref in finding_refs(f)} - self.failing()
+        """The grid cells a hint names (marked `?`: where a failure likely comes from)."""
+        return {ref for f in self.findings if not f.failing for ref in finding_refs(f)}
 
     def computed(self, ref: GridRef) -> int | float | None:
         """What a total cell's parts add up to (the checks' arithmetic); None for a cell that is not a total."""

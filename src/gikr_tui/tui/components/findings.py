@@ -1,7 +1,13 @@
-"""The Findings pane: one line per failed identity (and the parser's notes)."""
+"""The Findings pane: the checks' findings grouped by severity (and the parser's notes).
+
+Enter on a finding goes where it is: a table finding puts the grid cursor on
+its first cell, a prose finding opens the Reader at its sentence, highlighted,
+and a section finding opens the Reader on that section.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,14 +15,30 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...checks import SEVERITIES, Finding, Quote, by_severity
 from ...model import Note
-from ...checks import Finding
 from ..render import shown
 from ..session import FileState, GridRef, finding_refs
 
+# mark and style per severity: errors and warnings fail the report (their cells are `!` in the grid), hints do not (`?`)
+SEVERITY_MARKS = {"error": ("! ", "bold red"), "warning": ("! ", "bold yellow"), "hint": ("? ", "bold cyan")}
+HEADINGS = {"error": "errors", "warning": "warnings", "hint": "hints"}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where Enter on a finding goes: a grid cell, or a section of the text (and a sentence in it)."""
+
+    cell: GridRef | None = None
+    section: int | None = None  # 0: the text before section 一
+    quote: Quote | None = None
+
 
 class FindingsList(OptionList, inherit_bindings=False):
-    HELP = "Each failed identity with reported and computed sums. Enter moves the grid cursor to its total cell."
+    HELP = (
+        "The checks' findings, errors first, then warnings, then hints (? in the grid). Enter goes to the finding: "
+        "the grid cell of a table finding, the sentence of a prose finding (in the Reader, highlighted)."
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="findings.up"),
@@ -25,16 +47,16 @@ class FindingsList(OptionList, inherit_bindings=False):
         Binding("G,end", "last", "Last", show=False, id="findings.last"),
         Binding("pageup", "page_up", "Page up", show=False, id="findings.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="findings.page_down"),
-        Binding("enter,l", "select", "Go to cell", id="findings.goto"),
+        Binding("enter,l", "select", "Go to", id="findings.goto"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.targets: list[GridRef | None] = []
+        self.targets: list[Target | None] = []
         self.lines: list[str] = []
 
     def show_state(self, state: FileState | None) -> None:
-        items: list[tuple[Text, GridRef | None]] = []
+        items: list[tuple[Text, Target | None]] = []  # (line, where Enter goes)
         if state is None:
             pass
         elif state.status == "pending":
@@ -43,18 +65,22 @@ class FindingsList(OptionList, inherit_bindings=False):
             items.append((Text.assemble(("unreadable: ", "bold yellow"), shown(state.error)), None))
         else:
             if not state.findings:
-                items.append((Text("✓ consistent: every identity holds", style="green"), None))
-            for finding in state.findings:
-                refs = finding_refs(finding)
-                items.append((_finding_text(finding), refs[0] if refs else None))
+                items.append((Text("✓ consistent: every check holds", style="green"), None))
+            findings = by_severity(state.findings)
+            for severity in SEVERITIES:
+                group = [f for f in findings if f.severity == severity]
+                if group:
+                    # a heading line (a disabled option would trip OptionList's paging)
+                    items.append((Text(f"{HEADINGS[severity]} ({len(group)})", style="bold underline"), None))
+                    items += [(_finding_text(f), target(f)) for f in group]
             report = state.report
             for note in report.notes if report is not None else []:
                 items.append((_note_text(note), None))
         self._show(items)
 
-    def _show(self, items: list[tuple[Text, GridRef | None]]) -> None:
+    def _show(self, items: list[tuple[Text, Target | None]]) -> None:
         lines = [text.plain for text, _ in items]
-        self.targets = [target for _, target in items]
+        self.targets = [t for _, t in items]
         if len(items) == self.option_count:
             # as many entries as before (an edit that moved a sum): replaced in
             # place, the list keeps its height and the screen is not re-laid out
@@ -71,11 +97,25 @@ class FindingsList(OptionList, inherit_bindings=False):
             self.highlighted = highlighted
 
 
+def target(finding: Finding) -> Target | None:
+    """Where a finding is: its sentence (a prose finding), else its first grid cell, else its section."""
+    if finding.text is not None:
+        section = finding.text.section
+        return Target(section=0 if section is None else section, quote=finding.text)
+    refs = finding_refs(finding)
+    if refs:
+        return Target(cell=refs[0])
+    if finding.section is not None:
+        return Target(section=finding.section)
+    return None
+
+
 def _finding_text(finding: Finding) -> Text:
     message = shown(finding.message())
-    out = Text.assemble(("! ", "bold red"))
+    mark, style = SEVERITY_MARKS.get(finding.severity, ("! ", "bold red"))
+    out = Text.assemble((mark, style))
     if not message.startswith(finding.rule):  # balance messages already name their rule
-        out.append(finding.rule + " ", style="red")
+        out.append(finding.rule + " ", style=style.replace("bold ", ""))
     out.append(message)
     return out
 

@@ -51,7 +51,7 @@ def _row_key(table: str, row: str) -> str:
 class ReportGrid(DataTable, inherit_bindings=False):
     _batch = False  # set while repaint() updates cells (class-level: DataTable.__init__ refreshes already)
     HELP = (
-        "Table 3 and table 4. ! marks a cell in a failed identity, * an edited cell, · a blank cell. "
+        "Table 3 and table 4. ! marks a cell in a failed identity, ? a cell a hint names as its likely cause, * an edited cell, · a blank cell. "
         "Enter or e edits the cell in place: type digits (or a dash), Backspace deletes, Ctrl+U clears, "
         "Enter applies, Escape cancels; an empty cell is blank. Edits never touch the file."
     )
@@ -96,6 +96,7 @@ class ReportGrid(DataTable, inherit_bindings=False):
         self._refs: list[GridRef | None] = []  # row index -> table/row, per data column below
         self._shown: dict[tuple[str, str], str] = {}  # (row key, col key) -> plain text + style, for diffing
         self._failing: set[GridRef] = set()
+        self._hinted: set[GridRef] = set()
         self.add_column(Text("表三 / 表四"), key=LABEL_COL, width=LABEL_WIDTH)
         for col in T.COLS:
             self.add_column(Text(COL_SHORT[col], justify="right"), key=col)
@@ -204,7 +205,7 @@ class ReportGrid(DataTable, inherit_bindings=False):
         report = state.report if state is not None else None
         if report is None:
             return
-        self._failing = state.failing()
+        self._failing, self._hinted = state.failing(), state.hinted()
         for row in T.rows_for(report.template):
             key = _row_key(T3, row)
             self.add_row(row_label(row), *self._t3_cells(row), key=key)
@@ -225,12 +226,12 @@ class ReportGrid(DataTable, inherit_bindings=False):
             shown.append(self.typed, style="reverse" if self._replace else "bold")
             shown.append(EDIT_CURSOR, style="bold")
             return shown
-        failing = ref in self._failing
         return cell(
             self.state.value(ref),
-            failing=failing,
+            failing=ref in self._failing,
             edited=self.state.is_edited(ref),
             computed=self.state.computed(ref) if self.show_computed else None,
+            hinted=ref in self._hinted,
         )
 
     def _t3_cells(self, row: str) -> list[Text]:
@@ -257,7 +258,7 @@ class ReportGrid(DataTable, inherit_bindings=False):
         if self.state is None or self.state.report is None:
             return
         if only is None:
-            self._failing = self.state.failing()
+            self._failing, self._hinted = self.state.failing(), self.state.hinted()
             cells = [
                 (index, (base[0], base[1], col), i)
                 for index, base in enumerate(self._refs) if base is not None
