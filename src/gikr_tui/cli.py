@@ -54,7 +54,7 @@ def _check_parser() -> argparse.ArgumentParser:
         "(kept in the user cache folder, or $GIKR_CACHE_DIR)")
     p.add_argument("--checks", metavar="LIST", default=None, help="which findings to report: comma-separated check ids, "
         "families (arithmetic, prose, form, table2, hints), severities (error, warning, hint) or all; "
-        "a leading - takes away (e.g. -hint, prose, arithmetic,-unfilled_total). Default: all")
+        "a leading - takes away (--checks=-hint, --checks=prose, --checks=arithmetic,-unfilled_total). Default: all")
     p.add_argument("--list-checks", action="store_true", help="list every check (id, severity, family, title) and exit")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     return p
