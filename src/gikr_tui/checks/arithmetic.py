@@ -11,6 +11,7 @@ The inspector's grid asks this module what a total's parts add up to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 from .. import template as T
@@ -19,8 +20,6 @@ from ..model import Report, Value
 from .finding import Finding, number, signed
 from .registry import check, derived
 
-Grid = dict[str, dict[str, Value]]
-Filled = dict[str, dict[str, int | float]]
 
 
 def num(value: Value | None) -> int | float:
@@ -31,19 +30,41 @@ def missing(value: Value | None) -> bool:
     return value is None or value.number is None
 
 
-def _filled(report: Report) -> Filled:
-    """Table 3's numbers with each blank row total replaced by its parts' sum."""
-    filled: Filled = {}
+@dataclass(slots=True)
+class Sums:
+    """Table 3's numbers, read once per report and shared by every check."""
+
+    parts: dict[str, int | float]  # each row's six part columns added up
+    filled: dict[str, dict[str, int | float]]  # every cell, blank and dash as 0, a blank 总计 as its parts' sum
+    blank_total: set[str]  # rows whose 总计 holds no number
+    outcomes: dict[str, int | float]  # per column: the outcome rows （一）…（六） added up
+
+
+def _sums(report: Report) -> Sums:
+    parts: dict[str, int | float] = {}
+    filled: dict[str, dict[str, int | float]] = {}
+    blank: set[str] = set()
     for row, cols in report.requests.items():
-        nums = {c: num(cols.get(c)) for c in T.COLS}
-        if missing(cols.get("total")):
-            nums["total"] = sum(nums[c] for c in T.PART_COLS)
+        get = cols.get
+        nums = {c: (v.number or 0) if (v := get(c)) is not None else 0 for c in T.COLS}
+        parts[row] = nums["natural"] + nums["commercial"] + nums["research"] + nums["social"] + nums["legal"] + nums["other"]
+        total = cols.get("total")
+        if total is None or total.number is None:
+            blank.add(row)
+            nums["total"] = parts[row]
         filled[row] = nums
-    return filled
+    rows = [filled[r] for r in T.outcome_rows_for(report.template) if r in filled]
+    outcomes = {c: sum(n[c] for n in rows) for c in T.COLS}
+    return Sums(parts, filled, blank, outcomes)
 
 
-def filled(report: Report) -> Filled:
-    return derived(_filled, report)
+def sums(report: Report) -> Sums:
+    return derived(_sums, report)
+
+
+def filled(report: Report) -> dict[str, dict[str, int | float]]:
+    """Table 3's numbers with each blank row total replaced by its parts' sum."""
+    return sums(report).filled
 
 
 def outcome_rows(report: Report) -> tuple[str, ...]:
@@ -93,10 +114,11 @@ def _sum_identity(rule: str, fields: dict[str, Value], parts: tuple[str, ...], k
     message=lambda f: _("{where} 总计: reported {reported}, columns sum to {computed}, {difference}").format(**_values(f)),
 )
 def row_total(report: Report) -> Iterator[Finding]:
+    totals = sums(report)
     for row, cols in report.requests.items():
-        found = _sum_identity("row_total", cols, T.PART_COLS, row, 3, row=row)
-        if found is not None:
-            yield found
+        if row not in totals.blank_total and cols["total"].number != totals.parts[row]:
+            cells = tuple((row, c) for c in ("total", *T.PART_COLS))
+            yield Finding("row_total", "error", cols["total"].number, totals.parts[row], cells, 3, row=row)
 
 
 # --- balance ---------------------------------------------------------------------
@@ -104,11 +126,11 @@ def row_total(report: Report) -> Iterator[Finding]:
 BALANCE_ROWS = ("received_new", "carried_over", "results_total", "carried_forward")
 
 
-def handled(report: Report, nums: Filled, col: str) -> int | float:
+def handled(report: Report, totals: Sums, col: str) -> int | float:
     """（七）总计 of a column, or its outcome rows' sum where it was left blank."""
-    handled = nums["results_total"][col]
+    handled = totals.filled["results_total"][col]
     if missing(report.requests["results_total"].get(col)) and not (col == "total" and handled):
-        handled = sum(nums[r][col] for r in outcome_rows(report))
+        handled = totals.outcomes[col]
     return handled
 
 
@@ -122,10 +144,11 @@ def handled(report: Report, nums: Filled, col: str) -> int | float:
 def balance(report: Report) -> Iterator[Finding]:
     if not all(r in report.requests for r in BALANCE_ROWS):
         return
-    nums = filled(report)
+    totals = sums(report)
+    nums = totals.filled
     for col in T.COLS:
         incoming = nums["received_new"][col] + nums["carried_over"][col]
-        outgoing = handled(report, nums, col) + nums["carried_forward"][col]
+        outgoing = handled(report, totals, col) + nums["carried_forward"][col]
         if incoming != outgoing:
             cells = tuple((r, col) for r in BALANCE_ROWS)
             yield Finding("balance", "error", incoming, outgoing, cells, 3, col=col)
@@ -145,13 +168,13 @@ def results_total(report: Report) -> Iterator[Finding]:
     grid = report.requests
     if "results_total" not in grid:
         return
-    nums = filled(report)
+    totals = sums(report)
     rows = outcome_rows(report)
     for col in T.COLS:
         reported = grid["results_total"].get(col)
         if missing(reported):
             continue  # unfilled_total's
-        items = sum(nums[r][col] for r in rows)
+        items = totals.outcomes[col]
         if reported.number != items:
             cells = (("results_total", col), *((r, col) for r in rows))
             yield Finding("results_total", "error", reported.number, items, cells, 3, col=col)
@@ -192,21 +215,19 @@ def _unfilled_message(f: Finding) -> str:
 )
 def unfilled_total(report: Report) -> Iterator[Finding]:
     grid = report.requests
-    for row, cols in grid.items():
-        if missing(cols.get("total")):
-            computed = sum(num(cols.get(c)) for c in T.PART_COLS)
-            if computed > 0:
-                cells = tuple((row, c) for c in ("total", *T.PART_COLS))
-                yield Finding("unfilled_total", "error", None, computed, cells, 3, row=row, of="row_total")
+    totals = sums(report)
+    for row in grid:
+        if row in totals.blank_total and totals.parts[row] > 0:
+            cells = tuple((row, c) for c in ("total", *T.PART_COLS))
+            yield Finding("unfilled_total", "error", None, totals.parts[row], cells, 3, row=row, of="row_total")
     if "results_total" in grid:
-        nums = filled(report)
         rows = outcome_rows(report)
         for col in T.COLS:
             if not missing(grid["results_total"].get(col)):
                 continue
-            items = sum(nums[r][col] for r in rows)
+            items = totals.outcomes[col]
             # a blank 总计 cell that its row already fills is row_total's blank
-            row_filled = col == "total" and nums["results_total"]["total"] > 0
+            row_filled = col == "total" and totals.filled["results_total"]["total"] > 0
             if items > 0 and not row_filled:
                 cells = (("results_total", col), *((r, col) for r in rows))
                 yield Finding("unfilled_total", "error", None, items, cells, 3, col=col, of="results_total")

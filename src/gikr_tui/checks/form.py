@@ -20,6 +20,7 @@ from .registry import check
 CN_NUMBERS = "一二三四五六"
 THIN_SECTIONS = (1, 5)
 MIN_CHARS = 10  # of a thin section's own text, punctuation and spaces not counted
+_PLENTY = 400  # characters of body beyond which a section cannot be thin
 NONE_WORDS = frozenset({"无", "暂无", "没有", "无此情况", "无此项", "无相关情况", "不涉及"})
 
 _NOT_TEXT = re.compile(r"[\W_]+")
@@ -132,6 +133,8 @@ def section_thin(report: Report) -> Iterator[Finding]:
         sec = report.sections[number - 1]
         if sec.status == "missing":
             continue  # section_missing says so
+        if sum(len(p.text) for p in sec.body) > _PLENTY:
+            continue  # far past 10 characters, whatever its punctuation
         text, first = own_text(sec)
         count = len(_NOT_TEXT.sub("", text))
         if count < MIN_CHARS or _NOT_TEXT.sub("", text) in NONE_WORDS:

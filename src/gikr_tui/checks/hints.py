@@ -10,7 +10,7 @@ from typing import Iterator
 from .. import template as T
 from ..i18n import N_, _
 from ..model import Report, Value
-from .arithmetic import BALANCE_ROWS, filled, handled, missing, num
+from .arithmetic import BALANCE_ROWS, handled, missing, sums
 from .finding import Finding, number
 from .registry import check
 
@@ -37,12 +37,11 @@ def _split_message(f: Finding) -> str:
     message=_split_message,
 )
 def split_number(report: Report) -> Iterator[Finding]:
+    totals = sums(report)
     for row, cols in report.requests.items():
         total = cols.get("total")
-        if missing(total):
-            continue
-        parts = sum(num(cols.get(c)) for c in T.PART_COLS)
-        if parts == total.number:
+        parts = totals.parts[row]
+        if missing(total) or parts == total.number:
             continue
         for a, b in zip(T.COLS, T.COLS[1:]):
             first, second = _digits(cols.get(a)), _digits(cols.get(b))
@@ -74,11 +73,12 @@ def _misplaced_message(f: Finding) -> str:
 def misplaced_column(report: Report) -> Iterator[Finding]:
     if not all(r in report.requests for r in BALANCE_ROWS):
         return
-    nums = filled(report)
+    totals = sums(report)
+    nums = totals.filled
     off: dict[str, tuple[int | float, int | float]] = {}
     for col in T.COLS:
         incoming = nums["received_new"][col] + nums["carried_over"][col]
-        outgoing = handled(report, nums, col) + nums["carried_forward"][col]
+        outgoing = handled(report, totals, col) + nums["carried_forward"][col]
         if incoming != outgoing:
             off[col] = (incoming, outgoing)
     if "total" in off or len(off) != 2:

@@ -20,7 +20,7 @@ from typing import Iterator
 from .. import template as T
 from ..i18n import N_, _
 from ..model import Report, Value
-from .arithmetic import BALANCE_ROWS, filled, num, outcome_rows
+from .arithmetic import BALANCE_ROWS, num, sums
 from .finding import Finding, Quote, number
 from .prose_scan import Fact, Statement, claims_all_done, scan, wrong_year
 from .registry import check, derived
@@ -56,17 +56,17 @@ def _row_readings(report: Report, row: str) -> tuple[int | float, set] | None:
     cols = report.requests.get(row)
     if not cols or not any(_read(v) for v in cols.values()):
         return None
-    nums = filled(report)
-    parts = sum(num(cols.get(c)) for c in T.PART_COLS)
+    totals = sums(report)
+    nums = totals.filled
     primary = nums[row]["total"]
-    readings = {primary, parts}
+    readings = {primary, totals.parts[row]}
     if all(r in report.requests for r in BALANCE_ROWS):
         n, c, r, f = (nums[k]["total"] for k in BALANCE_ROWS)
         implied = {"received_new": r + f - c, "carried_over": r + f - n, "results_total": n + c - f, "carried_forward": n + c - r}
         if row in implied:
             readings.add(implied[row])
         if row == "results_total":
-            readings.add(sum(nums[o]["total"] for o in outcome_rows(report)))
+            readings.add(totals.outcomes["total"])
     return primary, readings
 
 

@@ -100,11 +100,10 @@ BOTH = re.compile(
 
 # --- Years --------------------------------------------------------------------------------
 
-# a sentence that opens with a year: “2022年，本机关…”, “（一）2022年度，…”
-YEAR_OPENING = re.compile(
-    r"(?:^|(?<=[。！？!?；;\n]))\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)?"
-    r"(?P<year>(?:19|20)\d\d)\s*年度?(?=\s*[，,、]|本|我|全|该|区|市|县|镇|乡)"
-)
+# a sentence that opens with a year: “2022年，本机关…”, “（一）2022年度，…”.  A year is
+# searched for first (cheap), then whether a sentence starts there.
+YEAR_AT = re.compile(r"((?:19|20)\d\d)\s*年度?(?=\s*[，,、]|本|我|全|该|区|市|县|镇|乡)")
+_OPENS = re.compile(r"(?:^|[。！？!?；;\n])\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)?$")
 _PLAN = re.compile(r"将|计划|拟|力争|预计|打算|下一步|展望|要进一步")
 _SPAN = re.compile(r"以来|至今|截至|截止|期间|相比|同比|同期")
 _CITED = re.compile(r"《")
@@ -164,8 +163,9 @@ def read_number(text: str) -> int | None:
 
 @dataclass(slots=True)
 class Block:
-    """Consecutive paragraphs of one section read as one text: a sentence a page
-    break or a copy's line wrap cut in two is whole again."""
+    """A section's prose as one text, scanned once: paragraphs that continue a
+    sentence (cut by a page break or a copy's line wrap) joined as they were
+    written, others parted by a line break, table rows left out."""
 
     section: int | None
     text: str
@@ -207,21 +207,30 @@ def _joins(prev: str, nxt: str) -> bool:
     )
 
 
-def blocks_of(passages: list[Passage], section: int | None) -> list[Block]:
-    out: list[Block] = []
+def block_of(passages: list[Passage], section: int | None) -> Block | None:
+    """A section's prose as one Block (None when it has none)."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    indexes: list[int] = []
+    kept: list[Passage] = []
+    length = 0
+    previous: Passage | None = None
     for index, passage in enumerate(passages):
         if passage.row:
+            previous = passage
             continue
-        text = passage.text
-        if out and not out[-1].passages[-1].row and _joins(out[-1].passages[-1].text, text):
-            block = out[-1]
-            block.starts.append(len(block.text))
-            block.text += text
-            block.paragraphs.append(index)
-            block.passages.append(passage)
-        else:
-            out.append(Block(section, text, [0], [index], [passage]))
-    return out
+        if kept and not (previous is kept[-1] and _joins(previous.text, passage.text)):
+            pieces.append("\n")
+            length += 1
+        starts.append(length)
+        indexes.append(index)
+        kept.append(passage)
+        pieces.append(passage.text)
+        length += len(passage.text)
+        previous = passage
+    if not kept:
+        return None
+    return Block(section, "".join(pieces), starts, indexes, kept)
 
 
 # --- What the scan finds ----------------------------------------------------------------------------
@@ -264,14 +273,7 @@ class Scan:
 def _fact_at(block: Block, m: re.Match, year: int | None) -> Fact | None:
     text = block.text
     word = m.group()
-    fact = WORD_FACT[word]
-    start = m.start()
-    if _MODIFIERS.search(text, max(0, start - 4), start):
-        return None
-    if _COMBINED.search(text[max(0, start - 14): start]):
-        return None
-    if _other_time(block, start, year):
-        return None
+    # the number first: most fact words stand without one (均已办结, 依法答复)
     follow = FOLLOW.match(text, m.end())
     if follow is None:
         return None
@@ -281,13 +283,19 @@ def _fact_at(block: Block, m: re.Match, year: int | None) -> Fact | None:
     raw = follow.group("num")
     if unit == "起" and raw == "一":
         return None  # 一起: “together”, as often as “one case”
-    after = text[follow.end(): follow.end() + 2]
-    if after.startswith(_APPROX_AFTER):
+    if text.startswith(_APPROX_AFTER, follow.end()):
+        return None
+    start = m.start()
+    if _MODIFIERS.search(text, max(0, start - 4), start):
+        return None
+    if _COMBINED.search(text, max(0, start - 14), start):
+        return None
+    if _other_time(block, start, year):
         return None
     value = read_number(raw)
     if value is None:
         return None
-    return Fact(block, start, follow.end(), fact, value, text[start: follow.end()])
+    return Fact(block, start, follow.end(), WORD_FACT[word], value, text[start: follow.end()])
 
 
 def _other_time(block: Block, start: int, year: int | None) -> bool:
@@ -330,7 +338,7 @@ def scan_block(block: Block, year: int | None, out: Scan) -> None:
                 continue
             fact = "accepted" if m.group("verb") == "受理" else "received_new"
             out.facts.append(Fact(block, m.start(), m.end(), fact, 0, m.group()))
-    for m in BOTH.finditer(text):
+    for m in BOTH.finditer(text) if "行政复议" in text and "行政诉讼" in text else ():
         if _other_time(block, m.start(), year):
             continue
         each = m.group("each")
@@ -339,24 +347,27 @@ def scan_block(block: Block, year: int | None, out: Scan) -> None:
             value = read_number(raw)
             if value is not None:
                 out.facts.append(Fact(block, m.start(), m.end(), _T4_FACT[m.group(key)], value, m.group()))
-    if block.section is not None:
-        for m in YEAR_OPENING.finditer(text):
-            out.years.append(YearSaid(block, m.start("year"), m.end(), int(m.group("year"))))
-    for m in PERIOD.finditer(text):
-        for key in ("y1", "y2"):
-            out.years.append(YearSaid(block, m.start(), m.end(), int(m.group(key)), period=True))
-    for m in ALL_DONE.finditer(text):
-        out.all_done.append(AllDone(block, m.start(), m.end(), m.group("words")))
+    if block.section is not None and "年" in text:
+        for m in YEAR_AT.finditer(text):
+            # `^` matches only at the block's start, `$` at the year: a sentence begins there
+            if _OPENS.search(text, max(0, m.start() - 12), m.start()):
+                out.years.append(YearSaid(block, m.start(), m.end(), int(m.group(1))))
+    if "统计" in text:
+        for m in PERIOD.finditer(text):
+            for key in ("y1", "y2"):
+                out.years.append(YearSaid(block, m.start(), m.end(), int(m.group(key)), period=True))
+    if "办结" in text or "完毕" in text or "办理完成" in text or "完成办理" in text:
+        for m in ALL_DONE.finditer(text):
+            out.all_done.append(AllDone(block, m.start(), m.end(), m.group("words")))
 
 
 def scan(report: Report) -> Scan:
     """Every statement the prose of one report makes, each section read once."""
     out = Scan()
     year = report.year
-    for block in blocks_of(report.preamble, None):
-        scan_block(block, year, out)
-    for sec in report.sections:
-        for block in blocks_of(sec.body, sec.number):
+    for passages, number in ((report.preamble, None), *((sec.body, sec.number) for sec in report.sections)):
+        block = block_of(passages, number)
+        if block is not None:
             scan_block(block, year, out)
     return out
 
