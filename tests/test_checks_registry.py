@@ -184,3 +184,14 @@ def test_checks_option_errors_and_list(mixed):
     ids = [line.split()[0] for line in got.stdout.splitlines()]
     assert ids == [c.id for c in checks.all_checks()]
     assert "narrative_mismatch  error" in got.stdout
+
+
+def test_readme_lists_every_rule_with_its_severity():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| rule | severity | what it checks | example |"):]
+    table = table[: table.index("\n\n")]
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|")[2].strip() for line in table.splitlines()[2:]}
+    package = [c for c in checks.all_checks() if c.module.startswith("gikr_tui.")]
+    assert list(rows) == [c.id for c in package]
+    for item in package:
+        assert rows[item.id].split(",")[0] == item.severity

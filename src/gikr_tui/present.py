@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .checks import FAILING
+from .i18n import _
 from .pipeline import Result
 from .safety import visible
 
@@ -68,6 +69,18 @@ class TablePrinter:
             style = SEVERITY_STYLE.get(f.severity, "red")
             label = f.rule if f.severity == "error" else f"{f.rule} ({f.severity})"
             self.console.print(Text.assemble("  ", (label, style), "  ", visible(f.message())), crop=False, soft_wrap=True)
+            if f.text is not None:
+                self.console.print(Text.assemble("    ", (f"“{visible(f.text.quote)}” ({where(f.text)})", "dim")), crop=False, soft_wrap=True)
+
+
+def where(quote) -> str:
+    """Where a quoted sentence is: section 一, page 3; section 五, line 82; before section 一."""
+    section = _("section {number}").format(number="一二三四五六"[quote.section - 1]) if quote.section else _("before section 一")
+    if quote.page is not None:
+        return _("{section}, page {page}").format(section=section, page=quote.page)
+    if quote.line is not None:
+        return _("{section}, line {line}").format(section=section, line=quote.line)
+    return section
 
 
 def _count(r: Result) -> str:

@@ -92,6 +92,10 @@ class Finding:
         out["cells"] = [list(c) for c in self.cells]
         if self.text is not None:
             out["text"] = self.text.to_json()
+        if self.phrase is not None:
+            out["phrase"] = self.phrase
+        if self.alternative is not None:
+            out["alternative"] = self.alternative
         out["message"] = self.message()
         return out
 

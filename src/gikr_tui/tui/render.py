@@ -153,6 +153,7 @@ _SECTION_MARKS = {
     "missing": ("!", "bold red"),
     "misnumbered": ("?", "bold yellow"),
     "unnumbered": ("~", "yellow"),
+    "out_of_order": ("<", "yellow"),
 }
 
 

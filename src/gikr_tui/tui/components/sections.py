@@ -13,7 +13,7 @@ from ..render import section_label
 
 
 class SectionTree(FittedTree, inherit_bindings=False):
-    HELP = "The report's sections. Marks: ! missing, ? misnumbered, ~ unnumbered. Enter shows the text."
+    HELP = "The report's sections. Marks: ! missing, ? misnumbered, ~ unnumbered, < out of order. Enter shows the text."
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="sections.up"),
