@@ -50,6 +50,11 @@ def found(*paragraphs: str, **kw) -> list[tuple]:
     ("予以公开12件，部分公开6件。", "partial", 6, 5),
     ("因政府信息公开被申请行政复议3件。", "review", 3, 2),
     ("政府信息公开行政诉讼2件。", "litigation", 2, 1),
+    ("本机关共收到政府信息公开申请 56 件（其中，当面申请 3 件），上年结转 2 件，共计 58 件。", "received_new", 56, 40),
+    ("因政府信息公开申请引起行政复议1件、行政诉讼2件。", "litigation", 2, 1),
+    ("本年度政府信息公开申请总数为58件，其中新收申请56件，上年结转3件。", "received_new", 56, 40),
+    ("截至12月31日，已办结46件，正在办理12件。", "results_total", 46, 41),
+    ("全年未收到行政复议申请，被提起行政诉讼2件。", "litigation", 2, 1),
     ("全年新收政府信息公开申请４１件。", "received_new", 41, 40),  # full-width digits
     ("被申请行政复议三件。", "review", 3, 2),  # Chinese numerals
     ("新收政府信息公开申请一百零五件。", "received_new", 105, 40),
@@ -109,6 +114,8 @@ def test_nothing_happened_states_zero_for_both():
     assert found("本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。", fig=fig) == [("narrative_mismatch", "litigation", 0, 1)]
     assert found("本年度未发生政府信息公开行政复议案件。", fig=fig) == []
     assert found("全年未收到政府信息公开申请。") == [("narrative_mismatch", "received_new", 0, 40)]
+    assert found("全年未收到行政复议申请。", fig=fig) == []
+    assert found("本年度无行政复议、行政诉讼案件。", fig=fig) == [("narrative_mismatch", "litigation", 0, 1)]
 
 
 @pytest.mark.parametrize("sentence", [
@@ -144,6 +151,12 @@ def test_nothing_happened_to_something_else_is_no_zero(sentence):
     "新收申请约50件。", "新收申请40余件。", "新收申请数十件。",  # approximate
     "未办结3件。",
     "新收政府信息公开申请与行政复议一起研究。",
+    "全年共受理依申请公开事项43件，按期办结41件，2件结转下一年度办理。",
+    "新收申请较2022年的45件增加11件。",
+    "与上年相比，新收申请数量增加了11件。",
+    "2022年结转至本年度的3件申请已全部办结。",
+    "本年度受理的43件申请中，41件已办结。",
+    "不予公开3件（其中属于国家秘密1件）。",
 ])
 def test_decoys_find_nothing(sentence):
     assert found(sentence) == []
@@ -197,6 +210,8 @@ def test_year_mismatch_in_section_five_and_never_without_a_year():
     ("上年结转的3件申请均已办结。", False),  # a part
     ("收到网民留言120件，均已办结。", False),  # other things
     ("本年度共收到政府信息公开申请40件，未能全部办结。", False),
+    ("所有申请均在法定期限内办结。", True),
+    ("已办结的申请均按时办结。", False),  # the finished ones
 ])
 def test_contradiction(sentence, flagged):
     got = [(f.rule, f.reported, f.phrase) for f in run(report(sentence), only={"contradiction"})]
@@ -291,3 +306,95 @@ def test_audit_fixtures_are_the_cases_of_today():
     want = {f"{c.name}.pdf": expected_entry(c) for c in CASES}
     want.update({f"{n}.doc": expected_entry(BY_NAME[n]) for n in DOC_CASES})
     assert EXPECTED["files"] == json.loads(json.dumps(want))
+
+
+# --- Property: random phrasings and decoys around true numbers find nothing; one changed number, one finding ---------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FACT_PHRASES = {
+    "received_new": ("全年新收政府信息公开申请{}件", "本年度共收到政府信息公开申请{}件", "新收到各类政府信息公开申请共计{}件"),
+    "carried_over": ("上年结转{}件", "上年度结转申请{}件"),
+    "results_total": ("办结{}件", "依法答复{}件", "共办结政府信息公开申请{}件"),
+    "carried_forward": ("结转下年度继续办理{}件", "结转下一年度办理{}件"),
+    "granted": ("予以公开{}件",),
+    "partial": ("部分公开{}件",),
+    "review": ("被申请行政复议{}件", "行政复议案件{}件"),
+    "litigation": ("被提起行政诉讼{}件",),
+    "accepted": ("本年度共受理政府信息公开申请{}件",),
+}
+DECOYS = (
+    "占比{pct}%", "比上年增加{n}件", "其中{n}件申请人主动撤回", "同比增长{pct}%", "涉及{n}个部门", "发布信息{n}条",
+    "2022年新收申请{n}件", "其中{n}件已审结", "召开新闻发布会{n}场", "较上年减少{n}件", "上半年新收申请{n}件",
+    "延期答复{n}件", "网民留言{n}件均已办结",
+)
+CN = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    """An integer below 10000 in Chinese numerals: 105 -> 一百零五, 12 -> 十二."""
+    if n < 10:
+        return CN[n]
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            if zero:
+                out += "零"
+            out += ("" if (unit == "十" and digit == 1 and n < 20) else CN[digit]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def as_written(n: int, style: int) -> str:
+    return (str(n), str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")), chinese(n))[style % 3]
+
+
+@st.composite
+def prose_cases(draw):
+    fig = Figures(
+        new=draw(st.integers(5, 400)), carried=draw(st.integers(0, 30)), granted=draw(st.integers(3, 5)),
+        partial=draw(st.integers(0, 2)), forward=draw(st.integers(0, 4)), commercial=draw(st.integers(0, 2)),
+        review=(draw(st.integers(0, 3)), 0, 0, 0), direct=(draw(st.integers(0, 2)), 0, 0, 0),
+    )
+    values = {
+        "received_new": fig.new, "carried_over": fig.carried, "results_total": fig.results, "carried_forward": fig.forward,
+        "granted": fig.granted, "partial": fig.partial, "review": sum(fig.review), "litigation": fig.litigation,
+        "accepted": draw(st.sampled_from([fig.new, fig.new + fig.carried])),
+    }
+    facts = draw(st.lists(st.sampled_from(sorted(FACT_PHRASES)), min_size=1, max_size=6))
+    clauses = []
+    for fact in facts:
+        phrase = draw(st.sampled_from(FACT_PHRASES[fact]))
+        clauses.append((fact, phrase, values[fact], draw(st.integers(0, 2))))
+    decoys = [draw(st.sampled_from(DECOYS)).format(n=draw(st.integers(1, 500)), pct=draw(st.sampled_from(["12.5", "3", "41.7"])))
+              for _ in range(draw(st.integers(0, 4)))]
+    order = draw(st.permutations(list(range(len(clauses) + len(decoys)))))
+    wrong = draw(st.integers(0, len(clauses) - 1))
+    return fig, clauses, decoys, order, wrong
+
+
+def _sentence(clauses, decoys, order, wrong: int | None = None) -> str:
+    """The clauses (the `wrong` one stating one more than the table) and decoys, in `order`, as one sentence."""
+    pieces = [phrase.format(as_written(value + (i == wrong), style)) for i, (_, phrase, value, style) in enumerate(clauses)]
+    items = pieces + list(decoys)
+    return "，".join(items[i] for i in order) + "。"
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(prose_cases())
+def test_random_phrasings_find_exactly_the_changed_number(case):
+    fig, clauses, decoys, order, wrong = case
+    assert found(_sentence(clauses, decoys, order), fig=fig) == []
+    fact, _, value, _ = clauses[wrong]
+    changed = _sentence(clauses, decoys, order, wrong)
+    got = found(changed, fig=fig)
+    key = "received_new" if fact == "accepted" else fact
+    # the changed clause, and no other, is found (unless a 受理 one more than 新收 is 新收 + 上年结转)
+    if fact == "accepted" and value + 1 in (fig.new, fig.new + fig.carried):
+        assert got == []
+    else:
+        assert [(g[0], g[1], g[2]) for g in got] == [("narrative_mismatch", key, value + 1)], (changed, got)

@@ -68,6 +68,7 @@ _MODIFIERS = re.compile(
 _CLAUSE_CONTEXT = re.compile(r"上年|去年|上一年|同比|较|比|相比|半年|季度|月份")
 _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
 _CITATION = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
+_THIS_YEAR = re.compile(r"本年|今年|全年")
 _FULL_YEAR = re.compile(r"1\s*月\s*1\s*日.{0,6}?12\s*月\s*31\s*日")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:（(【\[\n]")
 # a fact word right after another one and a conjunction: a combined count (予以公开和部分公开共…)
@@ -84,7 +85,7 @@ ZERO = re.compile(
     rf"(?P<neg>未发生|没有发生|未出现|没有出现|未产生|没有产生|未收到|没有收到|未接到|未有|无)"
     rf"{_ZERO_MID_RE}{{0,8}}?"
     r"(?P<k1>行政复议|行政诉讼)(?:\s*(?:、|和|及|与|或|或者)\s*(?P<k2>行政复议|行政诉讼))?"
-    r"(?:的?(?:案件|案|事项|情况|情形|事件|应诉))?"
+    r"(?:的?(?:案件|案|事项|情况|情形|事件|应诉|申请))?"
     r"(?=[，,。；;！!？?\s）)]|$)"
 )
 ZERO_APPLICATIONS = re.compile(
@@ -102,7 +103,10 @@ BOTH = re.compile(
 
 # a sentence that opens with a year: “2022年，本机关…”, “（一）2022年度，…”.  A year is
 # searched for first (cheap), then whether a sentence starts there.
-YEAR_AT = re.compile(r"((?:19|20)\d\d)\s*年度?(?=\s*[，,、]|本|我|全|该|区|市|县|镇|乡)")
+_YEAR_AS_TIME = r"((?:19|20)\d\d)\s*年度?(?=\s*[，,、]|本|我|全|该|区|市|县|镇|乡)"
+YEAR_AT = re.compile(_YEAR_AS_TIME)
+# a year that opens a sentence as its time (“2022年，…”, “2022年本局…”), not a clause's (“2022年新收…”)
+_OPENING_YEAR = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)?" + _YEAR_AS_TIME)
 _OPENS = re.compile(r"(?:^|[。！？!?；;\n])\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)?$")
 _PLAN = re.compile(r"将|计划|拟|力争|预计|打算|下一步|展望|要进一步")
 _SPAN = re.compile(r"以来|至今|截至|截止|期间|相比|同比|同期")
@@ -121,7 +125,7 @@ ALL_DONE = re.compile(
     r"(?:办结|办理完毕|处理完毕|答复完毕|办理完成|完成办理))"
 )
 _NOT_ALL = re.compile(r"(?:未|没有|尚未|不能|未能|难以)\s*$")
-_SUBSET = re.compile(r"结转|其中|部分|复议|诉讼|留言|信访|咨询|建议|提案|投诉|热线")
+_SUBSET = re.compile(r"结转|其中|部分|已办结|办结的|复议|诉讼|留言|信访|咨询|建议|提案|投诉|热线")
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _TERMINAL = "。！？!?；;：:"
@@ -299,22 +303,24 @@ def _fact_at(block: Block, m: re.Match, year: int | None) -> Fact | None:
 
 
 def _other_time(block: Block, start: int, year: int | None) -> bool:
-    """The words before a fact speak of another period: 较上年, 上半年, 3月 in its
-    clause, or another year earlier in its sentence (“2022年，…收到申请15件”);
-    a year inside a cited title (《2022年…要点》) does not count."""
+    """The words before a fact speak of another period: 较上年, 上半年, 3月 or 2022年
+    in its clause, or a sentence that opens with another year (“2022年，…收到申请15件”);
+    a year inside a cited title (《2022年…要点》) does not count, and 本年, 今年, 全年 in the
+    clause say it is this year's."""
     text = block.text
-    clause = text[block.clause_start(start): start]
+    clause = _CITATION.sub("", text[block.clause_start(start): start])
     if clause:
         if _CLAUSE_CONTEXT.search(clause):
             return True
         if "月" in clause and not _FULL_YEAR.search(clause):
             return True  # a month's figure, not the year's
-    before = text[block.sentence(start)[0]: start]
-    if "年" in before:
-        years = _YEAR_MENTION.findall(_CITATION.sub("", before))
-        if years and (year is None or int(years[-1]) != year):
-            return True
-    return False
+        years = _YEAR_MENTION.findall(clause)
+        if years:
+            return year is None or int(years[-1]) != year
+        if _THIS_YEAR.search(clause):
+            return False
+    opening = _OPENING_YEAR.match(text, block.sentence(start)[0], start)
+    return opening is not None and (year is None or int(opening.group(1)) != year)
 
 
 _T4_FACT = {"行政复议": "review", "行政诉讼": "litigation"}
