@@ -42,7 +42,6 @@ FACT_WORDS: dict[str, tuple[str, ...]] = {
 NEEDS_APPLICATION = frozenset({"收到", "接到", "收悉", "受理"})
 WORD_FACT = {w: fact for fact, words in FACT_WORDS.items() for w in words}
 _KEYS = "|".join(sorted(WORD_FACT, key=len, reverse=True))
-KEYWORD = re.compile(_KEYS)
 
 # What may stand between a fact word and its number.
 _FILL_TOKENS = (
@@ -52,27 +51,28 @@ _FILL_TOKENS = (
     "了", "为", "达到", "达", "到", "各类", "数量", "件数", "总数", "总量", "已", "继续办理", "继续", "办理", "处理",
     "事项", "相关", "有",
 )
-_FILL = "(?:" + "|".join(sorted(map(re.escape, _FILL_TOKENS), key=len, reverse=True)) + r"|\s)"
-NUM = r"[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+|[零〇一二两三四五六七八九十百千万]+"
+_FILL = "(?:" + "|".join(sorted(map(re.escape, _FILL_TOKENS), key=len, reverse=True)) + ")"
+# Every repeat is bounded (a count has at most 9 digits): linear time on any line.
+NUM = r"[0-9０-９]{1,3}(?:,[0-9０-９]{3}){1,3}|[0-9０-９]{1,9}|[零〇一二两三四五六七八九十百千万]{1,12}"
 UNIT = "件|宗|起|例"
-# after the fact word: filler, an optional colon, the number, its unit
-FOLLOW = re.compile(rf"(?P<fill>{_FILL}{{0,12}}?)[:：]?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})")
+# a fact word, the filler, an optional colon, the number and its unit; every repeat bounded
+FACT = re.compile(rf"(?P<key>{_KEYS})(?P<fill>{_FILL}{{0,12}}?)[:：]?\s{{0,3}}(?P<num>{NUM})\s{{0,3}}(?P<unit>{UNIT})")
 _APPROX_AFTER = ("左右", "以上", "以下", "上下", "多")
 
 # Words just before a fact word that make it a part or another period's figure.
 _MODIFIERS = re.compile(
     r"(?:延期|逾期|超期|按时|按期|如期|当场|当面|网上|网络|线上|线下|书面|口头|信函|邮寄|电话|现场|"
-    r"不|未|没有|尚未|无法|拟|将|平均|日均|月均|上半年|下半年|季度|本月|当月|去年|上年|上一年)\s*$"
+    r"不|未|没有|尚未|无法|拟|将|平均|日均|月均|上半年|下半年|季度|本月|当月|去年|上年|上一年)\s{0,2}$"
 )
 # ... and anywhere earlier in the clause; a year earlier in the sentence.
 _CLAUSE_CONTEXT = re.compile(r"上年|去年|上一年|同比|较|比|相比|半年|季度|月份")
-_YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
+_YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s{0,2}年")
 _CITATION = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
 _THIS_YEAR = re.compile(r"本年|今年|全年")
-_FULL_YEAR = re.compile(r"1\s*月\s*1\s*日.{0,6}?12\s*月\s*31\s*日")
+_FULL_YEAR = re.compile(r"1\s{0,2}月\s{0,2}1\s{0,2}日.{0,6}?12\s{0,2}月\s{0,2}31\s{0,2}日")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:（(【\[\n]")
 # a fact word right after another one and a conjunction: a combined count (予以公开和部分公开共…)
-_COMBINED = re.compile(rf"(?:{_KEYS})[的]?\s*(?:、|和|及|以及|与|或|或者)\s*$")
+_COMBINED = re.compile(rf"(?:{_KEYS})[的]?\s{{0,2}}(?:、|和|及|以及|与|或|或者)\s{{0,2}}$")
 
 # “未发生…行政复议、行政诉讼案件” states 0 for both.
 _ZERO_MID = (
@@ -94,34 +94,34 @@ ZERO_APPLICATIONS = re.compile(
 )
 # “行政复议、行政诉讼均为0件” / “各1件” / “分别为1件、2件”
 BOTH = re.compile(
-    rf"(?P<k1>行政复议|行政诉讼)\s*(?:、|和|及|与)\s*(?P<k2>行政复议|行政诉讼)(?:的)?(?:案件)?(?:数量)?"
-    rf"(?:(?:均为|都为|均是|均|各为|各)\s*(?P<each>{NUM})\s*(?:{UNIT})?"
-    rf"|分别为\s*(?P<n1>{NUM})\s*(?:{UNIT})?\s*[、和,，]\s*(?P<n2>{NUM})\s*(?:{UNIT})?)"
+    rf"(?P<k1>行政复议|行政诉讼)\s{{0,2}}(?:、|和|及|与)\s{{0,2}}(?P<k2>行政复议|行政诉讼)(?:的)?(?:案件)?(?:数量)?"
+    rf"(?:(?:均为|都为|均是|均|各为|各)\s{{0,2}}(?P<each>{NUM})\s{{0,2}}(?:{UNIT})?"
+    rf"|分别为\s{{0,2}}(?P<n1>{NUM})\s{{0,2}}(?:{UNIT})?\s{{0,2}}[、和,，]\s{{0,2}}(?P<n2>{NUM})\s{{0,2}}(?:{UNIT})?)"
 )
 
 # --- Years --------------------------------------------------------------------------------
 
 # a sentence that opens with a year: “2022年，本机关…”, “（一）2022年度，…”.  A year is
 # searched for first (cheap), then whether a sentence starts there.
-_YEAR_AS_TIME = r"((?:19|20)\d\d)\s*年度?(?=\s*[，,、]|本|我|全|该|区|市|县|镇|乡)"
+_YEAR_AS_TIME = r"((?:19|20)\d\d)\s{0,2}年度?(?=\s{0,2}[，,、]|本|我|全|该|区|市|县|镇|乡)"
 YEAR_AT = re.compile(_YEAR_AS_TIME)
 # a year that opens a sentence as its time (“2022年，…”, “2022年本局…”), not a clause's (“2022年新收…”)
-_OPENING_YEAR = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)?" + _YEAR_AS_TIME)
-_OPENS = re.compile(r"(?:^|[。！？!?；;\n])\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)?$")
+_OPENING_YEAR = re.compile(r"\s{0,4}(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s{0,4})?" + _YEAR_AS_TIME)
+_OPENS = re.compile(r"(?:^|[。！？!?；;\n])\s{0,4}(?:[（(][一二三四五六七八九十\d]{1,3}[)）]\s{0,4})?$")
 _PLAN = re.compile(r"将|计划|拟|力争|预计|打算|下一步|展望|要进一步")
 _SPAN = re.compile(r"以来|至今|截至|截止|期间|相比|同比|同期")
 _CITED = re.compile(r"《")
 _ISSUED = re.compile(r"印发|发布|出台|颁布|公布|修订|施行")
 # “本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止”
 PERIOD = re.compile(
-    r"统计(?:期限|时限|时间|期间|区间|周期|范围)[^。]{0,12}?(?P<y1>(?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日"
-    r"[^。]{0,8}?(?P<y2>(?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日"
+    r"统计(?:期限|时限|时间|期间|区间|周期|范围)[^。]{0,12}?(?P<y1>(?:19|20)\d\d)\s{0,2}年\s{0,2}1\s{0,2}月\s{0,2}1\s{0,2}日"
+    r"[^。]{0,8}?(?P<y2>(?:19|20)\d\d)\s{0,2}年\s{0,2}12\s{0,2}月\s{0,2}31\s{0,2}日"
 )
 
 # --- “Every application was answered” ---------------------------------------------------------
 
 ALL_DONE = re.compile(
-    r"(?P<words>(?:均已|均|全部|已全部|全部已|都已|都|均已经|全都|皆已|皆)\s*(?:按时|按期|依法|如期|在法定期限内)?\s*"
+    r"(?P<words>(?:均已|均|全部|已全部|全部已|都已|都|均已经|全都|皆已|皆)\s{0,2}(?:按时|按期|依法|如期|在法定期限内)?\s{0,2}"
     r"(?:办结|办理完毕|处理完毕|答复完毕|办理完成|完成办理))"
 )
 _NOT_ALL = re.compile(r"(?:未|没有|尚未|不能|未能|难以)\s*$")
@@ -275,19 +275,16 @@ class Scan:
 
 
 def _fact_at(block: Block, m: re.Match, year: int | None) -> Fact | None:
+    """A FACT match as a statement, unless its context makes it a part, another period's or approximate."""
     text = block.text
-    word = m.group()
-    # the number first: most fact words stand without one (均已办结, 依法答复)
-    follow = FOLLOW.match(text, m.end())
-    if follow is None:
+    word = m.group("key")
+    if word in NEEDS_APPLICATION and "申请" not in m.group("fill"):
         return None
-    if word in NEEDS_APPLICATION and "申请" not in follow.group("fill"):
-        return None
-    unit = follow.group("unit")
-    raw = follow.group("num")
+    unit = m.group("unit")
+    raw = m.group("num")
     if unit == "起" and raw == "一":
         return None  # 一起: “together”, as often as “one case”
-    if text.startswith(_APPROX_AFTER, follow.end()):
+    if text.startswith(_APPROX_AFTER, m.end()):
         return None
     start = m.start()
     if _MODIFIERS.search(text, max(0, start - 4), start):
@@ -299,7 +296,7 @@ def _fact_at(block: Block, m: re.Match, year: int | None) -> Fact | None:
     value = read_number(raw)
     if value is None:
         return None
-    return Fact(block, start, follow.end(), WORD_FACT[word], value, text[start: follow.end()])
+    return Fact(block, start, m.end(), WORD_FACT[word], value, m.group())
 
 
 def _other_time(block: Block, start: int, year: int | None) -> bool:
@@ -328,7 +325,7 @@ _T4_FACT = {"行政复议": "review", "行政诉讼": "litigation"}
 
 def scan_block(block: Block, year: int | None, out: Scan) -> None:
     text = block.text
-    for m in KEYWORD.finditer(text):
+    for m in FACT.finditer(text):
         found = _fact_at(block, m, year)
         if found is not None:
             out.facts.append(found)
