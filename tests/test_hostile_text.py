@@ -110,7 +110,7 @@ def test_the_hostile_report_reads_with_every_field_carrying_the_codes():
     assert report.agency == AGENCY
     assert report.sections[0].text == HEADING
     assert report.sections[0].children[0].text.startswith(SUB_HEADING)
-    assert BODY in report.sections[0].body
+    assert BODY in [p.text for p in report.sections[0].body]
     assert any(BAD_LABEL in n.message for n in report.notes)
 
 
