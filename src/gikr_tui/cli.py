@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import __version__, checks
+from .i18n import _
 from .runner import DEFAULT_TIMEOUT, default_jobs, run
 from .scan import ScanProblem, scan
 from .safety import json_escaped, visible
@@ -52,18 +53,16 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"time limit per file in seconds (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--no-cache", action="store_true", help="parse every file again, neither reading nor filling the cache "
         "(kept in the user cache folder, or $GIKR_CACHE_DIR)")
-    p.add_argument("--checks", metavar="LIST", default=None, help="which findings to report: comma-separated check ids, "
-        "families (arithmetic, prose, form, table2, hints), severities (error, warning, hint) or all; "
-        "a leading - takes away (--checks=-hint, --checks=prose, --checks=arithmetic,-unfilled_total). Default: all")
-    p.add_argument("--list-checks", action="store_true", help="list every check (id, severity, family, title) and exit")
+    p.add_argument("--checks", metavar="LIST", default=None, help=_(
+        "which findings to report: comma-separated check ids, families (arithmetic, prose, form, table2, hints), "
+        "severities (error, warning, hint) or all; a leading - takes away (--checks=-hint, --checks=prose, "
+        "--checks=arithmetic,-unfilled_total). Default: all"))
+    p.add_argument("--list-checks", action="store_true", help=_("list every check (id, severity, family, title) and exit"))
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     return p
 
 
 def _list_checks() -> int:
-    from .i18n import _
-    from .safety import visible
-
     rows = [(c.id, c.severity, c.scope, c.family, checks.title(c), _(c.summary)) for c in checks.all_checks()]
     width = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
@@ -146,13 +145,13 @@ def check_main(args: Sequence[str]) -> int:
         return _list_checks()
     if not ns.paths:
         parser.print_usage(sys.stderr)
-        print("gikr check: error: the following arguments are required: PATH", file=sys.stderr)
+        print(_("gikr check: error: the following arguments are required: PATH"), file=sys.stderr)
         return EXIT_ERROR
     try:
         selection = checks.select(ns.checks)
     except checks.SelectionError as e:
         parser.print_usage(sys.stderr)
-        print(f"gikr check: error: {e}", file=sys.stderr)
+        print(_("gikr check: error: {reason}").format(reason=e), file=sys.stderr)
         return EXIT_ERROR
     narrowed = not selection.everything
     if ns.jobs is not None and ns.jobs < 1:

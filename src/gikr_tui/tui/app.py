@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static, Tree
 
 from .. import template as T
+from ..i18n import _
 from ..model import Section
 from ..readers import FORMATS, format_of
 from ..scan import ScanProblem, is_report, scan
@@ -384,7 +385,7 @@ class GikrApp(App[int]):
         if report is None or target.section is None:
             return
         if target.section == 0:  # the text before section 一
-            section = Section(0, "（一、总体情况之前）", None, body=report.preamble)
+            section = Section(0, _("before section 一"), None, body=report.preamble)
         else:
             section = next((s for s in report.sections if s.number == target.section), None)
         if section is not None:
@@ -476,7 +477,7 @@ class GikrApp(App[int]):
         if computed is not None:
             bits.append(f"parts sum to {number_text(computed)}")
         if ref in state.hinted():
-            bits.append("a hint names it as the likely cause (?)")
+            bits.append(_("a hint names it as the likely cause (?)"))
         elif ref in state.failing():
             bits.append("in a failed identity (!)")
         note = (value.note if value is not None else None) or (original.note if original else None)

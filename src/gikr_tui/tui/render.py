@@ -15,6 +15,7 @@ from rich.text import Text
 from .. import template as T
 from ..checks import Quote
 from ..checks import failing as failures
+from ..i18n import ngettext
 from ..model import Section, Value
 from ..safety import visible
 from .session import FileState
@@ -133,7 +134,7 @@ def status_words(state: FileState) -> str:
     if state.status == "pending":
         return "parsing…"
     hints = len(state.findings) - len(failures(state.findings))
-    also = f" · {hints} hint{'s' if hints != 1 else ''}" if hints else ""
+    also = " · " + ngettext("{count} hint", "{count} hints", hints).format(count=hints) if hints else ""
     if state.status == "ok":
         return "consistent" + also
     if state.status == "error":

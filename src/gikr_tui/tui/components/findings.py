@@ -16,13 +16,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...checks import SEVERITIES, Finding, Quote, by_severity
+from ...i18n import N_, _
 from ...model import Note
 from ..render import shown
 from ..session import FileState, GridRef, finding_refs
 
 # mark and style per severity: errors and warnings fail the report (their cells are `!` in the grid), hints do not (`?`)
 SEVERITY_MARKS = {"error": ("! ", "bold red"), "warning": ("! ", "bold yellow"), "hint": ("? ", "bold cyan")}
-HEADINGS = {"error": "errors", "warning": "warnings", "hint": "hints"}
+HEADINGS = {"error": N_("errors ({count})"), "warning": N_("warnings ({count})"), "hint": N_("hints ({count})")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +66,13 @@ class FindingsList(OptionList, inherit_bindings=False):
             items.append((Text.assemble(("unreadable: ", "bold yellow"), shown(state.error)), None))
         else:
             if not state.findings:
-                items.append((Text("✓ consistent: every check holds", style="green"), None))
+                items.append((Text(_("✓ consistent: every check holds"), style="green"), None))
             findings = by_severity(state.findings)
             for severity in SEVERITIES:
                 group = [f for f in findings if f.severity == severity]
                 if group:
                     # a heading line (a disabled option would trip OptionList's paging)
-                    items.append((Text(f"{HEADINGS[severity]} ({len(group)})", style="bold underline"), None))
+                    items.append((Text(_(HEADINGS[severity]).format(count=len(group)), style="bold underline"), None))
                     items += [(_finding_text(f), target(f)) for f in group]
             report = state.report
             for note in report.notes if report is not None else []:
