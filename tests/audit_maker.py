@@ -17,6 +17,7 @@ import html as htmllib
 import random
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from gikr_tui import template as T
 
@@ -114,7 +115,7 @@ def default_prose(a: Audit) -> dict[int, list[str]]:
     return {
         1: [
             f"{y}年，{a.agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《条例》，扎实推进政务公开工作。",
-            f"（一）主动公开情况。全年通过门户网站主动公开政府信息1520条，其中政策解读36篇，占比2.37%。",
+            "（一）主动公开情况。全年通过门户网站主动公开政府信息1520条，其中政策解读36篇，占比2.37%。",
             f"（二）依申请公开情况。全年新收政府信息公开申请{f.new}件，办结{f.results}件（含上年结转{f.carried}件），"
             f"结转下年度继续办理{f.forward}件。",
             "（三）政府信息管理情况。严格落实公开前保密审查制度，动态调整主动公开基本目录。",
@@ -295,10 +296,8 @@ def fullwidth(text: str) -> str:
 WRITTEN = ("txt", "md", "html", "docx")  # written when the tests run; PDF and .doc are committed fixtures
 
 
-def write_case(a: Audit, fmt: str, folder) -> "Path":
+def write_case(a: Audit, fmt: str, folder) -> Path:
     """Write one case as `folder/<name>.<fmt>` (txt: hard-wrapped or cell-per-line, by case)."""
-    from pathlib import Path
-
     path = Path(folder) / f"{a.name}.{fmt}"
     if fmt == "txt":
         wrapped = sum(map(ord, a.name)) % 2 == 1  # half the cases each way, the same every run

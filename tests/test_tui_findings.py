@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from audit_cases import BY_NAME
-from audit_maker import Audit, text
+from audit_maker import text
 from gikr_tui.tui.app import GikrApp
 from gikr_tui.tui.components.findings import FindingsList
 from gikr_tui.tui.components.grid import ReportGrid

@@ -23,7 +23,7 @@ import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Iterable, Iterator
+from typing import Any, Callable, Collection, Iterable
 
 from ..i18n import _
 from .finding import FAILING, SEVERITIES, Finding
@@ -319,8 +319,3 @@ def load_plugins(modules: Iterable[tuple[str, str | None]]) -> None:
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
-
-
-def iter_rules() -> Iterator[Check]:
-    """README's rule table, in order."""
-    yield from _checks.values()

@@ -80,19 +80,19 @@ class FindingsList(OptionList, inherit_bindings=False):
         self._show(items)
 
     def _show(self, items: list[tuple[Text, Target | None]]) -> None:
-        lines = [text.plain for text, _ in items]
-        self.targets = [t for _, t in items]
+        lines = [text.plain for text, _target in items]
+        self.targets = [target for _text, target in items]
         if len(items) == self.option_count:
             # as many entries as before (an edit that moved a sum): replaced in
             # place, the list keeps its height and the screen is not re-laid out
-            for i, (text, _) in enumerate(items):
+            for i, (text, _target) in enumerate(items):
                 if lines[i] != self.lines[i]:
                     self.replace_option_prompt_at_index(i, text)
             self.lines = lines
             return
         highlighted = self.highlighted
         self.clear_options()
-        self.add_options([Option(text) for text, _ in items])
+        self.add_options([Option(text) for text, _target in items])
         self.lines = lines
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
