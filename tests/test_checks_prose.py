@@ -54,6 +54,7 @@ def found(*paragraphs: str, **kw) -> list[tuple]:
     ("因政府信息公开申请引起行政复议1件、行政诉讼2件。", "litigation", 2, 1),
     ("本年度政府信息公开申请总数为58件，其中新收申请56件，上年结转3件。", "received_new", 56, 40),
     ("截至12月31日，已办结46件，正在办理12件。", "results_total", 46, 41),
+    ("全市共收到政府信息公开申请1200件，其中本机关收到政府信息公开申请41件。", "received_new", 41, 40),
     ("全年未收到行政复议申请，被提起行政诉讼2件。", "litigation", 2, 1),
     ("全年新收政府信息公开申请４１件。", "received_new", 41, 40),  # full-width digits
     ("被申请行政复议三件。", "review", 3, 2),  # Chinese numerals
@@ -109,6 +110,14 @@ def test_accepted_without_the_word_application_is_not_a_fact():
 # --- “未发生…” states 0 -------------------------------------------------------------------------------------
 
 
+def test_a_regions_figures_are_a_governments_own_and_a_departments_others():
+    # the default agency is 清河县人民政府办公室: a department; its 全县 is others
+    assert found("全县各部门共收到政府信息公开申请1200件。") == []
+    rep = report("全县共收到政府信息公开申请1200件。")
+    rep.agency = "清河县人民政府"  # a county government reports for the county
+    assert [(f.row, f.reported) for f in run(rep, only=PROSE)] == [("received_new", 1200)]
+
+
 def test_nothing_happened_states_zero_for_both():
     fig = Figures(review=(0, 0, 0, 0), direct=(0, 1, 0, 0))
     assert found("本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。", fig=fig) == [("narrative_mismatch", "litigation", 0, 1)]
@@ -157,6 +166,8 @@ def test_nothing_happened_to_something_else_is_no_zero(sentence):
     "2022年结转至本年度的3件申请已全部办结。",
     "本年度受理的43件申请中，41件已办结。",
     "不予公开3件（其中属于国家秘密1件）。",
+    "全县各部门共收到政府信息公开申请1200件，办结1150件。",  # the region's figures, not the agency's
+    "本机关收到政府信息公开申请40件，全市共收到政府信息公开申请1200件。",
 ])
 def test_decoys_find_nothing(sentence):
     assert found(sentence) == []

@@ -69,6 +69,12 @@ _CLAUSE_CONTEXT = re.compile(r"上年|去年|上一年|同比|较|比|相比|半
 _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s{0,2}年")
 _CITATION = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
 _THIS_YEAR = re.compile(r"本年|今年|全年")
+# who the words before a fact speak of: a whole region or all its departments (whose figures are
+# not this agency's table), or the agency itself; the nearer one in the sentence decides
+_SCOPE = re.compile(
+    r"(?P<all>全(?:国|省|市|县|区|州|盟|旗|镇|乡|系统)|各(?:部门|单位|县|区|市|乡|镇|街道|地|级))"
+    r"|(?P<own>本机关|本单位|本部门|本级|本局|本委|本办|我局|我委|我办|我厅|我院|我中心)"
+)
 _FULL_YEAR = re.compile(r"1\s{0,2}月\s{0,2}1\s{0,2}日.{0,6}?12\s{0,2}月\s{0,2}31\s{0,2}日")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:（(【\[\n]")
 # a fact word right after another one and a conjunction: a combined count (予以公开和部分公开共…)
@@ -176,6 +182,7 @@ class Block:
     starts: list[int]  # where each paragraph begins in `text`
     paragraphs: list[int]  # their indexes in the section's body
     passages: list[Passage]
+    region_is_own: bool = False  # a people's government's report: 全县's figures are its own
     _ends: list[int] | None = None  # where each sentence ends, found when first asked
 
     def where(self, offset: int) -> tuple[int, int, Passage]:
@@ -300,10 +307,10 @@ def _fact_at(block: Block, m: re.Match, year: int | None) -> Fact | None:
 
 
 def _other_time(block: Block, start: int, year: int | None) -> bool:
-    """The words before a fact speak of another period: 较上年, 上半年, 3月 or 2022年
-    in its clause, or a sentence that opens with another year (“2022年，…收到申请15件”);
-    a year inside a cited title (《2022年…要点》) does not count, and 本年, 今年, 全年 in the
-    clause say it is this year's."""
+    """The words before a fact speak of another period, or of others: 较上年, 上半年, 3月
+    or 2022年 in its clause, a sentence that opens with another year (“2022年，…收到申请15件”),
+    or one about a whole region (“全县共收到…”); a year inside a cited title (《2022年…要点》)
+    does not count, and 本年, 今年, 全年 in the clause say it is this year's."""
     text = block.text
     clause = _CITATION.sub("", text[block.clause_start(start): start])
     if clause:
@@ -316,10 +323,23 @@ def _other_time(block: Block, start: int, year: int | None) -> bool:
             return year is None or int(years[-1]) != year
         if _THIS_YEAR.search(clause):
             return False
-    opening = _OPENING_YEAR.match(text, block.sentence(start)[0], start)
-    return opening is not None and (year is None or int(opening.group(1)) != year)
+    sentence = block.sentence(start)[0]
+    opening = _OPENING_YEAR.match(text, sentence, start)
+    if opening is not None and (year is None or int(opening.group(1)) != year):
+        return True
+    return not block.region_is_own and _of_others(text, sentence, start)
 
 
+def _of_others(text: str, start: int, end: int) -> bool:
+    """The sentence, up to a fact, last names a whole region or all its departments
+    (全县共收到…): their figures, not this agency's table."""
+    last = None
+    for last in _SCOPE.finditer(text, start, end):
+        pass
+    return last is not None and last.group("all") is not None
+
+
+_GOVERNMENTS = ("人民政府", "政府")
 _T4_FACT = {"行政复议": "review", "行政诉讼": "litigation"}
 
 
@@ -368,9 +388,13 @@ def scan(report: Report) -> Scan:
     """Every statement the prose of one report makes, each section read once."""
     out = Scan()
     year = report.year
+    # a people's government reports for its whole region (全市共受理… is its table); a
+    # department's report (or one whose agency is not known) speaks of others when it says 全县
+    own = bool(report.agency) and report.agency.endswith(_GOVERNMENTS)
     for passages, number in ((report.preamble, None), *((sec.body, sec.number) for sec in report.sections)):
         block = block_of(passages, number)
         if block is not None:
+            block.region_is_own = own
             scan_block(block, year, out)
     return out
 
