@@ -26,12 +26,11 @@ import time
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, checks
+from .checks import Finding, Quote
 from .model import Origin, Report
 from .pipeline import Result
 from .readers import format_of
-from . import checks
-from .checks import Finding, Quote
 
 # Bump whenever a change to reading, interpreting or checking could change a
 # Result for the same bytes: cached results of older versions are then ignored.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from . import __version__, checks
@@ -74,9 +75,6 @@ def _selected(light, selection: "checks.Selection"):
     """A result as the chosen checks see it: other findings dropped, the status
     recomputed, the jsonl record rebuilt.  (Workers and the cache always hold
     every check's findings, so one cache serves every --checks.)"""
-    import json
-    from dataclasses import replace
-
     result = light.result
     if result.status == "error":
         return light

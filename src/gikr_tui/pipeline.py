@@ -15,6 +15,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import checks
+from .checks import Finding
 from .errors import (
     EmptyFile,
     LimitExceeded,
@@ -28,8 +30,6 @@ from .interpret import interpret
 from .limits import MAX_FILE_BYTES, check_limits
 from .model import Document, Note, Report, Table
 from .readers import format_of, read_bytes, sniff
-from . import checks
-from .checks import Finding
 
 # O_NONBLOCK: opening a FIFO must not wait for a writer; on a regular file
 # the flag changes nothing.
