@@ -23,11 +23,18 @@ from gikr_tui.interpret import interpret
 from gikr_tui.model import Cell, Document, Origin, Paragraph, Table
 from gikr_tui.pipeline import check_file
 from gikr_tui.readers.text import parse_text
-from gikr_tui.rules import check
+from gikr_tui.checks import run, select
 
 COPIES = Path(__file__).resolve().parents[1] / "fixtures" / "copies"
 EXPECTED = load(COPIES)
 FILES = sorted(name for name in EXPECTED if not name.endswith(".document.json"))
+
+ARITHMETIC = select("arithmetic").ids
+
+
+def check(report):
+    """The arithmetic's findings (what these tests are about)."""
+    return run(report, only=ARITHMETIC)
 
 
 def _origin(d: dict) -> Origin:
