@@ -337,19 +337,31 @@ def render(
     page_header: bool = False,
     damage: dict[str, str] | None = None,
     t4_per_group: bool = False,
+    agency: str = "测试县人民政府办公室",
+    year: int | None = None,
+    prose: dict[int, str] | None = None,
+    t2: list[list[str]] | None = None,
 ) -> str:
-    year = 2020 if truth.template == T.T2019 else 2023
+    """A whole report around `truth`; `prose` replaces sections 1, 5 and 6's text (paragraphs split at newlines)."""
+    if year is None:
+        year = 2020 if truth.template == T.T2019 else 2023
+    prose = prose or {}
     heading = "## " if layout == "markdown" else ""
-    title = f"测试县人民政府办公室{year}年政府信息公开工作年度报告"
+    title = f"{agency}{year}年政府信息公开工作年度报告"
     lines = [("# " if layout == "markdown" else "") + title, ""]
 
     def section(n: int) -> None:
         lines.extend(["", heading + T.SECTION_TITLES[n - 1], ""])
 
+    def paragraphs(n: int, default: list[str]) -> list[str]:
+        if n not in prose:
+            return default
+        return [line for para in prose[n].split("\n") for line in (para, "")]
+
     section(1)
-    lines += [f"{year}年，本机关认真落实《中华人民共和国政府信息公开条例》。", "", "（一）主动公开情况。全年主动公开信息120条。", ""]
+    lines += paragraphs(1, [f"{year}年，本机关认真落实《中华人民共和国政府信息公开条例》。", "", "（一）主动公开情况。全年主动公开信息120条。", ""])
     section(2)
-    lines += _table(t2_rows(truth.template), layout, rng, False) + [""]
+    lines += _table(t2 if t2 is not None else t2_rows(truth.template), layout, rng, False) + [""]
     section(3)
     t3 = table3_rows(truth, rng, fancy, damage)
     if page_header:
@@ -361,9 +373,9 @@ def render(
     section(4)
     lines += _table(t4_rows(truth, t4_per_group, rng if t4_per_group else None), layout, rng, fancy) + [""]
     section(5)
-    lines += ["一是公开深度不够。下一步将加强培训。", ""]
+    lines += paragraphs(5, ["一是公开深度不够。下一步将加强培训。", ""])
     section(6)
-    lines += ["本机关未收取信息处理费。", ""]
+    lines += paragraphs(6, ["本机关未收取信息处理费。", ""])
     return "\n".join(lines)
 
 

@@ -30,6 +30,7 @@ from .interpret import interpret
 from .limits import MAX_FILE_BYTES, check_limits
 from .model import Document, Note, Report, Table
 from .readers import format_of, read_bytes, sniff
+from .series.record import Record, record_of
 
 # O_NONBLOCK: opening a FIFO must not wait for a writer; on a regular file
 # the flag changes nothing.
@@ -52,6 +53,8 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     debug: str | None = None  # a traceback, for --debug only
+    # what cross-report work needs (series checks, gikr summary): it travels with the brief
+    record: Record | None = None
 
 
 def _not_regular(mode: int) -> str:
@@ -162,7 +165,7 @@ def result_for(path: str | Path, report: Report) -> Result:
     findings = checks.run(report, errors=failures)
     # a check's own bug is said once per report, and the other checks' findings stand
     report.notes.extend(Note(f"internal error: {line}") for line in failures)
-    return Result(str(path), checks.status(findings), report.format, report, findings)
+    return Result(str(path), checks.status(findings), report.format, report, findings, record=record_of(report))
 
 
 def check_file(path: str | Path) -> Result:

@@ -5,6 +5,7 @@
     table2      table 2's values
     hints       what a failed identity may really be (a split number, a misplaced count)
     prose       the prose against the tables (narrative_mismatch, year_mismatch, contradiction)
+    series      one agency's report against its previous year's (carry_over, t2_stock, repeated_text)
 
 Importing this package registers them all; `run(report)` runs them.
 """
@@ -39,6 +40,7 @@ from .registry import (
 )
 # Importing a family registers its checks; this order is the findings' order.
 from . import arithmetic, prose, form, table2, hints  # noqa: E402,F401
+from . import series  # noqa: E402,F401  (across years: run by gikr_tui.series.collect)
 
 __all__ = [
     "FAILING", "SCOPES", "SEVERITIES", "CellRef", "Check", "Finding", "Quote", "Selection", "SelectionError",

@@ -57,6 +57,8 @@ class Finding:
     alternative: int | float | None = None  # another value the check accepted or proposes (受理: 新收 + 上年结转)
     pair: str | None = None  # the other column (or cell) a paired finding names
     previous: str | None = None  # series checks: the earlier report this one is compared with
+    similarity: float | None = None  # repeated_text: how alike, 0..1
+    measure: str | None = None  # repeated_text: by which measure (`indel`)
 
     @property
     def difference(self) -> int | float | None:
@@ -80,7 +82,7 @@ class Finding:
         """The `violations` entry of `gikr check --format jsonl` (a public interface:
         keys are added, never renamed; golden tests pin the shape)."""
         out: dict = {"rule": self.rule, "severity": self.severity}
-        for key in ("row", "col", "group", "field", "section", "of", "pair", "previous"):
+        for key in ("row", "col", "group", "field", "section", "of", "pair", "previous", "similarity", "measure"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

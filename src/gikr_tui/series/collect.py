@@ -1,0 +1,251 @@
+"""A run's reports gathered for the work across them, with flat memory.
+
+Each report's compact record goes to a temporary spill file as it arrives;
+memory keeps four integers a report (where it came in, its agency name, its
+year, where its record lies in the file) and the distinct agency names.
+When the run is over, `finish()` groups the reports into agencies, notes
+what cannot be paired (two files that are one report, two different reports
+for one year, a name that fits several agencies) and the gaps in each
+series, and runs the series checks on every pair of consecutive years,
+reading each record back once it is needed.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+import zlib
+from array import array
+from dataclasses import dataclass, field
+from typing import Any, Collection, Iterator
+
+from ..checks import Finding
+from ..checks import series as series_checks
+from ..i18n import _
+from . import agency as names
+from .record import Record
+from .similarity import THRESHOLD, similarity
+
+_NO_NAME = -1
+
+
+@dataclass(slots=True)
+class Stored:
+    """One report as the spill file holds it."""
+
+    index: int  # its place in the run (path order)
+    path: str
+    status: str
+    severities: dict[str, int]  # its own findings, counted by severity
+    record: Record
+
+
+@dataclass(slots=True)
+class SeriesLine:
+    """A report's cross-year findings: one `{"record": "series"}` line."""
+
+    index: int
+    path: str
+    agency: str | None
+    year: int | None
+    previous: str
+    violations: list[Finding]
+
+    def to_json(self) -> dict:
+        return {
+            "record": "series",
+            "path": self.path,
+            "agency": self.agency,
+            "year": self.year,
+            "previous": self.previous,
+            "violations": [f.to_json() for f in self.violations],
+        }
+
+
+@dataclass(slots=True)
+class Note:
+    """Something about the series that is no finding: a duplicate, a gap, what could not be paired."""
+
+    kind: str  # duplicate | conflict | ambiguous | gap
+    agency: str
+    paths: list[str]
+    years: list[int] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)  # ambiguous: the agencies the name could be
+
+    def message(self) -> str:
+        paths = ", ".join(self.paths)
+        years = ", ".join(str(y) for y in self.years)
+        if self.kind == "duplicate":
+            return _("{agency} {years}: {paths} are the same report").format(agency=self.agency, years=years, paths=paths)
+        if self.kind == "conflict":
+            return _("{agency} {years}: {paths} are different reports for one year; that year is not compared "
+                     "with the years around it").format(agency=self.agency, years=years, paths=paths)
+        if self.kind == "ambiguous":
+            return _("{agency} could be any of {others}; {paths} not paired with other years").format(
+                agency=self.agency, others=", ".join(self.others), paths=paths)
+        return _("{agency}: no report for {years} (a gap in the series)").format(agency=self.agency, years=years)
+
+    def to_json(self) -> dict:
+        out: dict = {"kind": self.kind, "agency": self.agency, "paths": self.paths}
+        if self.years:
+            out["years"] = self.years
+        if self.others:
+            out["others"] = self.others
+        out["message"] = self.message()
+        return out
+
+
+@dataclass(slots=True)
+class Agency:
+    """One agency's reports, each year's copies of one report together."""
+
+    name: str  # the longest name it goes by
+    years: dict[int, list[int]]  # year -> entries (same report; or, in a conflict, different ones)
+    conflicts: set[int] = field(default_factory=set)  # years with different reports
+
+
+class Collector:
+    """Gathers records as results arrive; `finish()` pairs them and runs the series checks."""
+
+    def __init__(self, only: Collection[str] | None = None) -> None:
+        self.only = only
+        self._spill = tempfile.TemporaryFile(prefix="gikr-series-")
+        self._index = array("q")  # per entry: arrival, name id, year, offset, size
+        self._names: dict[str, int] = {}
+        self._end = 0
+        self.errors: list[str] = []
+        self._agencies: list[Agency] | None = None
+        self._mapping: dict[str, str] = {}
+        self._duplicates: set[int] = set()  # entries that repeat an earlier file's report
+        self.notes: list[Note] = []
+
+    # --- gathering ----------------------------------------------------------------
+
+    def add(self, index: int, result: Any) -> None:
+        """`result` (a Result or its brief) of the run's `index`-th file."""
+        record: Record | None = getattr(result, "record", None)
+        if record is None:
+            return
+        counts: dict[str, int] = {}
+        for f in result.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        blob = zlib.compress(pickle.dumps(Stored(index, result.path, result.status, counts, record), 5), 1)
+        self._spill.seek(self._end)
+        self._spill.write(blob)
+        name = names.normalise(record.agency) if record.agency else ""
+        name_id = self._names.setdefault(name, len(self._names)) if name else _NO_NAME
+        self._index.extend((index, name_id, record.year or 0, self._end, len(blob)))
+        self._end += len(blob)
+
+    def __len__(self) -> int:
+        return len(self._index) // 5
+
+    def load(self, entry: int) -> Stored:
+        base = entry * 5
+        offset, size = self._index[base + 3], self._index[base + 4]
+        self._spill.seek(offset)
+        return pickle.loads(zlib.decompress(self._spill.read(size)))
+
+    def close(self) -> None:
+        self._spill.close()
+
+    def __enter__(self) -> "Collector":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- agencies --------------------------------------------------------------------
+
+    def agencies(self) -> list[Agency]:
+        """The run's agencies (each with its reports by year), once the run is over; notes made on the way."""
+        if self._agencies is not None:
+            return self._agencies
+        by_id = {i: n for n, i in self._names.items()}
+        self._mapping, ambiguous = names.group(list(self._names))
+        mapping = self._mapping
+        groups: dict[str, dict[int, list[int]]] = {}
+        blocked: dict[str, list[int]] = {}
+        for entry in range(len(self)):
+            base = entry * 5
+            name_id, year = self._index[base + 1], self._index[base + 2]
+            if name_id == _NO_NAME or not year:
+                continue
+            name = by_id[name_id]
+            canonical = mapping.get(name)
+            if canonical is None:
+                blocked.setdefault(name, []).append(entry)
+                continue
+            groups.setdefault(canonical, {}).setdefault(year, []).append(entry)
+        others = dict(ambiguous)
+        for name, entries in sorted(blocked.items()):
+            self.notes.append(Note("ambiguous", name, [self.load(e).path for e in entries], others=others[name]))
+        agencies = []
+        for canonical in sorted(groups):
+            agency = Agency(canonical, dict(sorted(groups[canonical].items())))
+            for year, entries in agency.years.items():
+                if len(entries) > 1:
+                    self._same_year(agency, year, entries)
+            present = list(agency.years)
+            missing = [y for a, b in zip(present, present[1:]) for y in range(a + 1, b)]
+            if missing:
+                self.notes.append(Note("gap", canonical, [], missing))
+            agencies.append(agency)
+        self._agencies = agencies
+        return agencies
+
+    def _same_year(self, agency: Agency, year: int, entries: list[int]) -> None:
+        stored = [self.load(e) for e in entries]
+        first = stored[0]
+        if all(_same_report(first.record, s.record) for s in stored[1:]):
+            self.notes.append(Note("duplicate", agency.name, [s.path for s in stored], [year]))
+            self._duplicates.update(entries[1:])
+        else:
+            agency.conflicts.add(year)
+            self.notes.append(Note("conflict", agency.name, [s.path for s in stored], [year]))
+
+    def entries(self) -> Iterator[tuple[Stored, str | None, bool]]:
+        """Every report in the run's order: (what was stored, its agency, whether totals count it).
+
+        The agency is the name its series goes by (a name that fits several
+        agencies stands alone); a second file of one report is not counted.
+        """
+        self.agencies()
+        by_id = {i: n for n, i in self._names.items()}
+        for entry in range(len(self)):
+            name_id = self._index[entry * 5 + 1]
+            name = by_id.get(name_id)
+            agency = self._mapping.get(name, name) if name else None
+            yield self.load(entry), agency, entry not in self._duplicates
+
+    @property
+    def series(self) -> int:
+        """Agencies with reports for two or more years."""
+        return sum(len(a.years) >= 2 for a in self.agencies())
+
+    # --- the checks ---------------------------------------------------------------------
+
+    def finish(self) -> list[SeriesLine]:
+        """Every report's cross-year findings, in the run's order."""
+        lines: list[SeriesLine] = []
+        for agency in self.agencies():
+            for year, entries in agency.years.items():
+                before = agency.years.get(year - 1)
+                if before is None or year in agency.conflicts or (year - 1) in agency.conflicts:
+                    continue
+                previous = self.load(before[0])
+                for entry in entries:
+                    now = self.load(entry)
+                    pair = series_checks.Pair(now.record, previous.record, previous.path)
+                    found = series_checks.run(pair, self.only, self.errors)
+                    if found:
+                        lines.append(SeriesLine(now.index, now.path, now.record.agency, year, previous.path, found))
+        lines.sort(key=lambda line: line.index)
+        return lines
+
+
+def _same_report(a: Record, b: Record) -> bool:
+    """Two files of one agency and year hold the same report: the same tables, and prose at least 90 % the same."""
+    if a.digest != b.digest:
+        return False
+    return similarity(a.text, b.text) >= THRESHOLD
