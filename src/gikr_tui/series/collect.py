@@ -27,6 +27,7 @@ from .record import Record
 from .similarity import THRESHOLD, similarity
 
 _NO_NAME = -1
+SHOWN_PATHS = 4  # a note's message names this many files (its jsonl lists them all)
 
 
 @dataclass(slots=True)
@@ -73,7 +74,9 @@ class Note:
     others: list[str] = field(default_factory=list)  # ambiguous: the agencies the name could be
 
     def message(self) -> str:
-        paths = ", ".join(self.paths)
+        paths = ", ".join(self.paths[:SHOWN_PATHS])
+        if len(self.paths) > SHOWN_PATHS:
+            paths = _("{paths} and {more} more").format(paths=paths, more=len(self.paths) - SHOWN_PATHS)
         years = ", ".join(str(y) for y in self.years)
         if self.kind == "duplicate":
             return _("{agency} {years}: {paths} are the same report").format(agency=self.agency, years=years, paths=paths)
