@@ -175,14 +175,14 @@ class Light:
     jsonl_tail: str
 
     def jsonl(self) -> str:
-        return '{"path": ' + json.dumps(self.result.path, ensure_ascii=False) + ", " + self.jsonl_tail
+        return '{"record": "report", "path": ' + json.dumps(self.result.path, ensure_ascii=False) + ", " + self.jsonl_tail
 
 
 def light(result: Result) -> Light:
     from .serialize import result_json
 
     record = result_json(result)
-    del record["path"]
+    del record["record"], record["path"]
     tail = json.dumps(record, ensure_ascii=False)[1:]
     rep = result.report
     stub = None

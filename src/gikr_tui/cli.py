@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from . import __version__, checks
-from .i18n import _
+from .i18n import _, ngettext
 from .runner import DEFAULT_TIMEOUT, default_jobs, run
 from .scan import ScanProblem, scan
 from .safety import json_escaped, visible
 from .serialize import CSV_FIELDS, csv_rows
+from .series.collect import Collector
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -28,6 +29,8 @@ class Counts:
     error: int = 0
     cached: int = 0
     hints: int = 0
+    series: int = 0  # agencies with reports of two or more years
+    series_reports: int = 0  # reports with failing cross-year findings
 
     def add(self, status: str, hints: int = 0) -> None:
         self.files += 1
@@ -37,9 +40,14 @@ class Counts:
     def line(self, seconds: float) -> str:
         cached = f", {self.cached} from cache" if self.cached else ""
         hints = f", {self.hints} hints" if self.hints else ""
+        series = ""
+        if self.series:
+            series = ngettext(", {series} series, {reports} report with cross-year findings",
+                              ", {series} series, {reports} reports with cross-year findings",
+                              self.series_reports).format(series=self.series, reports=self.series_reports)
         return (
             f"{self.files} files: {self.ok} consistent, {self.violations} with findings, "
-            f"{self.error} unreadable{hints} ({seconds:.2f} s{cached})"
+            f"{self.error} unreadable{hints}{series} ({seconds:.2f} s{cached})"
         )
 
 
@@ -55,10 +63,13 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="parse every file again, neither reading nor filling the cache "
         "(kept in the user cache folder, or $GIKR_CACHE_DIR)")
     p.add_argument("--checks", metavar="LIST", default=None, help=_(
-        "which findings to report: comma-separated check ids, families (arithmetic, prose, form, table2, hints), "
+        "which findings to report: comma-separated check ids, families (arithmetic, prose, form, table2, hints, series), "
         "severities (error, warning, hint) or all; a leading - takes away (--checks=-hint, --checks=prose, "
         "--checks=arithmetic,-unfilled_total). Default: all"))
     p.add_argument("--list-checks", action="store_true", help=_("list every check (id, severity, family, title) and exit"))
+    p.add_argument("--no-series", action="store_true", help=_(
+        "no checks across years (on by default when the run holds two or more reports of one agency: "
+        "二、上年结转 against last year's 结转下年度, table 2's stock, copied text)"))
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     return p
 
@@ -104,13 +115,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "check":
         return check_main(args[1:])
+    if args and args[0] == "summary":
+        from .summary_cli import summary_main
+
+        return summary_main(args[1:])
+    if args and args[0] == "compare":
+        from .compare_cli import compare_main
+
+        return compare_main(args[1:])
     ns = _tui_parser().parse_args(args)
     from .tui.app import run_app  # Textual is imported only for the TUI
 
     return run_app(ns.path, theme=ns.theme)
 
 
-def _progress(total: int, fmt: str):
+def _progress(total: int, fmt: str, label: str = "checking"):
     """A progress bar on stderr when it is a terminal; None otherwise.
 
     Not when jsonl or csv go to the same terminal: drawn between them, the
@@ -122,7 +141,7 @@ def _progress(total: int, fmt: str):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     return Progress(
-        TextColumn("checking"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -184,46 +203,39 @@ def check_main(args: Sequence[str]) -> int:
         shared = progress is not None and sys.stdout.isatty()
         table = TablePrinter(paths, progress.console if shared else None)
         table.header()
-    task = None
-    if progress is not None:
-        progress.start()
-        task = progress.add_task("check", total=len(paths))
     out = sys.stdout
     if ns.format == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
         writer.writeheader()
-    try:
-        for light in results:
-            if narrowed:
-                light = _selected(light, selection)
-            result = light.result  # its Report holds no tables: all but jsonl need none
-            counts.add(result.status, sum(f.severity == "hint" for f in result.findings))
-            if ns.format == "jsonl":
-                out.write(json_escaped(light.jsonl()) + "\n")
-                out.flush()
-            elif writer is not None:
-                writer.writerows(csv_rows(result))
-            elif table is not None:
-                table.row(result)
-            if ns.debug and result.debug:
-                print(visible(result.debug, keep_lines=True), file=sys.stderr)
-            if progress is not None:
-                progress.advance(task)
-    except KeyboardInterrupt:
-        results.close()
-        if progress is not None:
-            progress.stop()
-        print("gikr check: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # `gikr check ... | head`: the reader has gone, and so do we
-        import os
+    series_ids = {c.id for c in checks.all_checks("series")} & selection.ids
+    collector = Collector(series_ids) if series_ids and not ns.no_series else None
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return EXIT_ERROR
+    def each(light) -> None:
+        if narrowed:
+            light = _selected(light, selection)
+        result = light.result  # its Report holds no tables: all but jsonl need none
+        counts.add(result.status, sum(f.severity == "hint" for f in result.findings))
+        if collector is not None:
+            collector.add(counts.files - 1, result)
+        if ns.format == "jsonl":
+            out.write(json_escaped(light.jsonl()) + "\n")
+            out.flush()
+        elif writer is not None:
+            writer.writerows(csv_rows(result))
+        elif table is not None:
+            table.row(result)
+        if ns.debug and result.debug:
+            print(visible(result.debug, keep_lines=True), file=sys.stderr)
+
+    try:
+        stopped = consume(results, each, progress, "gikr check", len(paths))
+        if stopped is None and collector is not None:
+            stopped = _series(collector, selection, ns.format, writer, table, counts)
     finally:
-        results.close()  # ends the workers, stores what they parsed
-        if progress is not None:
-            progress.stop()
+        if collector is not None:
+            collector.close()
+    if stopped is not None:
+        return stopped
     if not ns.no_cache:
         from . import cache
 
@@ -234,4 +246,78 @@ def check_main(args: Sequence[str]) -> int:
     print(counts.line(time.perf_counter() - started), file=sys.stderr)
     if counts.error or scan_failed or not paths:
         return EXIT_ERROR
-    return EXIT_FINDINGS if counts.violations else EXIT_OK
+    return EXIT_FINDINGS if counts.violations or counts.series_reports else EXIT_OK
+
+
+def consume(results, each, progress, prog: str, total: int) -> int | None:
+    """Hand every result to `each`, advancing the progress bar; the exit status when
+    the run was cut short (Ctrl+C, a reader that closed the pipe), else None."""
+    task = None
+    if progress is not None:
+        progress.start()
+        task = progress.add_task("run", total=total)
+    try:
+        for item in results:
+            each(item)
+            if progress is not None:
+                progress.advance(task)
+    except KeyboardInterrupt:
+        results.close()
+        if progress is not None:
+            progress.stop()
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `gikr check ... | head`: the reader has gone, and so do we
+        _quiet_stdout()
+        return EXIT_ERROR
+    finally:
+        results.close()  # ends the workers, stores what they parsed
+        if progress is not None:
+            progress.stop()
+    return None
+
+
+def _quiet_stdout() -> None:
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+
+
+def print_notes(prog: str, notes) -> None:
+    from .safety import visible
+
+    for note in notes:
+        print(f"{prog}: {visible(note.message())}", file=sys.stderr)
+
+
+def _series(collector, selection, fmt: str, writer, table, counts: Counts) -> int | None:
+    """The cross-year findings after the files, in the run's format; the exit status if output stopped."""
+    import json
+    from dataclasses import replace
+
+    from .serialize import series_csv_rows
+
+    lines = []
+    for line in collector.finish():
+        kept = selection.keep(line.violations)
+        if kept:
+            lines.append(replace(line, violations=kept))
+    counts.series = collector.series
+    counts.series_reports = sum(any(f.failing for f in line.violations) for line in lines)
+    print_notes("gikr check", collector.notes)
+    for error in collector.errors:
+        print(f"gikr check: internal error: {error}", file=sys.stderr)
+    try:
+        if fmt == "jsonl":
+            for line in lines:
+                sys.stdout.write(json_escaped(json.dumps(line.to_json(), ensure_ascii=False)) + "\n")
+        elif writer is not None:
+            for line in lines:
+                writer.writerows(series_csv_rows(line))
+        elif table is not None and lines:
+            table.series(lines)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_ERROR
+    return None

@@ -65,7 +65,10 @@ class TablePrinter:
         self.console.print(line, crop=False, soft_wrap=True)
         if r.status == "error":
             self.console.print(Text.assemble("  ", (visible(r.error or ""), "yellow")), crop=False, soft_wrap=True)
-        for f in r.findings:
+        self._findings(r.findings)
+
+    def _findings(self, findings) -> None:
+        for f in findings:
             style = SEVERITY_STYLE.get(f.severity, "red")
             label = f.rule if f.severity == "error" else f"{f.rule} ({f.severity})"
             self.console.print(Text.assemble("  ", (label, style), "  ", visible(f.message())), crop=False, soft_wrap=True)
@@ -81,6 +84,24 @@ def where(quote) -> str:
     if quote.line is not None:
         return _("{section}, line {line}").format(section=section, line=quote.line)
     return section
+
+    def series(self, lines) -> None:
+        """The cross-year findings after the files: each later report, the earlier one it was held against, its findings."""
+        self.console.print()
+        self.console.print(Text(_("cross-year findings"), style="bold"), crop=False, soft_wrap=True)
+        for line in lines:
+            row = Text()
+            path = visible(line.path)
+            if cell_len(path) > self.path_width:
+                self.console.print(Text(path), crop=False, soft_wrap=True)
+                row.append(" " * self.path_width)
+            else:
+                row.append(_fit(path, self.path_width))
+            row.append("  " + _fit(str(line.year or ""), 4, "right"))
+            row.append("  " + _fit(visible(line.agency or ""), _AGENCY_WIDTH))
+            row.append("  " + _("after {previous}").format(previous=visible(line.previous)), style="dim")
+            self.console.print(row, crop=False, soft_wrap=True)
+            self._findings(line.violations)
 
 
 def _count(r: Result) -> str:

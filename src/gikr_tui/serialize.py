@@ -21,6 +21,8 @@ CSV_FIELDS = (
     "rule", "row", "col", "group", "reported", "computed", "difference", "message",
     # added with the checks beyond arithmetic (new columns go at the end)
     "severity", "table", "field", "section", "quote",
+    # added with the checks across years: `series` rows follow the files, naming the earlier report
+    "record", "previous",
 )
 
 
@@ -80,6 +82,7 @@ def report_json(report: Report) -> dict:
 
 def result_json(result: Result) -> dict:
     out: dict = {
+        "record": "report",  # a run's series lines (cross-year findings) follow its reports: "record": "series"
         "path": result.path,
         "status": result.status,
         "error": result.error,
@@ -100,6 +103,17 @@ def _blank(value) -> object:
     return "" if value is None else value
 
 
+def _finding_cells(f) -> dict:
+    return dict(
+        rule=f.rule, row=f.row or "", col=f.col or "", group=f.group or "",
+        reported=_blank(f.reported), computed=_blank(f.computed),
+        difference=_blank(f.difference), message=f.message(),
+        severity=f.severity, table=_blank(f.table if f.cells else None), field=f.field or "",
+        section=_blank(f.section if f.section is not None else (f.text.section if f.text else None)),
+        quote=f.text.quote if f.text is not None else "",
+    )
+
+
 def csv_rows(result: Result) -> list[dict]:
     """The csv rows of a result: text cells shown safe and never formulas; numbers stay numbers."""
     return [{key: csv_cell(value) for key, value in row.items()} for row in _csv_rows(result)]
@@ -114,19 +128,26 @@ def _csv_rows(result: Result) -> list[dict]:
         "template": result.report.template if result.report else "",
         "year": (result.report.year or "") if result.report else "",
         "agency": (result.report.agency or "") if result.report else "",
+        "record": "report",
+        "previous": "",
     }
     if not result.findings:
         return [base]
-    rows = []
-    for f in result.findings:
-        row = dict(base)
-        row.update(
-            rule=f.rule, row=f.row or "", col=f.col or "", group=f.group or "",
-            reported=_blank(f.reported), computed=_blank(f.computed),
-            difference=_blank(f.difference), message=f.message(),
-            severity=f.severity, table=_blank(f.table if f.cells else None), field=f.field or "",
-            section=_blank(f.section if f.section is not None else (f.text.section if f.text else None)),
-            quote=f.text.quote if f.text is not None else "",
-        )
-        rows.append(row)
-    return rows
+    return [{**base, **_finding_cells(f)} for f in result.findings]
+
+
+def series_csv_rows(line) -> list[dict]:
+    """A report's cross-year findings (a `collect.SeriesLine`), one row each, after the files:
+    text cells shown safe and never formulas, as a file's own rows."""
+    base = {
+        "path": line.path,
+        "status": "violations" if any(f.failing for f in line.violations) else "ok",
+        "error": "",
+        "format": line.format or "",
+        "template": _blank(line.template),
+        "year": _blank(line.year),
+        "agency": line.agency or "",
+        "record": "series",
+        "previous": line.previous,
+    }
+    return [{key: csv_cell(value) for key, value in {**base, **_finding_cells(f)}.items()} for f in line.violations]

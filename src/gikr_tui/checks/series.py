@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 FAMILY = "series"
 STOCK_ROWS = ("regulations", "normative_documents")
 STOCK_FIELDS = ("issued", "repealed", "in_force")
-T2_ROW_LABELS = {"regulations": "规章", "normative_documents": "规范性文件"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +55,7 @@ def run(pair: Pair, only: Collection[str] | None = None, errors: list[str] | Non
 def _values(f: Finding) -> dict[str, Any]:
     return {
         "col": T.COL_LABELS.get(f.col or "", f.col or ""),
-        "row": T2_ROW_LABELS.get(f.row or "", f.row or ""),
+        "row": T.T2_ROW_LABELS.get(f.row or "", f.row or ""),
         "reported": number(f.reported),
         "computed": number(f.computed),
         "difference": signed(f.difference),

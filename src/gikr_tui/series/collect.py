@@ -51,6 +51,8 @@ class SeriesLine:
     year: int | None
     previous: str
     violations: list[Finding]
+    template: int | None = None  # (for the csv rows; not in the jsonl line)
+    format: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -242,7 +244,8 @@ class Collector:
                     pair = series_checks.Pair(now.record, previous.record, previous.path)
                     found = series_checks.run(pair, self.only, self.errors)
                     if found:
-                        lines.append(SeriesLine(now.index, now.path, now.record.agency, year, previous.path, found))
+                        rec = now.record
+                        lines.append(SeriesLine(now.index, now.path, rec.agency, year, previous.path, found, rec.template, rec.format))
         lines.sort(key=lambda line: line.index)
         return lines
 

@@ -21,6 +21,8 @@ from .similarity import MEASURE, ParagraphChange, paragraph_diff, similarity
 
 # table 3's rows of both templates, in the order the grid shows them
 T3_ROWS = (*T.ROWS_2021[:-2], "other", *T.ROWS_2021[-2:])
+# table 2's rows in the template's order
+T2_ROWS = tuple(T.T2_ROW_LABELS)
 
 
 @dataclass(slots=True)
@@ -124,7 +126,7 @@ def _table(number: int, key: str, a: dict, b: dict, rows: list[str], fields_of) 
 
 
 def tables(a: Report, b: Report) -> list[TableDiff]:
-    t2_rows = [r for r, _kw in T.T2_ROWS if r in a.active_disclosure or r in b.active_disclosure]
+    t2_rows = [r for r in T2_ROWS if r in a.active_disclosure or r in b.active_disclosure]
 
     def t2_fields(row: str) -> list[str]:
         seen = dict.fromkeys([*a.active_disclosure.get(row, {}), *b.active_disclosure.get(row, {})])

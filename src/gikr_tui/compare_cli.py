@@ -1,0 +1,199 @@
+"""`gikr compare A B`: two reports side by side.
+
+Tables 2–4 cell by cell (a changed cell reads `a→b`), the cross-year
+findings when the two are consecutive years, and per section how alike the
+prose is, with the paragraphs that changed: `[-removed-]{+added+}` inside a
+changed paragraph, `-` and `+` for whole paragraphs, so the marks read
+without colour too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import template as T
+from .checks.finding import number
+from .i18n import _, ngettext
+from .present import SEVERITY_STYLE
+from .runner import DEFAULT_TIMEOUT, check_with_limit
+from .safety import visible
+from .series.compare import Cell, Comparison, SectionDiff, TableDiff, compare, note_message
+from .series.similarity import MEASURE
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROG = "gikr compare"
+LABEL_WIDTH = 18  # a row label is cut to this many cells; the grid fits 80 columns
+EQUAL_SHOWN = 40  # characters of a paragraph that did not change
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description=_("Two reports side by side (normally one agency, two years): tables 2–4 with each cell's "
+                      "change, the cross-year findings, and each section's similarity with a paragraph diff."),
+    )
+    p.add_argument("a", metavar="A", help=_("the first report (normally the earlier year)"))
+    p.add_argument("b", metavar="B", help=_("the second report"))
+    p.add_argument("--format", choices=("table", "jsonl"), default="table", help=_("output format (default: table)"))
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                   help=_("time limit per file in seconds (default: {seconds})").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
+    p.add_argument("--no-cache", action="store_true", help=_("parse both files again, neither reading nor filling the cache"))
+    return p
+
+
+def _cell(value, text: str | None) -> str:
+    if text is None:
+        return ""  # the report's template has no such cell
+    if value is None:
+        return visible(text) if text else "·"
+    return number(value)
+
+
+def _shown(cell: Cell) -> Text:
+    a, b = _cell(cell.a, cell.a_text), _cell(cell.b, cell.b_text)
+    if not cell.changed:
+        return Text(b)
+    change = cell.change
+    tail = "" if change is None else f" {'+' if change > 0 else ''}{number(change)}"
+    return Text(f"{a}→{b}{tail}", style="bold yellow")
+
+
+def _row_label(table: int, row: str) -> str:
+    if table == 3:
+        return T.ROW_SPECS[row].label
+    if table == 4:
+        return T.T4_GROUP_LABELS.get(row, row)
+    return T.T2_ROW_LABELS.get(row, row)
+
+
+def _grid(diff: TableDiff) -> Table:
+    title = {2: _("table 2"), 3: _("table 3"), 4: _("table 4")}[diff.table]
+    grid = Table(title=_("{table}: {changed} cells changed").format(table=title, changed=diff.changed),
+                 title_justify="left", box=None, pad_edge=False, show_edge=False, padding=(0, 1))
+    grid.add_column("", no_wrap=True, max_width=LABEL_WIDTH, overflow="ellipsis")
+    if diff.table == 2:
+        fields: list[str] = list(dict.fromkeys(f for cols in diff.rows.values() for f in cols))
+        labels = [T.T2_FIELD_LABELS.get(f, f) for f in fields]
+    elif diff.table == 3:
+        fields, labels = list(T.COLS), [T.COL_LABELS[c] for c in T.COLS]
+    else:
+        fields, labels = list(T.T4_FIELDS), [T.T4_FIELD_LABELS[f] for f in T.T4_FIELDS]
+    for label in labels:
+        grid.add_column(label, justify="right")
+    for row, cols in diff.rows.items():
+        cells = [_shown(cols[f]) if f in cols else Text("") for f in fields]
+        mark = "*" if any(c.changed for c in cols.values()) else " "
+        grid.add_row(Text(mark + _row_label(diff.table, row)), *cells)
+    return grid
+
+
+def _pieces(change) -> Text:
+    out = Text()
+    for piece in change.pieces:
+        text = visible(piece.text)
+        if piece.kind == "equal":
+            out.append(text)
+        elif piece.kind == "delete":
+            out.append("[-" + text + "-]", style="red strike")
+        else:
+            out.append("{+" + text + "+}", style="green")
+    return out
+
+
+def _section(console: Console, sec: SectionDiff) -> None:
+    if sec.similarity is None:
+        console.print(Text(_("{title}: no prose in either report").format(title=sec.title), style="bold"))
+        return
+    alike = _("{title}: {percent} % the same ({measure}; numbers and years ignored), {a} → {b} characters").format(
+        title=sec.title, percent=f"{int(sec.similarity * 1000) / 10:.1f}", measure=MEASURE, a=sec.a_length, b=sec.b_length)
+    console.print(Text(alike, style="bold"))
+    same = 0
+    for par in [*sec.paragraphs, None]:
+        if par is not None and par.op == "equal":
+            same += 1
+            continue
+        if same:
+            kept = ngettext("{n} paragraph the same", "{n} paragraphs the same", same).format(n=same)
+            console.print(Text("  = " + kept, style="dim"))
+            same = 0
+        if par is None:
+            break
+        if par.op == "delete":
+            console.print(Text.assemble("  - ", (visible(par.a or ""), "red")))
+        elif par.op == "insert":
+            console.print(Text.assemble("  + ", (visible(par.b or ""), "green")))
+        else:
+            console.print(Text.assemble("  ~ ", _pieces(par)))
+
+
+def _side(label: str, result) -> Text:
+    rep = result.report
+    line = Text(f"{label}  ", style="bold")
+    line.append(visible(result.path))
+    if rep is not None:
+        facts = _("{agency} {year}, {template} template, {format}").format(
+            agency=visible(rep.agency or "—"), year=rep.year or "—", template=rep.template, format=result.format)
+        line.append("  " + facts, style="dim")
+    return line
+
+
+def print_table(c: Comparison, console: Console) -> None:
+    console.print(_side("a", c.a))
+    console.print(_side("b", c.b))
+    for diff in c.tables:
+        console.print()
+        console.print(_grid(diff))
+    console.print()
+    if c.checked is not None:
+        which = "b" if c.checked == c.b.path else "a"
+        console.print(Text(_("cross-year findings on {which} (the later year): {n}").format(which=which, n=len(c.findings)), style="bold"))
+        for f in c.findings:
+            label = f.rule if f.severity == "error" else f"{f.rule} ({f.severity})"
+            console.print(Text.assemble("  ", (label, SEVERITY_STYLE.get(f.severity, "red")), "  ", visible(f.message())))
+    for note in c.notes:
+        console.print(Text(note_message(note, c), style="dim"))
+    for sec in c.sections:
+        console.print()
+        _section(console, sec)
+
+
+def compare_main(args: Sequence[str]) -> int:
+    parser = _parser()
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as e:
+        return EXIT_ERROR if e.code else EXIT_OK
+    if ns.timeout is not None and ns.timeout <= 0:
+        parser.error(_("--timeout must be more than 0 seconds"))
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
+    results = [check_with_limit(path, ns.timeout, use_cache=not ns.no_cache) for path in (ns.a, ns.b)]
+    failed = [r for r in results if r.report is None]
+    for r in failed:
+        print(f"{visible(r.path)}: {visible(r.error or 'unreadable')}", file=sys.stderr)
+    if failed:
+        return EXIT_ERROR
+    comparison = compare(*results)
+    try:
+        if ns.format == "jsonl":
+            sys.stdout.write(json.dumps(comparison.to_json(), ensure_ascii=False) + "\n")
+        else:
+            console = Console(highlight=False)
+            if not console.is_terminal:
+                console = Console(highlight=False, width=200)
+            print_table(comparison, console)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        from .cli import _quiet_stdout
+
+        _quiet_stdout()
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(f.failing for f in comparison.findings) else EXIT_OK

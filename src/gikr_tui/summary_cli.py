@@ -1,0 +1,284 @@
+"""`gikr summary PATH...`: one row per report with its key figures, then totals per agency and per year.
+
+Rows stream as results arrive (each from its brief and compact record, never
+a whole report); the totals follow once every file is read.  The csv is
+UTF-8 with a byte-order mark and CRLF line ends, so a spreadsheet opens it
+as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from typing import Any, Sequence
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from . import checks
+from .checks.finding import number
+from .i18n import N_, _
+from .present import STATUS, _fit
+from .runner import DEFAULT_TIMEOUT, default_jobs, run
+from .safety import csv_cell, visible
+from .scan import ScanProblem, scan
+from .series.collect import Collector
+from .series.summary import FIGURES, RATES, Row, Total, totals
+
+EXIT_OK, EXIT_ERROR = 0, 2
+PROG = "gikr summary"
+
+HEADERS = {
+    "new": N_("new"), "handled": N_("handled"), "forward": N_("forward"), "disclosed": N_("disclosed"),
+    "review": N_("review"), "lawsuits": N_("lawsuits"), "corrected": N_("corrected"),
+}
+FIGURE_WIDTH = {"received_new": 6, "results_total": 7, "carried_forward": 7, "disclosure_rate": 9,
+                "review": 6, "litigation": 8, "correction_rate": 9}
+CSV_FIELDS = (
+    "record", "path", "agency", "year", "years", "agencies", "reports", "template", "format", "status", "error",
+    "errors", "warnings", "hints", "cross_year",
+    *(key for key, _h in FIGURES), "carried_over", "granted", "partial", "review_corrected",
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description=_("One row per report (agency, year, template, format, status, findings by severity and the key "
+                      "figures: 新收, 办结, 结转下年度, 公开率, 行政复议, 行政诉讼, 复议纠错率), then totals per agency "
+                      "and per year."),
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help=_("report files or folders (searched recursively)"))
+    p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table",
+                   help=_("output format (default: table); csv is UTF-8 with BOM for spreadsheets"))
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help=_("parallel workers (default: CPU count)"))
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                   help=_("time limit per file in seconds (default: {seconds})").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
+    p.add_argument("--no-cache", action="store_true", help=_("parse every file again, neither reading nor filling the cache"))
+    return p
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f} %"
+
+
+def _figure_cells(figures) -> list[tuple[str, int]]:
+    out = []
+    for key, _header in FIGURES:
+        value = getattr(figures, key) if figures is not None else None
+        text = _percent(value) if key in RATES else ("" if value is None else number(value))
+        out.append((text, FIGURE_WIDTH[key]))
+    return out
+
+
+def _figure_header() -> list[tuple[str, int]]:
+    return [(_(HEADERS[h]), FIGURE_WIDTH[key]) for key, h in FIGURES]
+
+
+def _severity_cells(findings: dict[str, int]) -> list[tuple[str, int]]:
+    return [(str(findings.get("error", 0)), 3), (str(findings.get("warning", 0)), 4), (str(findings.get("hint", 0)), 4)]
+
+
+def _line(cells: list[tuple[str, int]], first: str, first_width: int) -> str:
+    parts = [_fit(first, first_width)] + [_fit(text, width, "right") for text, width in cells]
+    return "  ".join(parts)
+
+
+class SummaryTable:
+    """The table format: report rows as they come, the totals at the end."""
+
+    AGENCY = 20
+
+    def __init__(self, paths: list[str]) -> None:
+        self.console = Console(highlight=False, soft_wrap=True)
+        longest = max((cell_len(visible(p)) for p in paths), default=4)
+        room = max(20, self.console.width - 120) if self.console.is_terminal else longest
+        self.path_width = max(4, min(longest, room))
+
+    def _print(self, text: str | Text, style: str | None = None) -> None:
+        self.console.print(text if isinstance(text, Text) else Text(text, style=style or ""), crop=False, soft_wrap=True)
+
+    def header(self) -> None:
+        cells = [(_("year"), 4), (_("agency"), self.AGENCY), (_("tpl"), 4), (_("format"), 8), (_("status"), 10),
+                 (_("err"), 3), (_("warn"), 4), (_("hint"), 4), *_figure_header()]
+        head = [_fit(_("file"), self.path_width)]
+        for i, (text, width) in enumerate(cells):
+            head.append(_fit(text, width, "left" if 1 <= i <= 4 else "right"))
+        self._print("  ".join(head), "bold")
+
+    def row(self, row: Row) -> None:
+        path = visible(row.path)
+        if cell_len(path) > self.path_width:
+            self._print(path)
+            path = ""
+        label, style = STATUS[row.status]
+        line = Text(_fit(path, self.path_width))
+        line.append("  " + _fit(str(row.year or ""), 4, "right"))
+        line.append("  " + _fit(visible(row.agency or ""), self.AGENCY))
+        line.append("  " + _fit(str(row.template or ""), 4, "right"))
+        line.append("  " + _fit(row.format or "", 8))
+        line.append("  ")
+        line.append(_fit(_(label), 10), style=style)
+        if row.status != "error":
+            for text, width in _severity_cells(row.findings) + _figure_cells(row.figures):
+                line.append("  " + _fit(text, width, "right"))
+        self._print(line)
+        if row.status == "error":
+            self._print(Text.assemble("  ", (visible(row.error or ""), "yellow")))
+
+    def totals(self, agencies: list[Total], years: list[Total]) -> None:
+        if agencies:
+            width = max([cell_len(_("agency"))] + [cell_len(visible(t.key or "—")) for t in agencies])
+            self._print("")
+            self._print(_("per agency"), "bold")
+            head = [(_("reports"), 7), (_("years"), 11), (_("err"), 3), (_("warn"), 4), (_("hint"), 4),
+                    (_("cross-year"), 10), *_figure_header()]
+            self._print(_line(head, _("agency"), width), "bold")
+            for t in agencies:
+                cells = [(str(t.reports), 7), (_years(t.years), 11), *_severity_cells(t.findings),
+                         (str(t.cross_year), 10), *_figure_cells(t.figures)]
+                self._print(_line(cells, visible(t.key or "—"), width))
+        if years:
+            self._print("")
+            self._print(_("per year"), "bold")
+            head = [(_("reports"), 7), (_("agencies"), 8), (_("err"), 3), (_("warn"), 4), (_("hint"), 4),
+                    (_("cross-year"), 10), *_figure_header()]
+            self._print(_line(head, _("year"), 4), "bold")
+            for t in years:
+                cells = [(str(t.reports), 7), (str(len(t.agencies)), 8), *_severity_cells(t.findings),
+                         (str(t.cross_year), 10), *_figure_cells(t.figures)]
+                self._print(_line(cells, str(t.key), 4))
+
+    def notes(self, notes) -> None:
+        if notes:
+            self._print("")
+            self._print(_("notes"), "bold")
+            for note in notes:
+                self._print("  " + visible(note.message()))
+
+
+def _years(years: set[int]) -> str:
+    if not years:
+        return ""
+    ordered = sorted(years)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 1:
+        return f"{ordered[0]}–{ordered[-1]}"
+    return ",".join(str(y) for y in ordered)
+
+
+def _csv_figures(figures: dict[str, Any] | None) -> dict[str, Any]:
+    if not figures:
+        return {}
+    return {k: ("" if v is None else v) for k, v in figures.items()}
+
+
+def _csv_row(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"record": data["record"]}
+    for key in ("path", "agency", "year", "template", "format", "status", "error", "reports"):
+        if key in data:
+            out[key] = csv_cell("" if data[key] is None else data[key])
+    if "years" in data:
+        out["years"] = " ".join(str(y) for y in data["years"])
+    if "agencies" in data:
+        out["agencies"] = data["agencies"]
+    findings = data.get("findings") or {}
+    out.update(errors=findings.get("error", 0), warnings=findings.get("warning", 0), hints=findings.get("hint", 0))
+    if "cross_year" in data:
+        out["cross_year"] = data["cross_year"]
+    out.update(_csv_figures(data.get("figures")))
+    return out
+
+
+def summary_main(args: Sequence[str]) -> int:
+    from .cli import _progress, consume, print_notes
+
+    parser = _parser()
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as e:
+        return EXIT_ERROR if e.code else EXIT_OK
+    if ns.jobs is not None and ns.jobs < 1:
+        parser.error(_("--jobs must be at least 1"))
+    if ns.timeout is not None and ns.timeout <= 0:
+        parser.error(_("--timeout must be more than 0 seconds"))
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
+    if ns.format == "csv" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8", newline="")
+    started = time.perf_counter()
+    problems: list[ScanProblem] = []
+    paths = scan(ns.paths, problems)
+    for problem in problems:
+        print(f"{problem.path}: {problem.message}", file=sys.stderr)
+    scan_failed = any(p.error for p in problems)
+    results = run(paths, jobs=ns.jobs or default_jobs(), timeout=ns.timeout, use_cache=not ns.no_cache, lite=True)
+    out = sys.stdout
+    table = writer = None
+    if ns.format == "table" and paths:
+        table = SummaryTable(paths)
+        table.header()
+    elif ns.format == "csv":
+        out.write("\ufeff")  # the BOM: Excel reads the file as UTF-8
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n", extrasaction="ignore")
+        writer.writeheader()
+    unreadable = seen = 0
+
+    def emit(data: dict) -> None:
+        if ns.format == "jsonl":
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        elif writer is not None:
+            writer.writerow(_csv_row(data))
+
+    with Collector({c.id for c in checks.all_checks("series")}) as collector:
+        def each(light) -> None:
+            nonlocal unreadable, seen
+            result = light.result
+            collector.add(seen, result)
+            seen += 1
+            unreadable += result.status == "error"
+            row = Row.of(result)
+            if table is not None:
+                table.row(row)
+            else:
+                emit(row.to_json())
+
+        stopped = consume(results, each, _progress(len(paths), ns.format, _("reading")), PROG, len(paths))
+        if stopped is not None:
+            return stopped
+        lines = collector.finish()
+        agencies, years = totals(collector, lines)
+        series = collector.series
+        try:
+            if table is not None:
+                table.totals(agencies, years)
+                table.notes(collector.notes)
+            else:
+                for total in (*agencies, *years):
+                    emit(total.to_json())
+                if ns.format == "jsonl":
+                    for note in collector.notes:
+                        emit({"record": "note", **note.to_json()})
+                else:
+                    print_notes(PROG, collector.notes)
+            out.flush()
+        except BrokenPipeError:
+            from .cli import _quiet_stdout
+
+            _quiet_stdout()
+            return EXIT_ERROR
+    if not ns.no_cache:
+        from . import cache
+
+        cache.prune()
+    if not paths and not scan_failed:
+        print(f"{PROG}: " + _("no report files found"), file=sys.stderr)
+    print(_("{files} files ({unreadable} unreadable), {agencies} agencies, {years} years, {series} series ({seconds} s)").format(
+        files=len(paths), unreadable=unreadable, agencies=len(agencies), years=len(years), series=series,
+        seconds=f"{time.perf_counter() - started:.2f}"), file=sys.stderr)
+    return EXIT_ERROR if unreadable or scan_failed or not paths else EXIT_OK
+
