@@ -171,25 +171,13 @@ def check_main(args: Sequence[str]) -> int:
         print(_("gikr check: error: {reason}").format(reason=e), file=sys.stderr)
         return EXIT_ERROR
     narrowed = not selection.everything
-    if ns.jobs is not None and ns.jobs < 1:
+    wrong = bad_limits(ns)
+    if wrong:
         parser.print_usage(sys.stderr)
-        print("gikr check: error: --jobs must be at least 1", file=sys.stderr)
+        print(f"gikr check: error: {wrong}", file=sys.stderr)
         return EXIT_ERROR
-    if ns.timeout is not None and ns.timeout <= 0:
-        parser.print_usage(sys.stderr)
-        print("gikr check: error: --timeout must be more than 0 seconds", file=sys.stderr)
-        return EXIT_ERROR
-    # Every name is shown escaped (table, csv) or \\u-escaped (jsonl); should a
-    # stray surrogate from a name that is not UTF-8 slip through, it is a byte, not a crash.
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="surrogateescape")
     started = time.perf_counter()
-    problems: list[ScanProblem] = []
-    paths = scan(ns.paths, problems)
-    for problem in problems:
-        print(f"{visible(problem.path)}: {visible(problem.message)}", file=sys.stderr)
-    scan_failed = any(p.error for p in problems)
+    paths, scan_failed = scan_reports(ns.paths)
     jobs = ns.jobs or default_jobs()
     stats: dict[str, int] = {}
     results = run(paths, jobs=jobs, timeout=ns.timeout, use_cache=not ns.no_cache, stats=stats, lite=True)
@@ -247,6 +235,33 @@ def check_main(args: Sequence[str]) -> int:
     if counts.error or scan_failed or not paths:
         return EXIT_ERROR
     return EXIT_FINDINGS if counts.violations or counts.series_reports else EXIT_OK
+
+
+def bad_limits(ns: argparse.Namespace) -> str | None:
+    """What is wrong with --jobs or --timeout, if anything."""
+    if getattr(ns, "jobs", None) is not None and ns.jobs < 1:
+        return "--jobs must be at least 1"
+    if getattr(ns, "timeout", None) is not None and ns.timeout <= 0:
+        return "--timeout must be more than 0 seconds"
+    return None
+
+
+def byte_safe_streams() -> None:
+    """Every name is shown escaped (table, csv) or \\u-escaped (jsonl); should a stray
+    surrogate from a name that is not UTF-8 slip through, it is a byte, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
+
+
+def scan_reports(given: Sequence[str]) -> tuple[list[str], bool]:
+    """The report files under `given` (each problem said on stderr), and whether any was an error."""
+    byte_safe_streams()
+    problems: list[ScanProblem] = []
+    paths = scan(given, problems)
+    for problem in problems:
+        print(f"{visible(problem.path)}: {visible(problem.message)}", file=sys.stderr)
+    return paths, any(p.error for p in problems)
 
 
 def consume(results, each, progress, prog: str, total: int) -> int | None:

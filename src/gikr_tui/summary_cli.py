@@ -25,7 +25,6 @@ from .i18n import N_, _
 from .present import STATUS, _fit
 from .runner import DEFAULT_TIMEOUT, default_jobs, run
 from .safety import csv_cell, visible
-from .scan import ScanProblem, scan
 from .series.collect import Collector
 from .series.summary import FIGURES, RATES, Row, Total, totals
 
@@ -83,9 +82,13 @@ def _severity_cells(findings: dict[str, int]) -> list[tuple[str, int]]:
     return [(str(findings.get("error", 0)), 3), (str(findings.get("warning", 0)), 4), (str(findings.get("hint", 0)), 4)]
 
 
+def _right(cells: list[tuple[str, int]]) -> str:
+    """Numbers and words of ASCII, right-aligned (no cell-width measuring needed)."""
+    return "  ".join(text.rjust(width) for text, width in cells)
+
+
 def _line(cells: list[tuple[str, int]], first: str, first_width: int) -> str:
-    parts = [_fit(first, first_width)] + [_fit(text, width, "right") for text, width in cells]
-    return "  ".join(parts)
+    return _fit(first, first_width) + "  " + "  ".join(_fit(text, width, "right") for text, width in cells)
 
 
 class SummaryTable:
@@ -124,8 +127,7 @@ class SummaryTable:
         line.append("  ")
         line.append(_fit(_(label), 10), style=style)
         if row.status != "error":
-            for text, width in _severity_cells(row.findings) + _figure_cells(row.figures):
-                line.append("  " + _fit(text, width, "right"))
+            line.append("  " + _right(_severity_cells(row.findings) + _figure_cells(row.figures)))
         self._print(line)
         if row.status == "error":
             self._print(Text.assemble("  ", (visible(row.error or ""), "yellow")))
@@ -194,28 +196,20 @@ def _csv_row(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_main(args: Sequence[str]) -> int:
-    from .cli import _progress, consume, print_notes
+    from .cli import _progress, bad_limits, consume, print_notes, scan_reports
 
     parser = _parser()
     try:
         ns = parser.parse_args(args)
+        wrong = bad_limits(ns)
+        if wrong:
+            parser.error(wrong)
     except SystemExit as e:
         return EXIT_ERROR if e.code else EXIT_OK
-    if ns.jobs is not None and ns.jobs < 1:
-        parser.error(_("--jobs must be at least 1"))
-    if ns.timeout is not None and ns.timeout <= 0:
-        parser.error(_("--timeout must be more than 0 seconds"))
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="surrogateescape")
+    started = time.perf_counter()
+    paths, scan_failed = scan_reports(ns.paths)
     if ns.format == "csv" and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8", newline="")
-    started = time.perf_counter()
-    problems: list[ScanProblem] = []
-    paths = scan(ns.paths, problems)
-    for problem in problems:
-        print(f"{problem.path}: {problem.message}", file=sys.stderr)
-    scan_failed = any(p.error for p in problems)
     results = run(paths, jobs=ns.jobs or default_jobs(), timeout=ns.timeout, use_cache=not ns.no_cache, lite=True)
     out = sys.stdout
     table = writer = None
