@@ -9,12 +9,12 @@ Markdown, every year's prose its own; one agency in 40 carries one request
 too many into the next year and one in 40 copies last year's 总体情况, so the
 cross-year checks have findings to make.  Then, with --jobs 2:
 
-* cold (no cache): `gikr check` vs `gikr summary`, one run each;
+* cold (no cache): `gikr check` vs `gikr summary`, in alternating rounds, fastest of each;
 * warm (the cache filled): both, in alternating rounds, fastest of each
   (what is left is the main process: reading results, the series records,
   the output);
-* the main process's peak RSS for `gikr summary` on a tenth of the folder
-  and on all of it: flat memory means the two are close.
+* the main process's peak RSS of both, on a tenth of the folder and on all
+  of it: flat memory means the two are close (and summary's close to check's).
 
 Goal (issue 13): summary within 1.2x the time of check; main-process memory flat.
 """
@@ -88,6 +88,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=10_000, help="reports in the folder (default 10,000)")
     parser.add_argument("--rounds", type=int, default=3, help="warm rounds of each command (default 3)")
+    parser.add_argument("--cold-rounds", type=int, default=2, help="rounds without the cache (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
     ns = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gikr-series-bench-"))
@@ -99,25 +100,35 @@ def main() -> int:
         print(f"built {n} reports in {time.perf_counter() - t:.0f} s", file=sys.stderr)
         args = [str(folder), "--jobs", "2"]
         load = os.getloadavg()[0]
-        check_cold, _, check_line = gikr("check", args + ["--no-cache"], work / "cold")
-        summary_cold, _, summary_line = gikr("summary", args + ["--no-cache"], work / "cold")
-        rows.append((f"{n} reports, no cache: summary vs check", f"{summary_cold:.1f} s", f"{check_cold:.1f} s",
-                     f"{summary_cold / check_cold:.2f}x"))
+        cold_check, cold_summary = [], []
+        for _round in range(ns.cold_rounds):
+            seconds, _, check_line = gikr("check", args + ["--no-cache"], work / "cold")
+            cold_check.append(seconds)
+            seconds, _, summary_line = gikr("summary", args + ["--no-cache"], work / "cold")
+            cold_summary.append(seconds)
+        rows.append((f"{n} reports, no cache: summary vs check (fastest of {ns.cold_rounds})", f"{min(cold_summary):.1f} s",
+                     f"{min(cold_check):.1f} s", f"{min(cold_summary) / min(cold_check):.2f}x"))
         gikr("check", args, work / "warm")  # fills the cache
-        checks, summaries, rss_all = [], [], 0.0
+        checks, summaries, rss_check, rss_summary = [], [], 0.0, 0.0
         for _round in range(ns.rounds):
-            seconds, _, _ = gikr("check", args, work / "warm")
+            seconds, rss, _ = gikr("check", args, work / "warm")
             checks.append(seconds)
+            rss_check = max(rss_check, rss)
             seconds, rss, _ = gikr("summary", args, work / "warm")
             summaries.append(seconds)
-            rss_all = max(rss_all, rss)
+            rss_summary = max(rss_summary, rss)
         rows.append((f"{n} reports, warm cache: summary vs check (fastest of {ns.rounds})",
                      f"{min(summaries):.2f} s", f"{min(checks):.2f} s", f"{min(summaries) / min(checks):.2f}x"))
-        tenth = sorted(folder.iterdir())[:1]  # one of the ten top folders
-        small_n = sum(1 for p in tenth[0].rglob("*") if p.is_file())
-        _, rss_small, _ = gikr("summary", [str(tenth[0]), "--jobs", "2"], work / "warm")
-        rows.append((f"main process peak RSS, summary: {small_n} vs {n} reports (warm)",
-                     f"{rss_all:.0f} MB", f"{rss_small:.0f} MB ({small_n})", f"{rss_all / rss_small:.2f}x"))
+        tenth = sorted(folder.iterdir())[0]  # one of the ten top folders
+        small_n = sum(1 for p in tenth.rglob("*") if p.is_file())
+        _, small_summary, _ = gikr("summary", [str(tenth), "--jobs", "2"], work / "warm")
+        _, small_check, _ = gikr("check", [str(tenth), "--jobs", "2"], work / "warm")
+        rows.append((f"main process peak RSS, {n} reports (warm)", f"{rss_summary:.0f} MB", f"{rss_check:.0f} MB",
+                     f"{rss_summary / rss_check:.2f}x"))
+        rows.append((f"main process peak RSS, {small_n} reports (warm)", f"{small_summary:.0f} MB", f"{small_check:.0f} MB",
+                     f"{small_summary / small_check:.2f}x"))
+        rows.append((f"memory flat: RSS at {n} / at {small_n} reports", f"{rss_summary / small_summary:.2f}x",
+                     f"{rss_check / small_check:.2f}x", ""))
         rows.append(("load average (1 min) before / after", f"{load:.2f}", f"{os.getloadavg()[0]:.2f}", ""))
         print(f"  check:   {check_line}\n  summary: {summary_line}", file=sys.stderr)
     finally:
