@@ -75,16 +75,6 @@ class TablePrinter:
             if f.text is not None:
                 self.console.print(Text.assemble("    ", (f"“{visible(f.text.quote)}” ({where(f.text)})", "dim")), crop=False, soft_wrap=True)
 
-
-def where(quote) -> str:
-    """Where a quoted sentence is: section 一, page 3; section 五, line 82; before section 一."""
-    section = _("section {number}").format(number="一二三四五六"[quote.section - 1]) if quote.section else _("before section 一")
-    if quote.page is not None:
-        return _("{section}, page {page}").format(section=section, page=quote.page)
-    if quote.line is not None:
-        return _("{section}, line {line}").format(section=section, line=quote.line)
-    return section
-
     def series(self, lines) -> None:
         """The cross-year findings after the files: each later report, the earlier one it was held against, its findings."""
         self.console.print()
@@ -102,6 +92,16 @@ def where(quote) -> str:
             row.append("  " + _("after {previous}").format(previous=visible(line.previous)), style="dim")
             self.console.print(row, crop=False, soft_wrap=True)
             self._findings(line.violations)
+
+
+def where(quote) -> str:
+    """Where a quoted sentence is: section 一, page 3; section 五, line 82; before section 一."""
+    section = _("section {number}").format(number="一二三四五六"[quote.section - 1]) if quote.section else _("before section 一")
+    if quote.page is not None:
+        return _("{section}, page {page}").format(section=section, page=quote.page)
+    if quote.line is not None:
+        return _("{section}, line {line}").format(section=section, line=quote.line)
+    return section
 
 
 def _count(r: Result) -> str:
