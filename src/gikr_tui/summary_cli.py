@@ -21,7 +21,7 @@ from rich.text import Text
 
 from . import checks
 from .checks.finding import number
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .present import STATUS, _fit
 from .runner import DEFAULT_TIMEOUT, default_jobs, run
 from .safety import csv_cell, visible
@@ -96,8 +96,8 @@ class SummaryTable:
 
     AGENCY = 20
 
-    def __init__(self, paths: list[str]) -> None:
-        self.console = Console(highlight=False, soft_wrap=True)
+    def __init__(self, paths: list[str], console: Console | None = None) -> None:
+        self.console = console or Console(highlight=False, soft_wrap=True)
         longest = max((cell_len(visible(p)) for p in paths), default=4)
         room = max(20, self.console.width - 120) if self.console.is_terminal else longest
         self.path_width = max(4, min(longest, room))
@@ -213,8 +213,10 @@ def summary_main(args: Sequence[str]) -> int:
     results = run(paths, jobs=ns.jobs or default_jobs(), timeout=ns.timeout, use_cache=not ns.no_cache, lite=True)
     out = sys.stdout
     table = writer = None
+    progress = _progress(len(paths), ns.format, _("reading"))
     if ns.format == "table" and paths:
-        table = SummaryTable(paths)
+        # both on one terminal: rows go through the progress bar's console, above the bar
+        table = SummaryTable(paths, progress.console if progress is not None and sys.stdout.isatty() else None)
         table.header()
     elif ns.format == "csv":
         out.write("\ufeff")  # the BOM: Excel reads the file as UTF-8
@@ -241,7 +243,7 @@ def summary_main(args: Sequence[str]) -> int:
             else:
                 emit(row.to_json())
 
-        stopped = consume(results, each, _progress(len(paths), ns.format, _("reading")), PROG, len(paths))
+        stopped = consume(results, each, progress, PROG, len(paths))
         if stopped is not None:
             return stopped
         lines = collector.finish()
@@ -271,8 +273,9 @@ def summary_main(args: Sequence[str]) -> int:
         cache.prune()
     if not paths and not scan_failed:
         print(f"{PROG}: " + _("no report files found"), file=sys.stderr)
-    print(_("{files} files ({unreadable} unreadable), {agencies} agencies, {years} years, {series} series ({seconds} s)").format(
-        files=len(paths), unreadable=unreadable, agencies=len(agencies), years=len(years), series=series,
-        seconds=f"{time.perf_counter() - started:.2f}"), file=sys.stderr)
+    counted = ngettext("{files} files ({unreadable} unreadable), {agencies} agency", "{files} files ({unreadable} unreadable), "
+                       "{agencies} agencies", len(agencies)).format(files=len(paths), unreadable=unreadable, agencies=len(agencies))
+    print(_("{counted}, {years} years, {series} series ({seconds} s)").format(
+        counted=counted, years=len(years), series=series, seconds=f"{time.perf_counter() - started:.2f}"), file=sys.stderr)
     return EXIT_ERROR if unreadable or scan_failed or not paths else EXIT_OK
 
