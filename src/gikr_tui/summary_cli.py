@@ -98,11 +98,16 @@ class SummaryTable:
 
     def __init__(self, paths: list[str], console: Console | None = None) -> None:
         self.console = console or Console(highlight=False, soft_wrap=True)
+        self.plain = not self.console.is_terminal
         longest = max((cell_len(visible(p)) for p in paths), default=4)
         room = max(20, self.console.width - 120) if self.console.is_terminal else longest
         self.path_width = max(4, min(longest, room))
 
     def _print(self, text: str | Text, style: str | None = None) -> None:
+        if self.plain:
+            # a file or a pipe shows no styles: the plain text, without rich's rendering (half a row's cost)
+            self.console.file.write((text.plain if isinstance(text, Text) else text) + "\n")
+            return
         self.console.print(text if isinstance(text, Text) else Text(text, style=style or ""), crop=False, soft_wrap=True)
 
     def header(self) -> None:

@@ -258,7 +258,7 @@ class Collector:
 
 
 def _same_report(a: Record, b: Record) -> bool:
-    """Two files of one agency and year hold the same report: the same tables, and prose at least 90 % the same."""
+    """Two files of one agency and year hold the same report: tables 3 and 4 alike, prose at least 90 % the same."""
     if a.digest != b.digest:
         return False
     return similarity(a.text, b.text) >= THRESHOLD

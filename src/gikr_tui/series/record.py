@@ -100,7 +100,7 @@ class Record:
     stock: dict[str, dict[str, Number | None]] = field(default_factory=dict)
     figures: Figures = field(default_factory=Figures)
     sections: list[SectionText] = field(default_factory=list)
-    digest: str = ""  # of tables 2–4's numbers: two files with the same digest may be one report
+    digest: str = ""  # of tables 3 and 4's numbers: two files with the same digest may be one report
 
     def section(self, number: int) -> SectionText | None:
         for sec in self.sections:
@@ -191,8 +191,10 @@ def _section_text(sec) -> SectionText | None:
 
 
 def _digest(report: Report) -> str:
+    """Tables 3 and 4's values.  Not table 2: readers of different formats agree on it less
+    often (its layout varies most), and two files of one report must read as one."""
     h = hashlib.blake2b(digest_size=8)
-    for table in (report.requests, report.review_litigation, report.active_disclosure):
+    for table in (report.requests, report.review_litigation):
         for row, cols in table.items():
             h.update(row.encode())
             for col, value in cols.items():
