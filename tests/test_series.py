@@ -305,3 +305,43 @@ def test_record_is_small_and_has_no_report_in_it():
     assert fig.received_new == result.report.requests["received_new"]["total"].number
     rate = (fig.granted + fig.partial) / fig.results_total
     assert fig.disclosure_rate == pytest.approx(rate)
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROVINCES = ["江苏省", "吉林省", "新疆维吾尔自治区", "广西壮族自治区"]
+CITIES = ["淮安市", "长春市", "乌鲁木齐市", "济南市", "镇江市", "中山市"]
+DISTRICTS = ["洪泽区", "南关区", "市中区", "盱眙县", "府谷县", "宽城满族自治县", "经济技术开发区"]
+TOWNS = ["幸福乡", "高良涧街道", "蒋坝镇"]
+AGENCIES = ["人民政府", "人民政府办公室", "司法局", "住房和城乡建设局", "市场监督管理局", "交通运输局", "信访局"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(PROVINCES), st.sampled_from(CITIES), st.sampled_from(DISTRICTS),
+       st.lists(st.sampled_from(TOWNS), max_size=1), st.sampled_from(AGENCIES), st.integers(1, 3),
+       st.sampled_from(["", " ", "\u3000"]))
+def test_a_name_with_its_parent_regions_in_front_is_one_agency(province, city, district, town, agency, keep, space):
+    chain = [province, city, district, *town]
+    full = "".join(chain) + agency
+    short = space.join(chain[-keep:]) + space + agency  # the innermost regions only, spaced as some titles are
+    mapping, ambiguous = names.group([names.normalise(full), names.normalise(short)])
+    assert ambiguous == [] and mapping[names.normalise(full)] == mapping[names.normalise(short)]
+    # the same agency of another district, or another agency of the district, is another agency
+    other = "".join(chain[:-1]) + ("西湖区" if chain[-1] != "西湖区" else "东湖区") + agency
+    mapping, _ = names.group([names.normalise(full), names.normalise(other)])
+    assert mapping[names.normalise(full)] != mapping[names.normalise(other)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["本机关认真落实条例", "全年主动公开信息", "办理依申请公开", "加强培训", "回应社会关切"]),
+                min_size=1, max_size=6),
+       st.lists(st.integers(0, 99999), min_size=6, max_size=6), st.integers(2000, 2099),
+       st.sampled_from(["，", "。", "、", " ", "\u3000", "（", "）", ",", ";"]))
+def test_numbers_years_and_punctuation_never_change_the_compared_text(clauses, numbers, year, mark):
+    noisy = f"{year}年{mark}" + "".join(f"{c}{mark}{n}件{mark}" for c, n in zip(clauses, numbers))
+    full_width = noisy.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    expected = "年" + "".join(c + "件" for c in clauses)
+    assert normalise(noisy) == normalise(full_width) == expected
