@@ -16,7 +16,6 @@ from .runner import DEFAULT_TIMEOUT, default_jobs, run
 from .scan import ScanProblem, scan
 from .safety import json_escaped, visible
 from .serialize import CSV_FIELDS, csv_rows
-from .series.collect import Collector
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -196,7 +195,11 @@ def check_main(args: Sequence[str]) -> int:
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
         writer.writeheader()
     series_ids = {c.id for c in checks.all_checks("series")} & selection.ids
-    collector = Collector(series_ids) if series_ids and not ns.no_series else None
+    collector = None
+    if series_ids and not ns.no_series:
+        from .series.collect import Collector
+
+        collector = Collector(series_ids)
 
     def each(light) -> None:
         if narrowed:

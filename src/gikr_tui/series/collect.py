@@ -23,7 +23,6 @@ from ..checks import series as series_checks
 from ..i18n import _
 from . import agency as names
 from .record import Record
-from .similarity import THRESHOLD, similarity
 
 _NO_NAME = -1
 SHOWN_PATHS = 4  # a note's message names this many files (its jsonl lists them all)
@@ -261,4 +260,6 @@ def _same_report(a: Record, b: Record) -> bool:
     """Two files of one agency and year hold the same report: tables 3 and 4 alike, prose at least 90 % the same."""
     if a.digest != b.digest:
         return False
+    from .similarity import THRESHOLD, similarity  # (rapidfuzz: loaded only when there is text to compare)
+
     return similarity(a.text, b.text) >= THRESHOLD
