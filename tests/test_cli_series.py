@@ -210,3 +210,29 @@ def test_compare_not_consecutive_years_and_unreadable(folder):
     assert got.returncode == 0
     bad = gikr("compare", folder / "a" / "2021.txt", folder / "empty.txt")
     assert bad.returncode == 2 and "empty file" in bad.stderr and bad.stdout == ""
+
+
+def test_text_from_reports_reaches_no_terminal_raw(tmp_path):
+    """An agency name holding escape codes is shown as visible symbols in every output for people,
+    and escaped in jsonl (which parses back to the same name)."""
+    rng = random.Random(5)
+    hostile = "洪泽区\x1b[2J人民政府\x9b"
+    first = chained(rng, 2021)
+    write(tmp_path / "a.txt", hostile, 2021, first, rng)
+    carried = forward_of(first)
+    carried["other"] += 2
+    write(tmp_path / "b.txt", hostile, 2022, chained(rng, 2021, carried), rng)
+    outputs = [
+        gikr("check", tmp_path).stdout, gikr("summary", tmp_path).stdout,
+        gikr("summary", tmp_path, "--format", "csv").stdout,
+        gikr("compare", tmp_path / "a.txt", tmp_path / "b.txt").stdout,
+    ]
+    for out in outputs:
+        assert "\x1b" not in out and "\x9b" not in out and "␛" in out
+    for args in (("check", tmp_path, "--format", "jsonl"), ("summary", tmp_path, "--format", "jsonl"),
+                 ("compare", tmp_path / "a.txt", tmp_path / "b.txt", "--format", "jsonl")):
+        raw = gikr(*args).stdout
+        assert "\x1b" not in raw and "\\u001b" in raw
+        agencies = {r.get("agency") for r in _records(raw) if "agency" in r} | {
+            r["b"]["agency"] for r in _records(raw) if r.get("record") == "compare"}
+        assert hostile in agencies

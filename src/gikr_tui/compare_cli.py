@@ -23,7 +23,7 @@ from .checks.finding import number
 from .i18n import _, ngettext
 from .present import SEVERITY_STYLE
 from .runner import DEFAULT_TIMEOUT, check_with_limit
-from .safety import visible
+from .safety import json_escaped, visible
 from .series.compare import Cell, Comparison, SectionDiff, TableDiff, compare, note_message
 from .series.similarity import MEASURE
 
@@ -158,7 +158,7 @@ def print_table(c: Comparison, console: Console) -> None:
             label = f.rule if f.severity == "error" else f"{f.rule} ({f.severity})"
             console.print(Text.assemble("  ", (label, SEVERITY_STYLE.get(f.severity, "red")), "  ", visible(f.message())))
     for note in c.notes:
-        console.print(Text(note_message(note, c), style="dim"))
+        console.print(Text(visible(note_message(note, c)), style="dim"))
     for sec in c.sections:
         console.print()
         _section(console, sec)
@@ -185,7 +185,7 @@ def compare_main(args: Sequence[str]) -> int:
     comparison = compare(*results)
     try:
         if ns.format == "jsonl":
-            sys.stdout.write(json.dumps(comparison.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json_escaped(json.dumps(comparison.to_json(), ensure_ascii=False)) + "\n")
         else:
             console = Console(highlight=False)
             if not console.is_terminal:

@@ -24,7 +24,7 @@ from .checks.finding import number
 from .i18n import N_, _, ngettext
 from .present import STATUS, _fit
 from .runner import DEFAULT_TIMEOUT, default_jobs, run
-from .safety import csv_cell, visible
+from .safety import csv_cell, json_escaped, visible
 from .series.collect import Collector
 from .series.summary import FIGURES, RATES, Row, Total, totals
 
@@ -231,7 +231,7 @@ def summary_main(args: Sequence[str]) -> int:
 
     def emit(data: dict) -> None:
         if ns.format == "jsonl":
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            out.write(json_escaped(json.dumps(data, ensure_ascii=False)) + "\n")
         elif writer is not None:
             writer.writerow(_csv_row(data))
 
