@@ -240,6 +240,18 @@ def check_main(args: Sequence[str]) -> int:
     return EXIT_FINDINGS if counts.violations or counts.series_reports else EXIT_OK
 
 
+def options(parser: argparse.ArgumentParser, args: Sequence[str]) -> argparse.Namespace | int:
+    """The parsed options, or the exit status when they are wrong (argparse has said why)."""
+    try:
+        ns = parser.parse_args(args)
+        wrong = bad_limits(ns)
+        if wrong:
+            parser.error(wrong)
+    except SystemExit as e:
+        return EXIT_ERROR if e.code else EXIT_OK
+    return ns
+
+
 def bad_limits(ns: argparse.Namespace) -> str | None:
     """What is wrong with --jobs or --timeout, if anything."""
     if getattr(ns, "jobs", None) is not None and ns.jobs < 1:

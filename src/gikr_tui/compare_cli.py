@@ -165,16 +165,11 @@ def print_table(c: Comparison, console: Console) -> None:
 
 
 def compare_main(args: Sequence[str]) -> int:
-    from .cli import bad_limits, byte_safe_streams
+    from .cli import byte_safe_streams, options
 
-    parser = _parser()
-    try:
-        ns = parser.parse_args(args)
-        wrong = bad_limits(ns)
-        if wrong:
-            parser.error(wrong)
-    except SystemExit as e:
-        return EXIT_ERROR if e.code else EXIT_OK
+    ns = options(_parser(), args)
+    if isinstance(ns, int):
+        return ns
     byte_safe_streams()
     results = [check_with_limit(path, ns.timeout, use_cache=not ns.no_cache) for path in (ns.a, ns.b)]
     failed = [r for r in results if r.report is None]

@@ -201,16 +201,11 @@ def _csv_row(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_main(args: Sequence[str]) -> int:
-    from .cli import _progress, bad_limits, consume, print_notes, scan_reports
+    from .cli import _progress, consume, options, print_notes, scan_reports
 
-    parser = _parser()
-    try:
-        ns = parser.parse_args(args)
-        wrong = bad_limits(ns)
-        if wrong:
-            parser.error(wrong)
-    except SystemExit as e:
-        return EXIT_ERROR if e.code else EXIT_OK
+    ns = options(_parser(), args)
+    if isinstance(ns, int):
+        return ns
     started = time.perf_counter()
     paths, scan_failed = scan_reports(ns.paths)
     if ns.format == "csv" and hasattr(sys.stdout, "reconfigure"):

@@ -222,21 +222,31 @@ def run_report(report: Any, only: Collection[str] | None = None, errors: list[st
     A check that raises does not take the others with it: its failure is
     appended to `errors` (when given) as one line, and the run goes on.
     """
-    found: list[Finding] = []
     outer = getattr(_local, "memo", None)
     _local.memo = (report, {})
     try:
-        for item in _checks.values():
-            if item.scope != "report" or (only is not None and item.id not in only):
-                continue
-            try:
-                found.extend(item.run(report))
-            except Exception as e:  # noqa: BLE001 - one broken check must not hide the others
-                if errors is None:
-                    raise
-                errors.append(f"check {item.id} failed: {type(e).__name__}: {e}")
+        return run_each(all_checks("report"), report, only, errors)
     finally:
         _local.memo = outer
+
+
+def run_each(items: Iterable[Check], subject: Any, only: Collection[str] | None = None,
+             errors: list[str] | None = None) -> list[Finding]:
+    """The findings of each check in `items` (or of those in `only`) on `subject`, in order.
+
+    A check that raises does not take the others with it: its failure is
+    appended to `errors` (when given) as one line, and the run goes on.
+    """
+    found: list[Finding] = []
+    for item in items:
+        if only is not None and item.id not in only:
+            continue
+        try:
+            found.extend(item.run(subject))
+        except Exception as e:  # noqa: BLE001 - one broken check must not hide the others
+            if errors is None:
+                raise
+            errors.append(f"check {item.id} failed: {type(e).__name__}: {e}")
     return found
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Collection, Iterator
 from .. import template as T
 from ..i18n import N_, _
 from .finding import Finding, Quote, number, signed
-from .registry import all_checks, check
+from .registry import all_checks, check, run_each
 
 if TYPE_CHECKING:
     from ..series.record import Record
@@ -39,17 +39,7 @@ class Pair:
 
 def run(pair: Pair, only: Collection[str] | None = None, errors: list[str] | None = None) -> list[Finding]:
     """Every series check (or those in `only`) on one pair; a check that raises is one line in `errors`."""
-    found: list[Finding] = []
-    for item in all_checks("series"):
-        if only is not None and item.id not in only:
-            continue
-        try:
-            found.extend(item.run(pair))
-        except Exception as e:  # noqa: BLE001 - one broken check must not hide the others
-            if errors is None:
-                raise
-            errors.append(f"check {item.id} failed: {type(e).__name__}: {e}")
-    return found
+    return run_each(all_checks("series"), pair, only, errors)
 
 
 def _values(f: Finding) -> dict[str, Any]:
