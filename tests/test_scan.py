@@ -58,6 +58,38 @@ def test_folder_reached_twice_is_listed_once(tmp_path):
     assert problems == []
 
 
+def test_a_folder_symlink_out_of_the_folder_is_not_followed_unless_asked(tmp_path):
+    # A link to /usr inside a folder of reports once meant reading 2,235 files
+    # from /usr: the scan stays inside the folders given.
+    outside = _touch(tmp_path / "elsewhere" / "other.txt")
+    inside = _touch(tmp_path / "reports" / "a.txt")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "reports" / "link")
+    os.symlink("/usr", tmp_path / "reports" / "usr")
+    problems: list[ScanProblem] = []
+    assert scan([tmp_path / "reports"], problems) == [str(inside)]
+    assert sorted((os.path.basename(p.path), p.error) for p in problems) == [("link", False), ("usr", False)]
+    assert "not followed (--follow-symlinks follows it)" in problems[0].message
+    # asked to follow: the link is read as a folder of the tree
+    followed = scan([tmp_path / "reports"], follow_symlinks=True)
+    assert str(tmp_path / "reports" / "link" / "other.txt") in followed
+    # a folder given on the command line is inside the folders given
+    both = scan([tmp_path / "reports", tmp_path / "elsewhere"])
+    assert sorted(os.path.basename(p) for p in both) == ["a.txt", "other.txt"]
+    assert os.path.realpath(next(p for p in both if p.endswith("other.txt"))) == str(outside)
+
+
+def test_the_command_line_stays_inside_the_folder(tmp_path):
+    _touch(tmp_path / "elsewhere" / "other.txt")
+    _touch(tmp_path / "reports" / "a.txt")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "reports" / "link")
+    cmd = [sys.executable, "-m", "gikr_tui", "check", str(tmp_path / "reports"), "--format", "csv", "--no-cache"]
+    got = subprocess.run(cmd, capture_output=True, text=True)
+    assert "other.txt" not in got.stdout
+    assert "link: symlink to a folder outside the folders given" in got.stderr
+    followed = subprocess.run(cmd + ["--follow-symlinks"], capture_output=True, text=True)
+    assert "link/other.txt" in followed.stdout
+
+
 def test_symlinked_file_is_followed(tmp_path):
     target = _touch(tmp_path / "store" / "data.bin")
     os.symlink(target, tmp_path / "linked.txt")

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
 from .readers import FORMATS
 
 
@@ -30,7 +31,14 @@ def is_report(path: str | Path) -> bool:
     return p.suffix.lower() in FORMATS and not p.name.startswith(".")
 
 
-def _walk(root: str, found: set[str], seen: set[tuple[int, int]], problems: list[ScanProblem] | None) -> None:
+def _inside(real: str, roots: list[str]) -> bool:
+    return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _walk(root: str, found: set[str], seen: set[tuple[int, int]], problems: list[ScanProblem] | None,
+          roots: list[str] | None) -> None:
+    """List `root`'s reports into `found`; with `roots`, a folder symlink leading out of
+    them is not followed (None: follow every link)."""
     def note(path: str, message: str, error: bool = True) -> None:
         if problems is not None:
             problems.append(ScanProblem(path, message, error))
@@ -67,6 +75,12 @@ def _walk(root: str, found: set[str], seen: set[tuple[int, int]], problems: list
                 is_dir = entry.is_dir()  # follows a symlink; the listing's type saves a stat otherwise
             except OSError:
                 is_dir = False  # a looping symlink, or gone since listed
+            if is_dir and roots is not None and entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if not _inside(real, roots):
+                    note(entry.path, _("symlink to a folder outside the folders given, not followed "
+                                       "(--follow-symlinks follows it)"), error=False)
+                    continue
             if is_dir:
                 folders.append((entry.path, inside))
             elif is_report(entry.name):
@@ -77,18 +91,22 @@ def _walk(root: str, found: set[str], seen: set[tuple[int, int]], problems: list
         stack.extend(reversed(folders))
 
 
-def scan(paths: list[str | Path], problems: list[ScanProblem] | None = None) -> list[str]:
+def scan(paths: list[str | Path], problems: list[ScanProblem] | None = None, follow_symlinks: bool = False) -> list[str]:
     """Every report file under `paths`, sorted by path.
 
     A file named explicitly is kept as given whatever its name, so that the
-    check says why it cannot be read (rather than silently skipping it).
+    check says why it cannot be read (rather than silently skipping it).  A
+    symlink to a folder is followed only while it stays inside the folders
+    given, unless `follow_symlinks` (a link to /usr must not mean reading it).
     """
     found: set[str] = set()
     seen: set[tuple[int, int]] = set()
+    folders = [os.fspath(p) for p in paths if os.path.isdir(os.fspath(p))]
+    roots = None if follow_symlinks else [os.path.realpath(f) for f in folders]
     for p in paths:
         p = os.fspath(p)
         if os.path.isdir(p):
-            _walk(p, found, seen, problems)
+            _walk(p, found, seen, problems, roots)
         elif os.path.lexists(p):
             found.add(p)
         elif problems is not None:
