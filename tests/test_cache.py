@@ -1,11 +1,15 @@
-"""The persistent cache of parse results."""
+"""The persistent cache of results: it tells the truth, holds data, and never makes a run wait."""
 
+import json
 import os
+import pickle
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +17,8 @@ import pytest
 
 from gikr_tui import cache
 from gikr_tui.pipeline import check_file
-from gikr_tui.runner import check_with_limit
+from gikr_tui.runner import run
+from gikr_tui.settings import Settings
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -35,21 +40,36 @@ def gikr(*args, env=None):
     )
 
 
+def check(path, **overrides):
+    """One file's Result through the run loop (the cache on unless told otherwise)."""
+    return next(run([str(path)], Settings(jobs=1).but(**overrides)))
+
+
 def _age(path: Path, seconds: float = 60) -> Path:
-    """Date a file back: one written moments ago is not cached yet (see test_a_file_written_moments_ago)."""
+    """Date a file back: one written moments ago is not cached yet (see test_a_file_written_moments_ago).
+
+    Setting the mtime stamps the ctime with now; the cache trusts a ctime a
+    couple of the kernel's clock ticks old, so wait those few ms out.
+    """
     past = time.time() - seconds
     os.utime(path, (past, past))
+    wait = (path.stat().st_ctime_ns + cache.RACY_CTIME_NS - time.time_ns()) / 1e9
+    if wait > 0:
+        time.sleep(wait)
     return path
 
 
 def _copy_seeds(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    return [_age(Path(shutil.copy(p, folder / p.name))) for p in SEED_FILES]
+    paths = [Path(shutil.copy(p, folder / p.name)) for p in SEED_FILES]
+    for p in paths:
+        _age(p)
+    return paths
 
 
 def test_cache_dir_follows_the_environment(own_cache):
     assert cache.cache_dir() == own_cache
-    check_with_limit(str(SEED_FILES[0]), 30)
+    check(SEED_FILES[0])
     assert (own_cache / cache.FILE_NAME).is_file()
 
 
@@ -81,56 +101,151 @@ def test_a_stored_result_is_what_a_check_returns(tmp_path, own_cache):
     path = str(_copy_seeds(tmp_path / "r")[0])
     real = check_file(path)
     planted = replace(real, report=replace(real.report, agency="缓存里的机关"))
-    cache.store(path, planted, cache.file_key(path))
-    assert check_with_limit(path, 30).report.agency == "缓存里的机关"
-    assert check_with_limit(path, 30, use_cache=False).report.agency == real.report.agency
+    cache.store_result(path, planted)
+    assert check(path).report.agency == "缓存里的机关"
+    assert check(path, use_cache=False).report.agency == real.report.agency
+    assert cache.lookup_brief(path).report.agency == "缓存里的机关"
     out = gikr(path, "--format", "csv").stdout
     assert "缓存里的机关" in out
 
 
+def _plant_stale(path: Path) -> str:
+    real = check_file(str(path))
+    cache.store_result(str(path), replace(real, report=replace(real.report, agency="旧的")))
+    assert check(path).report.agency == "旧的"
+    return real.report.agency
+
+
 def test_a_changed_file_is_parsed_again(tmp_path, own_cache):
     path = _copy_seeds(tmp_path / "r")[0]
-    real = check_file(str(path))
-    planted = replace(real, report=replace(real.report, agency="旧的"))
-    cache.store(str(path), planted, cache.file_key(str(path)))
-    assert check_with_limit(str(path), 30).report.agency == "旧的"
+    agency = _plant_stale(path)
 
     # same bytes, new modification time: stale
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert cache.lookup(str(path)) is None
-    assert check_with_limit(str(path), 30).report.agency == real.report.agency
+    assert check(path).report.agency == agency
 
     # new bytes, modification time put back: the size gives it away
-    cache.store(str(path), planted, cache.file_key(str(path)))
+    _age(path)
+    _plant_stale(path)
     st = path.stat()
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("\n")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert cache.lookup(str(path)) is None
-    assert check_with_limit(str(path), 30).report.agency == real.report.agency
+    _age(path)
+    assert check(path).report.agency == agency
     # and the fresh result replaced the stale entry
-    assert cache.lookup(str(path)).report.agency == real.report.agency
+    assert cache.lookup(str(path)).report.agency == agency
+
+
+def _same_size_other_verdict(seed: Path) -> bytes:
+    text = seed.read_bytes()
+    edited = text.replace("一、本年新收政府信息公开申请数量\n\t28\n".encode(), "一、本年新收政府信息公开申请数量\n\t29\n".encode(), 1)
+    assert edited != text and len(edited) == len(text)
+    return edited
+
+
+@pytest.mark.parametrize("how", ["in place, mtime put back", "cp -p over it"])
+def test_a_rewrite_keeping_size_and_mtime_is_seen(tmp_path, own_cache, how):
+    # `cp -p`, `rsync -t` and `wget -N` keep the timestamp: same size and
+    # mtime, other bytes.  The ctime (and, for a new file, the inode) tells.
+    path = tmp_path / "report.txt"
+    shutil.copy(SEED_FILES[0], path)
+    _age(path)
+    env = {**os.environ, "GIKR_CACHE_DIR": str(own_cache)}
+    first = gikr(path, "--format", "csv", env=env)
+    assert first.returncode == 0 and ",ok," in first.stdout
+    assert "1 from cache" in gikr(path, env=env).stderr  # stored, and served
+    before = path.stat()
+    if how == "cp -p over it":
+        other = tmp_path / "other.txt"
+        other.write_bytes(_same_size_other_verdict(SEED_FILES[0]))
+        os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+        shutil.copy2(other, path)  # what cp -p does: the bytes, then the times
+    else:
+        path.write_bytes(_same_size_other_verdict(SEED_FILES[0]))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    again = gikr(path, "--format", "csv", env=env)
+    assert again.returncode == 1, again.stdout
+    assert ",violations," in again.stdout and "row_total" in again.stdout
+    assert "from cache" not in again.stderr
 
 
 def test_one_entry_serves_every_name_of_a_file(tmp_path, own_cache):
     path = _copy_seeds(tmp_path / "r")[0]
     alias = tmp_path / "alias.txt"
     os.symlink(path, alias)
-    check_with_limit(str(path), 30)
+    check(path)
     hit = cache.lookup(str(alias))
     assert hit is not None and hit.path == str(alias)
 
 
 def test_a_parser_version_change_retires_entries(tmp_path, own_cache, monkeypatch):
     path = str(_copy_seeds(tmp_path / "r")[0])
-    check_with_limit(path, 30)
+    check(path)
     assert cache.lookup(path) is not None
     monkeypatch.setattr(cache, "VERSION", cache.VERSION + "-next")
     assert cache.lookup(path) is None
 
 
-def test_a_corrupted_cache_file_warns_once_and_the_run_goes_on(tmp_path, own_cache):
+def test_rows_hold_data_not_pickles(tmp_path, own_cache):
+    path = str(_copy_seeds(tmp_path / "r")[0])
+    check(path)
+    db = sqlite3.connect(own_cache / cache.FILE_NAME)
+    status, brief, data = db.execute("SELECT status, brief, data FROM results").fetchone()
+    assert status == "ok"
+    assert json.loads(brief)["report"]["agency"] == "相城区人民政府办公室"
+    whole = json.loads(zlib.decompress(data))
+    assert whole["report"]["requests"]["received_new"]["natural"]["number"] == 28
+
+
+class _Marker:
+    """Unpickling this creates a file: the proof that code ran."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def __reduce__(self):
+        return (open, (self.where, "w"))
+
+
+def test_a_planted_pickle_is_never_run(tmp_path, own_cache):
+    # Anyone who can write the cache file must not be able to run code as the
+    # user: rows are decoded as data, and a pickle is no data gikr wrote.
+    path = _copy_seeds(tmp_path / "r")[0]
+    check(path)
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Marker(str(marker)))
+    db = sqlite3.connect(own_cache / cache.FILE_NAME)
+    db.execute("UPDATE results SET brief=?, data=?", (payload, payload))
+    db.commit()
+    cache.reset()
+    assert cache.lookup_brief(str(path)) is None
+    assert cache.lookup(str(path)) is None
+    got = gikr(path, "--format", "jsonl", env={**os.environ, "GIKR_CACHE_DIR": str(own_cache)})
+    assert got.returncode == 0 and json.loads(got.stdout)["status"] == "ok"
+    assert "from cache" not in got.stderr
+    assert not marker.exists()
+
+
+def test_the_cache_is_private_to_the_user(tmp_path, own_cache):
+    own_cache.mkdir(mode=0o755)  # made by someone else, too open
+    old = os.umask(0o022)
+    try:
+        check(_copy_seeds(tmp_path / "r")[0])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(own_cache.stat().st_mode) == 0o700
+    for name in os.listdir(own_cache):
+        if name.startswith(cache.FILE_NAME):  # the file, its -wal and -shm
+            assert stat.S_IMODE((own_cache / name).stat().st_mode) == 0o600, name
+
+
+def test_a_damaged_cache_file_is_rebuilt_once_with_one_line(tmp_path, own_cache):
     reports = tmp_path / "reports"
     _copy_seeds(reports)
     own_cache.mkdir(parents=True)
@@ -139,9 +254,13 @@ def test_a_corrupted_cache_file_warns_once_and_the_run_goes_on(tmp_path, own_cac
     got = gikr(reports, "--format", "jsonl", "--jobs", "2")
     assert got.stdout == expected.stdout
     assert got.returncode == expected.returncode == 0
-    warnings = [line for line in got.stderr.splitlines() if "cache" in line]
-    assert len(warnings) == 1
-    assert "is unusable" in warnings[0] and "continuing without it" in warnings[0]
+    notes = [line for line in got.stderr.splitlines() if "cache" in line]
+    assert len(notes) == 1
+    assert "was damaged" in notes[0] and "started a new one" in notes[0]
+    # the new file works: the next run says nothing and reads every result from it
+    warm = gikr(reports, "--format", "jsonl")
+    assert warm.stdout == expected.stdout
+    assert warm.stderr.count("\n") == 1 and f"{len(SEED_FILES)} from cache" in warm.stderr
 
 
 def test_a_cache_of_another_layout_is_replaced(own_cache):
@@ -151,8 +270,53 @@ def test_a_cache_of_another_layout_is_replaced(own_cache):
     db.commit()
     db.close()
     path = str(SEED_FILES[0])
-    assert check_with_limit(path, 30).status == "ok"
+    assert check(path).status == "ok"
     assert cache.lookup(path) is not None
+
+
+_HOLD_LOCK = (
+    "import sqlite3, sys, time\n"
+    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "db.execute('BEGIN IMMEDIATE')\n"
+    "db.execute('DELETE FROM results WHERE 0')\n"
+    "print('locked', flush=True)\n"
+    "time.sleep(120)\n"
+)
+
+
+def test_a_run_under_another_process_s_lock_does_not_wait(tmp_path, own_cache):
+    # Another process holds the write lock for as long as it likes: the run
+    # stores nothing, says so once, and takes no longer than an unlocked run.
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(300):
+        shutil.copy(SEED_FILES[i % len(SEED_FILES)], folder / f"{i:03}.txt")
+        os.utime(folder / f"{i:03}.txt", (time.time() - 60,) * 2)
+    _age(folder / "000.txt")
+    env = {**os.environ, "GIKR_CACHE_DIR": str(tmp_path / "free")}
+    started = time.monotonic()
+    free = gikr(folder, "--format", "csv", "--jobs", "2", env=env)
+    unlocked = time.monotonic() - started
+    assert free.returncode == 0 and free.stderr.count("\n") == 1
+
+    check(SEED_FILES[0])  # the locked cache exists
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(own_cache / cache.FILE_NAME)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        env = {**os.environ, "GIKR_CACHE_DIR": str(own_cache)}
+        started = time.monotonic()
+        got = gikr(folder, "--format", "csv", "--jobs", "2", env=env)
+        locked = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    assert got.stdout == free.stdout and got.returncode == 0
+    notes = [line for line in got.stderr.splitlines() if "cache" in line]
+    assert len(notes) == 1 and "locked by another process" in notes[0], got.stderr
+    # (it used to wait 10 s for every batch of 64: 51 s for these 300 files)
+    assert locked < unlocked + 2.0, (locked, unlocked)
+    assert cache.lookup(str(folder / "001.txt")) is None  # nothing was stored
 
 
 def test_two_runs_sharing_the_cache_at_once(tmp_path, own_cache):
@@ -178,23 +342,12 @@ def test_errors_of_the_bytes_are_kept_errors_of_the_moment_are_not(tmp_path, own
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     _age(empty)
-    assert check_with_limit(str(empty), 30).error == "empty file"
+    assert check(empty).error == "empty file"
     assert cache.lookup(str(empty)).error == "empty file"  # a property of the bytes: kept
     gone = tmp_path / "gone.txt"
-    assert check_with_limit(str(gone), 30).status == "error"
+    assert check(gone).status == "error"
     gone.write_text(SEED_FILES[0].read_text(encoding="utf-8"), encoding="utf-8")
-    assert check_with_limit(str(gone), 30).status == "ok"  # not a remembered "disappeared"
-
-
-@pytest.mark.parametrize("name", ["plain.txt", '引号"和\\反斜杠 报告.txt', "bad-\udcb1-bytes.txt"])
-def test_light_line_is_the_serialiser_s_line_for_any_name(tmp_path, name):
-    import json
-
-    from gikr_tui.serialize import result_json
-
-    result = check_file(str(SEED_FILES[2]))
-    result.path = str(tmp_path / name)
-    assert cache.light(result).jsonl() == json.dumps(result_json(result), ensure_ascii=False)
+    assert check(gone).status == "ok"  # not a remembered "disappeared"
 
 
 def test_a_file_name_that_is_not_utf8_is_cached_too(tmp_path, own_cache):
@@ -202,11 +355,11 @@ def test_a_file_name_that_is_not_utf8_is_cached_too(tmp_path, own_cache):
     path = str(tmp_path / name)
     shutil.copy(SEED_FILES[0], path)
     _age(Path(path))
-    first = check_with_limit(path, 30)
+    first = check(path)
     assert first.status == "ok"
     hit = cache.lookup(path)
     assert hit is not None and hit.path == path
-    assert cache.lookup_light(path).jsonl() == cache.light(first).jsonl()
+    assert hit == first
 
 
 def test_a_file_written_moments_ago_is_not_cached_yet(tmp_path, own_cache):
@@ -215,18 +368,17 @@ def test_a_file_written_moments_ago_is_not_cached_yet(tmp_path, own_cache):
     path = tmp_path / "fresh.txt"
     shutil.copy(SEED_FILES[0], path)
     os.utime(path)  # modified now
-    assert check_with_limit(str(path), 30).status == "ok"
+    assert check(path).status == "ok"
     assert cache.lookup(str(path)) is None
     _age(path)
-    check_with_limit(str(path), 30)
+    check(path)
     assert cache.lookup(str(path)) is not None
 
 
-def test_what_the_tui_path_fills_the_command_line_reads(tmp_path, own_cache):
-    # the TUI's workers call check_with_limit: its entries serve `gikr check`
+def test_what_one_run_stores_the_command_line_reads(tmp_path, own_cache):
+    # the inspector drives the same loop in-process: its rows serve `gikr check`
     paths = _copy_seeds(tmp_path / "r")
-    for p in paths:
-        check_with_limit(str(p), 30)
+    list(run([str(p) for p in paths], Settings(jobs=2)))
     got = gikr(tmp_path / "r", "--format", "jsonl", "--jobs", "2")
     assert f", {len(paths)} from cache)" in got.stderr
     fresh = gikr(tmp_path / "r", "--format", "jsonl", "--no-cache")
@@ -234,26 +386,16 @@ def test_what_the_tui_path_fills_the_command_line_reads(tmp_path, own_cache):
 
 
 def test_each_thread_gets_its_own_connection(own_cache, tmp_path):
-    # The TUI's pool thread stores what the workers parsed; the main thread
-    # (and any other) reads it.  sqlite3 refuses a connection made in another
-    # thread, which used to switch the cache off for the whole process.
+    # The inspector's pool thread stores what the workers parsed; the main
+    # thread (and any other) reads it.  sqlite3 refuses a connection made in
+    # another thread, which used to switch the cache off for the whole process.
     import threading
 
-    seed = tmp_path / "seed.txt"
-    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], seed)
-    _age(seed)  # a file written this second is not cached (its mtime could still change unseen)
-    done = threading.Event()
-
-    def fill():
-        check_with_limit(str(seed), timeout=None)  # parsed, then stored by this thread
-        done.set()
-
-    thread = threading.Thread(target=fill)
+    seed = _copy_seeds(tmp_path / "r")[0]
+    thread = threading.Thread(target=lambda: check(seed))
     thread.start()
     thread.join()
-    assert done.is_set()
-    key = cache.file_key(str(seed))
-    hit = cache.lookup(str(seed), key)
+    hit = cache.lookup(str(seed))
     assert hit is not None and hit.status == "ok"
     assert cache.get_cache() is not None  # still on
 
@@ -261,15 +403,14 @@ def test_each_thread_gets_its_own_connection(own_cache, tmp_path):
 def test_prune_drops_rows_of_deleted_files_and_older_parsers(own_cache, tmp_path, monkeypatch):
     folder = tmp_path / "r"
     folder.mkdir()
-    seeds = sorted(SEEDS.glob("*.txt"))[:3]
     kept, deleted, old = (folder / f"{n}.txt" for n in ("kept", "deleted", "old"))
-    for path, seed in zip((kept, deleted, old), seeds):
+    for path, seed in zip((kept, deleted, old), SEED_FILES[:3]):
         shutil.copy(seed, path)
         _age(path)
     for path in (kept, deleted):
-        check_with_limit(str(path), timeout=None)
+        check(path)
     monkeypatch.setattr(cache, "VERSION", "an older parser")
-    check_with_limit(str(old), timeout=None)  # stored under another parser version
+    check(old)  # stored under another parser version
     monkeypatch.undo()
     monkeypatch.setenv("GIKR_CACHE_DIR", str(own_cache))
     deleted.unlink()
@@ -287,7 +428,7 @@ def test_prune_drops_rows_of_deleted_files_and_older_parsers(own_cache, tmp_path
 def test_gikr_check_prunes_the_cache(own_cache, tmp_path):
     folder = tmp_path / "r"
     folder.mkdir()
-    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+    for seed in SEED_FILES[:2]:
         _age(Path(shutil.copy(seed, folder)))
     env = {**os.environ, "GIKR_CACHE_DIR": str(own_cache)}
     assert gikr(str(folder), env=env).returncode == 0

@@ -1,4 +1,4 @@
-"""The runner: path order, worker pool, time and memory limits, dying workers.
+"""The run loop and the local executor: path order, limits, dying workers, priorities.
 
 Nothing here is mocked: slow inputs are genuinely large reports, a dying
 worker is a real worker process killed with SIGKILL (what the kernel's OOM
@@ -6,7 +6,6 @@ killer sends) while it reads a large report, a hung one is really stopped
 with SIGSTOP.
 """
 
-import json
 import os
 import signal
 import threading
@@ -16,12 +15,16 @@ from pathlib import Path
 import pytest
 
 from gikr_tui import cache
-from gikr_tui.runner import Pool, check_with_limit, run
-from gikr_tui.serialize import result_json
+from gikr_tui.pool import ProcessExecutor
+from gikr_tui.runner import BRIEF, FULL, RunLoop, outcomes, run
+from gikr_tui.serialize import jsonl_line
+from gikr_tui.settings import Settings
+from gikr_tui.worker import check_limited
 from report_maker import with_long_prose
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
+NO_CACHE = Settings(use_cache=False)
 
 
 def write_long_report(path: Path) -> Path:
@@ -30,7 +33,7 @@ def write_long_report(path: Path) -> Path:
 
 
 def _lines(results) -> list[str]:
-    return [json.dumps(result_json(r), ensure_ascii=False) for r in results]
+    return [jsonl_line(r) for r in results]
 
 
 @pytest.fixture
@@ -49,11 +52,11 @@ def big_report(tmp_path_factory) -> Path:
     return path
 
 
-def _wait_for(pool: Pool, path: str, seconds: float = 30.0) -> int:
+def _wait_for(executor, path: str, seconds: float = 30.0) -> int:
     """The pid of the worker holding `path`, once it has it."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        for pid, held in pool.busy():
+        for pid, held in executor.busy():
             if held == path:
                 return pid
         time.sleep(0.01)
@@ -62,47 +65,57 @@ def _wait_for(pool: Pool, path: str, seconds: float = 30.0) -> int:
 
 def test_parallel_results_are_in_path_order_and_equal_to_serial(tmp_path):
     paths = [str(p) for p in SEED_FILES] * 3 + [str(tmp_path / "missing.txt")]
-    serial = list(run(paths, jobs=1, use_cache=False))
-    parallel = list(run(paths, jobs=3, use_cache=False))
+    serial = list(run(paths, NO_CACHE, jobs=1))
+    parallel = list(run(paths, NO_CACHE, jobs=3))
     assert [r.path for r in parallel] == paths
     assert _lines(parallel) == _lines(serial)
     assert [r.status for r in serial[:5]] == ["ok"] * 5
     assert serial[-1].status == "error"
 
 
-def test_time_limit_ends_a_slow_parse_in_process(big_report):
-    result = check_with_limit(str(big_report), 0.05, use_cache=False)
-    assert result.status == "error"
+def test_every_file_is_read_in_a_worker_process(tmp_path):
+    # one file and --jobs 1 too: the time limit, the memory limit and the
+    # watchdog apply only to a process the parent can end from outside
+    executor = ProcessExecutor(NO_CACHE, 1)
+    try:
+        got = list(run([str(SEED_FILES[0])], NO_CACHE, executor=executor))
+        assert got[0].status == "ok"
+        assert executor.started == 1
+    finally:
+        executor.close()
+
+
+def test_time_limit_ends_a_slow_parse(big_report):
+    result, timed_out = check_limited(str(big_report), 0.05)
+    assert timed_out and result.status == "error"
     assert result.error == "time limit of 0.05 s reached"
     # and the same file, given time, is a report: the limit, not the file, failed it
-    assert check_with_limit(str(big_report), None, use_cache=False).status == "ok"
+    assert check_limited(str(big_report), None)[0].status == "ok"
 
 
 def test_time_limit_ends_a_slow_parse_in_a_worker(tmp_path):
     # the long report takes seconds; a seed milliseconds, even in a new worker on a busy machine
     huge = write_long_report(tmp_path / "huge.txt")
     paths = [str(huge), str(SEED_FILES[1])]
-    results = list(run(paths, jobs=2, timeout=0.5, use_cache=False))
+    results = list(run(paths, NO_CACHE, jobs=2, timeout=0.5))
     assert results[0].error == "time limit of 0.5 s reached"
     assert results[1].status == "ok"
 
 
 def test_time_limit_result_is_not_cached(big_report, own_cache):
-    check_with_limit(str(big_report), 0.05, use_cache=True)
+    list(run([str(big_report)], Settings(timeout=0.05)))
     assert cache.lookup(str(big_report)) is None
-    check_with_limit(str(SEED_FILES[0]), 30, use_cache=True)
-    assert cache.lookup(str(SEED_FILES[0])) is not None
 
 
-def _run_signalling(pool: Pool, paths: list[str], target: str, sig: int) -> list:
-    """run() over `paths`, sending `sig` to the worker once it holds `target`."""
-    thread = threading.Thread(target=lambda: os.kill(_wait_for(pool, target), sig))
+def _run_signalling(executor, paths: list[str], target: str, sig: int) -> list:
+    """The results for `paths`, sending `sig` to the worker once it holds `target`."""
+    thread = threading.Thread(target=lambda: os.kill(_wait_for(executor, target), sig))
     thread.start()
     try:
-        return list(run(paths, pool=pool))
+        return list(run(paths, executor.settings, executor=executor))
     finally:
         thread.join()
-        pool.close()
+        executor.close()
 
 
 def test_a_killed_worker_fails_its_file_only_and_is_replaced(tmp_path):
@@ -110,12 +123,14 @@ def test_a_killed_worker_fails_its_file_only_and_is_replaced(tmp_path):
     # outside while it is busy, as the kernel's OOM killer would.
     big = write_long_report(tmp_path / "large.txt")
     paths = [str(big), str(SEED_FILES[0]), str(SEED_FILES[1])]
-    results = _run_signalling(Pool(jobs=1, timeout=60, use_cache=False), paths, str(big), signal.SIGKILL)
+    executor = ProcessExecutor(NO_CACHE.but(timeout=60), 1)
+    results = _run_signalling(executor, paths, str(big), signal.SIGKILL)
     assert [r.path for r in results] == paths
     assert results[0].status == "error"
     assert results[0].error == "the worker reading this file was killed by signal 9 (out of memory?)"
     # one worker allowed, and it died: the two files after it needed a new one
     assert [r.status for r in results[1:]] == ["ok", "ok"]
+    assert executor.started == 2
 
 
 def test_a_worker_that_stops_answering_is_ended_after_its_time_limit(tmp_path):
@@ -124,7 +139,8 @@ def test_a_worker_that_stops_answering_is_ended_after_its_time_limit(tmp_path):
     paths = [str(SEED_FILES[0]), str(SEED_FILES[1])]
     big = write_long_report(tmp_path / "slow.txt")
     paths.insert(1, str(big))
-    results = _run_signalling(Pool(jobs=1, timeout=2, use_cache=False, kill_grace=0.5), paths, str(big), signal.SIGSTOP)
+    executor = ProcessExecutor(NO_CACHE.but(timeout=2, kill_grace=0.5), 1)
+    results = _run_signalling(executor, paths, str(big), signal.SIGSTOP)
     assert [r.status for r in results] == ["ok", "error", "ok"]
     assert results[1].error == "time limit of 2 s reached (its worker stopped answering and was ended)"
 
@@ -132,50 +148,102 @@ def test_a_worker_that_stops_answering_is_ended_after_its_time_limit(tmp_path):
 def test_worker_memory_limit_turns_a_blow_up_into_an_error(tmp_path):
     # The long report needs far more than 64 MB more address space to read
     # (and reads fine without the limit: see the streaming test).  The
-    # worker's RLIMIT_AS stops it, and the next file is read.
+    # worker's RLIMIT_AS stops it, and the next file is read.  (From a
+    # forkserver: a worker forked from pytest would inherit its freed heap as
+    # headroom beyond the limit.)
     big = write_long_report(tmp_path / "huge.txt")
-    pool = Pool(jobs=1, timeout=20, use_cache=False, memory_bytes=64 * 1024**2, kill_grace=1)
+    settings = NO_CACHE.but(timeout=20, kill_grace=1, memory=64 * 1024**2)
+    executor = ProcessExecutor(settings, 1, start_method="forkserver")
     try:
-        results = list(run([str(big), str(SEED_FILES[4])], pool=pool))
+        results = list(run([str(big), str(SEED_FILES[4])], settings, executor=executor))
     finally:
-        pool.close()
+        executor.close()
     assert results[0].status == "error"
     # Where the allocation fails decides the way: a MemoryError, or a worker
     # that Python itself aborts (SIGABRT) when even the error cannot be made.
     assert results[0].error in (
         "out of memory reading this file",
-        "the worker reading this file was killed by signal 6",
+        "the worker reading this file was killed by signal 6 (SIGABRT: a library failed, "
+        "perhaps at the memory limit of 64.0 MB per worker)",
     )
     assert results[1].status == "ok"
 
 
-def test_cached_results_skip_the_workers(own_cache):
+def test_memory_is_shared_out_among_the_workers():
+    settings = Settings(memory=8 * 1024**3)
+    assert ProcessExecutor(settings, 4).memory_bytes == 2 * 1024**3
+    assert ProcessExecutor(settings, 1).memory_bytes == 4 * 1024**3  # capped per worker
+    assert ProcessExecutor(Settings(memory=300 * 1024**2), 3).memory_bytes == 100 * 1024**2
+
+
+def test_cached_results_skip_the_workers(own_cache, tmp_path):
     paths = [str(p) for p in SEED_FILES]
     first_stats: dict = {}
-    first = list(run(paths, jobs=2, stats=first_stats))
+    first = list(run(paths, Settings(jobs=2), stats=first_stats))
     second_stats: dict = {}
-    pool = Pool(jobs=2)
+    executor = ProcessExecutor(Settings(jobs=2), 2)
     try:
-        second = list(run(paths, pool=pool, stats=second_stats))
-        assert pool._ctx is None  # no worker was ever started
+        second = list(run(paths, Settings(jobs=2), executor=executor, stats=second_stats))
+        assert executor.started == 0  # no worker was ever started
     finally:
-        pool.close()
+        executor.close()
     assert first_stats["cached"] == 0
     assert second_stats["cached"] == len(paths)
     assert _lines(second) == _lines(first)
 
 
+def test_a_brief_run_never_fetches_whole_reports(own_cache):
+    paths = [str(p) for p in SEED_FILES]
+    list(run(paths, Settings(jobs=1)))
+    got = list(outcomes(paths, Settings(jobs=1), need=BRIEF))
+    assert all(o.cached for o in got)
+    assert [o.brief.report.agency for o in got][0] == "相城区人民政府办公室"
+    assert got[0].brief.report.requests == {}  # a brief holds no tables
+    with pytest.raises(LookupError):
+        got[0].result()
+
+
 def test_results_stream_out_before_later_files_are_done(tmp_path):
     huge = write_long_report(tmp_path / "huge.txt")
-    pool = Pool(jobs=2, timeout=60, use_cache=False)
-    results = run([str(SEED_FILES[1]), str(huge)], pool=pool)
+    executor = ProcessExecutor(NO_CACHE.but(timeout=60), 2)
+    results = run([str(SEED_FILES[1]), str(huge)], NO_CACHE, executor=executor)
     try:
         first = next(results)
         assert first.path == str(SEED_FILES[1]) and first.status == "ok"
         # handed over while the long report is still being read
-        assert [path for _, path in pool.busy()] == [str(huge)]
+        assert [path for _, path in executor.busy()] == [str(huge)]
         assert [r.status for r in results] == ["ok"]  # and, given time, it reads fine
     finally:
         results.close()
-        pool.close()
-    assert pool.busy() == []
+        executor.close()
+    assert executor.busy() == []
+
+
+def test_without_a_window_outcomes_come_as_they_finish_and_the_front_can_move(tmp_path):
+    # The inspector's way: no path order, and the file the user opens jumps the queue.
+    huge = write_long_report(tmp_path / "a-huge.txt")
+    small = [str(p) for p in SEED_FILES]
+    loop = RunLoop(NO_CACHE.but(timeout=60), need=FULL, workers=2)
+    try:
+        loop.add([str(huge), *small])
+        assert loop.prioritise(small[-1])  # still waiting: moved to the front
+        order = []
+        while not loop.idle():
+            order += [o.path for o in loop.step()]
+    finally:
+        loop.close()
+    assert sorted(order) == sorted([str(huge), *small])
+    # the prioritised file was read first; small ones, read by one worker
+    # while the other reads the huge one, came back long before it
+    assert order[0] == small[-1]
+    assert order.index(str(huge)) >= 3
+
+
+def test_a_path_already_waiting_is_not_queued_twice():
+    loop = RunLoop(NO_CACHE, workers=1)
+    try:
+        assert loop.add(["a.txt", "b.txt"]) == [0, 1]
+        assert loop.add(["b.txt", "c.txt"], skip_waiting=True) == [2]
+        assert sorted(loop.abandon()) == ["a.txt", "b.txt", "c.txt"]
+    finally:
+        loop.close()

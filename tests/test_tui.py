@@ -21,6 +21,7 @@ import pytest
 from rich.console import Console
 from textual.binding import Binding
 
+from gikr_tui.settings import Settings
 from gikr_tui.tui.app import GikrApp
 from gikr_tui.tui.commands import COMMANDS
 from gikr_tui.tui.components.file_filter import FilterInput
@@ -965,8 +966,7 @@ def test_a_worker_that_dies_or_hangs_fails_only_its_file(tmp_path, how, monkeypa
     shutil.copy(SEED, folder / "c-good.txt")
 
     async def go():
-        app = GikrApp(folder, jobs=1)
-        app.pool.timeout, app.pool.kill_grace = 3, 0.5
+        app = GikrApp(folder, settings=Settings(jobs=1, timeout=3, kill_grace=0.5))
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: app.scanned)
             large = str(folder / "a-large.txt")

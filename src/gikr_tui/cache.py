@@ -1,47 +1,51 @@
-"""A persistent cache of parse results, shared by `gikr check` and the TUI.
+"""A persistent cache of results, shared by `gikr check` and the inspector.
 
-One SQLite file in the user cache directory (or `$GIKR_CACHE_DIR`).  An
-entry is the pickled `pipeline.Result` of one file, valid while the file's
-real path, size and modification time and gikr's parser version are what
-they were when it was parsed.  WAL mode and a busy timeout let several runs
-(and the workers of each) read and write at once; each process opens its own
-connection.  The cache is best-effort: any trouble with it turns it off for
-the run, with one warning line, and gikr parses as if it were not there.
+One SQLite file in the user cache directory (or `$GIKR_CACHE_DIR`), private
+to the user (folder 0700, file 0600).  A row is a file's result as data
+(`records.Parsed`: a brief and the whole result, codec bytes, never pickles),
+valid while the file's real path, size, modification and change times, inode
+and device, gikr's parser version and the language are what they were when
+it was read: a rewrite that keeps size and mtime (`cp -p`, `rsync -t`)
+still changes the ctime or the inode.  Outputs render what they read here;
+nothing here knows how.
+
+The cache is best-effort and never makes a run wait: WAL mode lets runs read
+while another writes; a run that finds the write lock held skips storing
+(one line says so); a damaged file is replaced by a new one (one line); any
+other trouble turns the cache off for the run (one line) and gikr parses as
+if it were not there.
 """
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
-import io
-import json
 import multiprocessing
 import os
-import pickle
 import sqlite3
 import stat
 import sys
 import threading
 import time
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Callable, NamedTuple
 
-from . import __version__, checks
-from .checks import Finding, Quote
-from .model import Origin, Report
+from . import __version__, checks, codec
 from .pipeline import Result
 from .readers import format_of
+from .records import Outcome, Parsed, parsed
 
 # Bump whenever a change to reading, interpreting or checking could change a
 # Result for the same bytes: cached results of older versions are then ignored.
 PARSER_VERSION = 2
 
-# Modules whose code does not shape a Result; any other change to the
-# package's source also retires old entries, in case a bump is forgotten.
-# (serialize.py counts: entries hold its output too.)
-_NOT_PARSING = {"__main__.py", "cli.py", "present.py", "runner.py", "cache.py", "scan.py",
-                "summary_cli.py", "compare_cli.py", "series/collect.py", "series/summary.py", "series/compare.py",
-                "series/agency.py", "series/similarity.py"}
+# Modules that do not shape a stored result; any other change to the
+# package's source also retires old rows, in case a bump is forgotten.
+_NOT_PARSING = {
+    "__main__.py", "cli.py", "present.py", "serialize.py", "runner.py", "pool.py", "cache.py", "scan.py",
+    "settings.py", "memory.py", "procs.py",
+    "summary_cli.py", "compare_cli.py", "series/collect.py", "series/summary.py", "series/compare.py",
+    "series/agency.py", "series/similarity.py",
+}
 
 
 def _source_digest() -> str:
@@ -60,28 +64,14 @@ def _source_digest() -> str:
 
 
 VERSION = f"{__version__}+p{PARSER_VERSION}+{_source_digest()}"
-_pinned: str | None = None
-
-
-def version() -> str:
-    """The cache key's code version: the package's source, and which checks are
-    registered (a plugin or a test may add one at run time)."""
-    if _pinned is not None:
-        return _pinned
-    return f"{VERSION}+c{checks.fingerprint()}"
-
-
-def pin_version(value: str) -> None:
-    """A worker keys its entries by the version of the process that started it."""
-    global _pinned
-    _pinned = value
 
 ENV_DIR = "GIKR_CACHE_DIR"
 FILE_NAME = "results.sqlite3"
-BUSY_MS = 10_000
+# A write waits this long for another run's batch (a few ms), then gives up.
+LOCK_WAIT_MS = 250
 # A file modified this recently is not cached yet (2 s: FAT's timestamp step).
 RACY_NS = 2_000_000_000
-SCHEMA_VERSION = 3  # of the table below; another value means drop and start again
+SCHEMA_VERSION = 4  # of the table below; another value means drop and start again
 
 # Rows for deleted files and older parsers are dropped at most once a day.
 PRUNE_EVERY = 24 * 3600.0
@@ -93,13 +83,42 @@ CREATE TABLE results (
     format TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    device INTEGER NOT NULL,
     version TEXT NOT NULL,
-    result BLOB NOT NULL,
-    summary BLOB NOT NULL,
-    jsonl_tail BLOB NOT NULL,
+    status TEXT NOT NULL,
+    brief BLOB NOT NULL,  -- codec bytes of records.brief(result)
+    data BLOB,  -- codec bytes of the whole result; NULL when the brief is all of it
     PRIMARY KEY (path, format)
 ) WITHOUT ROWID
 """
+_COLUMNS = "path, format, size, mtime_ns, ctime_ns, inode, device, version, status, brief, data"
+_MATCH = "path=? AND format=? AND size=? AND mtime_ns=? AND ctime_ns=? AND inode=? AND device=? AND version=?"
+
+
+class Key(NamedTuple):
+    """What identifies one version of a file; taken before the file is read."""
+
+    real: str
+    format: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    device: int
+
+
+def _ctime_step_ns() -> int:
+    """Two ticks of the clock the kernel stamps files with (at least 10 ms)."""
+    try:
+        tick = time.clock_getres(getattr(time, "CLOCK_REALTIME_COARSE", 5))
+    except (OSError, ValueError, AttributeError):
+        tick = 0.01
+    return max(10_000_000, int(tick * 2e9))
+
+
+RACY_CTIME_NS = _ctime_step_ns()
 
 
 def cache_dir() -> Path:
@@ -111,8 +130,8 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("gikr"))
 
 
-def file_key(path: str | os.PathLike) -> tuple[str, str, int, int] | None:
-    """(real path, format, size, mtime_ns), or None for a file that cannot be cached."""
+def file_key(path: str | os.PathLike) -> Key | None:
+    """The file's Key, or None for a file that cannot be cached."""
     fmt = format_of(path)
     if fmt is None:
         return None
@@ -125,7 +144,23 @@ def file_key(path: str | os.PathLike) -> tuple[str, str, int, int] | None:
         real = os.path.realpath(path)
     except (OSError, ValueError):
         return None
-    return real, fmt, st.st_size, st.st_mtime_ns
+    return Key(real, fmt, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def settled(path: str, key: Key) -> bool:
+    """Whether a result read from the file as `key` saw it may be stored under that key.
+
+    Not when the file changed while it was read (the result may describe
+    neither version), nor when it was written moments ago: a rewrite within
+    the file system's timestamp step could leave every stamp unchanged.
+    """
+    if file_key(path) != key:
+        return False
+    now = time.time_ns()
+    return now - key.mtime_ns >= RACY_NS and now - key.ctime_ns >= RACY_CTIME_NS
+
+
+TRANSIENT_ERRORS = ("time limit", "out of memory", "the worker", "internal error")
 
 
 def cacheable(result: Result) -> bool:
@@ -137,77 +172,99 @@ def cacheable(result: Result) -> bool:
     return result.debug is None and not (result.error or "").startswith(TRANSIENT_ERRORS)
 
 
-TRANSIENT_ERRORS = ("time limit", "out of memory", "the worker", "internal error")
+# --- messages ---------------------------------------------------------------------
 
 
-def _frozen_reducer(cls):
-    names = tuple(f.name for f in fields(cls))
-
-    def reduce(obj):
-        return cls, tuple(getattr(obj, name) for name in names)
-
-    return reduce
+def _in_main_process() -> bool:
+    return multiprocessing.parent_process() is None
 
 
-# Frozen slotted dataclasses unpickle through a Python-level __setstate__
-# (about 3 µs each, and a report holds hundreds of Origins); rebuilt through
-# their constructor instead, a cached result loads twice as fast.
-_REDUCERS = {cls: _frozen_reducer(cls) for cls in (Origin, Finding, Quote)}
+def _print_warning(message: str) -> None:
+    print(f"gikr: {message}", file=sys.stderr)
 
 
-def _dumps(result: Result) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
-    pickler.dump(result)
-    return buffer.getvalue()
+# Where the cache's one-line notices go; the inspector points it at a notification.
+on_warning: Callable[[str], None] = _print_warning
+_said: set[str] = set()
 
 
-@dataclass(slots=True)
-class Light:
-    """What `gikr check` prints for one file, without the weight of its Report.
-
-    `result` keeps the report's template, year and agency and the findings
-    (all the table and csv formats show) but no tables; `jsonl_tail` is the
-    file's jsonl record after its path, so the line is rebuilt for whatever
-    name the file was given.
-    """
-
-    result: Result
-    jsonl_tail: str
-
-    def jsonl(self) -> str:
-        return '{"record": "report", "path": ' + json.dumps(self.result.path, ensure_ascii=False) + ", " + self.jsonl_tail
+def _warn(kind: str, message: str) -> None:
+    """Say `message` once per process for each `kind`; workers stay quiet."""
+    if kind in _said or not _in_main_process():
+        return
+    _said.add(kind)
+    try:
+        on_warning(message)
+    except Exception:  # noqa: BLE001 - a notice must never break a run
+        pass
 
 
-def light(result: Result) -> Light:
-    from .serialize import result_json
-
-    record = result_json(result)
-    del record["record"], record["path"]
-    tail = json.dumps(record, ensure_ascii=False)[1:]
-    rep = result.report
-    stub = None
-    if rep is not None:
-        stub = Report(rep.format, rep.template, rep.year, rep.agency, encoding=rep.encoding, layout=rep.layout, pages=rep.pages)
-    return Light(replace(result, report=stub), tail)
+def _where() -> str:
+    return os.path.join(str(cache_dir()), FILE_NAME)
 
 
-_ROW = "size=? AND mtime_ns=? AND version=?"
+# --- the file ------------------------------------------------------------------------
+
+
+class Damaged(Exception):
+    """The file is not a database, or its pages are corrupt."""
+
+    def __init__(self, detail: str, inode: int | None = None) -> None:
+        super().__init__(detail)
+        self.inode = inode  # of the damaged file, so that only it is replaced
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = folder.stat()
+    if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def _private_file(path: Path) -> int:
+    """Create the file 0600 (SQLite gives its -wal and -shm files the same mode); its inode."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        st = os.fstat(fd)
+        if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
+            os.fchmod(fd, 0o600)
+        return st.st_ino
+    finally:
+        os.close(fd)
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    text = str(error).lower()
+    return not isinstance(error, sqlite3.OperationalError) or "malformed" in text or "not a database" in text
+
+
+def _is_lock(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 class Cache:
-    """One process's connection to the cache file."""
+    """One thread's connection to the cache file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=BUSY_MS / 1000, isolation_level=None)
-        self._db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        _private_folder(path.parent)
+        self.inode = _private_file(path)
+        self._db = sqlite3.connect(str(path), timeout=LOCK_WAIT_MS / 1000, isolation_level=None)
+        try:
+            self._open()
+        except sqlite3.DatabaseError as e:
+            self._db.close()
+            if _is_damage(e):
+                raise Damaged(str(e) or type(e).__name__, self.inode) from None
+            raise
+
+    def _open(self) -> None:
+        self._db.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
         mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()
         if not mode or str(mode[0]).lower() != "wal":
-            raise sqlite3.DatabaseError(f"cannot use write-ahead logging (journal mode {mode and mode[0]})")
-        # Durability is not needed for a cache; a lost entry is parsed again.
+            raise sqlite3.OperationalError(f"cannot use write-ahead logging (journal mode {mode and mode[0]})")
+        # Durability is not needed for a cache; a lost row is parsed again.
         self._db.execute("PRAGMA synchronous=NORMAL")
         if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             # A cache of another layout (an older gikr) is only thrown away.
@@ -222,50 +279,29 @@ class Cache:
                 self._db.execute("ROLLBACK")
                 raise
         # A damaged file raises here, not in the middle of a run.
-        self._db.execute(
-            "SELECT path, format, size, mtime_ns, version, result, summary, jsonl_tail FROM results LIMIT 1"
-        ).fetchall()
+        self._db.execute(f"SELECT {_COLUMNS} FROM results LIMIT 1").fetchall()
 
-    def _row(self, columns: str, path: str, key: tuple[str, str, int, int] | None):
-        key = key or file_key(path)
-        if key is None:
-            return None
-        real, fmt, size, mtime_ns = key
+    def row(self, columns: str, key: Key):
         return self._db.execute(
-            f"SELECT {columns} FROM results WHERE path=? AND format=? AND {_ROW}",
-            (os.fsencode(real), fmt, size, mtime_ns, version()),
+            f"SELECT {columns} FROM results WHERE {_MATCH}",
+            (os.fsencode(key.real), key.format, key.size, key.mtime_ns, key.ctime_ns, key.inode, key.device,
+             version()),
         ).fetchone()
 
-    def get(self, path: str, key: tuple[str, str, int, int] | None = None) -> Result | None:
-        row = self._row("result", path, key)
-        result = _loads(row[0]) if row else None
-        if result is not None:
-            result.path = str(path)  # the same file may be reached by several names
-        return result
+    def forget(self, key: Key) -> None:
+        self._db.execute("DELETE FROM results WHERE path=? AND format=?", (os.fsencode(key.real), key.format))
 
-    def get_light(self, path: str, key: tuple[str, str, int, int] | None = None) -> Light | None:
-        row = self._row("summary, jsonl_tail", path, key)
-        result = _loads(row[0]) if row else None
-        if result is None:
-            return None
-        result.path = str(path)
-        return Light(result, bytes(row[1]).decode("utf-8", "surrogatepass"))
-
-    def put(self, path: str, result: Result, key: tuple[str, str, int, int] | None, lite: Light | None = None) -> None:
-        """Store `result` under `key`, the file's key taken before it was read."""
-        row = entry(path, result, key, lite)
-        if row is not None:
-            self.put_rows([row])
-
-    def put_rows(self, rows: list[tuple]) -> None:
-        """Store rows made by `entry()`, in one transaction: one brief lock for many files."""
+    def put(self, rows: list[Parsed]) -> None:
+        """Store rows in one transaction: one brief lock for many files."""
+        v = version()
+        values = [
+            (os.fsencode(p.key.real), p.key.format, p.key.size, p.key.mtime_ns, p.key.ctime_ns, p.key.inode,
+             p.key.device, v, p.status, p.brief, p.data)
+            for p in rows if p.key is not None
+        ]
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO results (path, format, size, mtime_ns, version, result, summary, jsonl_tail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            self._db.executemany(f"INSERT OR REPLACE INTO results ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -275,7 +311,9 @@ class Cache:
         """Drop the rows no run can use again (an older parser's, files that are gone); how many."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            removed = self._db.execute("DELETE FROM results WHERE version != ?", (version(),)).rowcount
+            current = code_version() + ":"  # rows of this code, in any language, stay
+            removed = self._db.execute("DELETE FROM results WHERE substr(version, 1, ?) != ?",
+                                       (len(current), current)).rowcount
             paths = [row[0] for row in self._db.execute("SELECT DISTINCT path FROM results")]
             gone = [(p,) for p in paths if not os.path.exists(os.fsdecode(p))]
             removed += self._db.executemany("DELETE FROM results WHERE path = ?", gone).rowcount
@@ -289,59 +327,83 @@ class Cache:
         self._db.close()
 
 
-def entry(path: str, result: Result, key: tuple[str, str, int, int] | None, lite: Light | None = None) -> tuple | None:
-    """The cache row for `result` (plain bytes and numbers, cheap to send to another
-    process), or None when it must not be stored.  `key` is the file's key taken
-    before it was read."""
-    if key is None or not cacheable(result):
-        return None
-    if file_key(path) != key:
-        return None  # the file changed while it was parsed: the result may describe neither version
-    if time.time_ns() - key[3] < RACY_NS:
-        # Written moments ago: a rewrite of the same size within the file
-        # system's timestamp granularity would leave the key unchanged.
-        return None
-    result = replace(result, debug=None)
-    lite = lite or light(result)
-    real, fmt, size, mtime_ns = key
-    return (
-        os.fsencode(real), fmt, size, mtime_ns, version(), _dumps(result),
-        _dumps(replace(lite.result, debug=None)), lite.jsonl_tail.encode("utf-8", "surrogatepass"),
-    )
+def code_version() -> str:
+    """The code that made a row: the package's source, and which checks are registered
+    (a plugin or a test may add one at run time)."""
+    return f"{VERSION}+c{checks.fingerprint()}"
 
 
-def _loads(blob: bytes) -> Result | None:
+def version() -> str:
+    """The version rows are stored under: the code's, and the language its messages are in."""
+    from .i18n import language
+
+    return f"{code_version()}:{language()}"
+
+
+def _set_aside(path: Path, inode: int | None) -> None:
+    """Remove a damaged cache file, unless another run has replaced it already."""
     try:
-        result = pickle.loads(blob)
-    except Exception:  # noqa: BLE001 - an unreadable entry is a miss, not a failure
-        return None
-    return result if isinstance(result, Result) else None
+        if inode is not None and os.stat(path).st_ino != inode:
+            return
+    except FileNotFoundError:
+        return
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
 
+
+# --- this process's connection ---------------------------------------------------------
 
 # One connection per thread (sqlite3 refuses to share one across threads: the
-# TUI's pool thread and a test's main thread each get their own) and per
+# inspector's pool thread and a test's main thread each get their own) and per
 # process (a connection inherited through fork must not be used by the child).
 _local = threading.local()
-_broken = False
-
-
-def _in_main_process() -> bool:
-    return multiprocessing.parent_process() is None
+_off = False  # unusable for the rest of this process
+_no_store = False  # another process held the write lock: this run stores nothing
+_rebuilt = False
 
 
 def _disable(error: BaseException) -> None:
-    global _broken
-    _broken = True
+    global _off
+    _off = True
     _local.cache = None
-    if _in_main_process():  # workers stay quiet: the TUI owns their terminal
-        where = os.path.join(str(cache_dir()), FILE_NAME)
-        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-        print(f"gikr: cache {where} is unusable ({detail}); continuing without it", file=sys.stderr)
+    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    _warn("off", f"cache {_where()} is unusable ({detail}); continuing without it")
+
+
+def _rebuild(detail: str, inode: int | None = None) -> Cache | None:
+    """Replace a damaged cache file with a new one, once per process."""
+    global _rebuilt
+    old = getattr(_local, "cache", None)
+    if inode is None and old is not None:
+        inode = old.inode
+    if old is not None:
+        try:
+            old.close()
+        except sqlite3.Error:
+            pass
+    _local.cache = None
+    if _rebuilt:
+        _disable(Damaged(detail))
+        return None
+    _rebuilt = True
+    path = cache_dir() / FILE_NAME
+    try:
+        _set_aside(path, inode)
+        cache = Cache(path)
+    except (sqlite3.Error, OSError, Damaged) as e:
+        _disable(e)
+        return None
+    _warn("rebuilt", f"cache {_where()} was damaged ({detail}); started a new one")
+    _local.cache, _local.pid = cache, os.getpid()
+    return cache
 
 
 def get_cache() -> Cache | None:
     """This thread's cache connection, or None when the cache cannot be used."""
-    if _broken:
+    if _off:
         return None
     pid = os.getpid()
     cache = getattr(_local, "cache", None)
@@ -349,6 +411,8 @@ def get_cache() -> Cache | None:
         return cache
     try:
         cache = Cache(cache_dir() / FILE_NAME)
+    except Damaged as e:
+        return _rebuild(str(e), e.inode)
     except (sqlite3.Error, OSError) as e:
         _disable(e)
         return None
@@ -357,47 +421,99 @@ def get_cache() -> Cache | None:
 
 
 def _guarded(action, default=None):
-    """Run a cache action; trouble turns the cache off (a long lock is only a miss)."""
+    """Run an action on this thread's connection; trouble never stops a run."""
+    cache = get_cache()
+    if cache is None:
+        return default
     try:
-        return action()
-    except (ValueError, TypeError, pickle.PicklingError, RecursionError):
-        return default  # this one entry cannot be stored or read: a miss, the cache stays on
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            return default  # another run held it past the busy timeout: parse instead
-        _disable(e)
+        return action(cache)
+    except sqlite3.DatabaseError as e:
+        if _is_lock(e):
+            return default  # a read that met a lock (rare in WAL mode): a miss
+        if _is_damage(e):
+            _rebuild(str(e).splitlines()[0] if str(e) else type(e).__name__)
+        else:
+            _disable(e)
     except sqlite3.Error as e:
         _disable(e)
     return default
 
 
-def lookup(path: str, key: tuple[str, str, int, int] | None = None) -> Result | None:
+# --- what the rest of gikr uses -----------------------------------------------------------
+
+
+def lookup_outcome(index: int, path: str, full: bool) -> Outcome | None:
+    """The cached Outcome for `path` if its row is current, decoded as far as `full` asks
+    (a row that does not decode is a miss, and is dropped)."""
+    key = file_key(path)
+    if key is None:
+        return None
+    row = _guarded(lambda c: c.row("status, brief, data" if full else "status, brief", key))
+    if row is None:
+        return None
+    outcome = Outcome(index, str(path), row[0], bytes(row[1]), bytes(row[2]) if full and row[2] is not None else None,
+                      cached=True)
+    try:
+        if full:
+            outcome.result()
+        else:
+            outcome.brief  # noqa: B018 - decoding checks the row
+    except (codec.CodecError, LookupError):
+        _guarded(lambda c: c.forget(key))
+        return None
+    return outcome
+
+
+def lookup(path: str) -> Result | None:
+    """The whole cached Result for `path` (its report with every table), or None."""
+    outcome = lookup_outcome(0, path, True)
+    return None if outcome is None else outcome.result()
+
+
+def lookup_brief(path: str) -> Result | None:
+    """The cached brief for `path` (status, findings, the report's template/year/agency; no tables)."""
+    outcome = lookup_outcome(0, path, False)
+    return None if outcome is None else outcome.brief
+
+
+def store(rows: list[Parsed]) -> None:
+    """Store what workers parsed (rows without a key are skipped), in one short transaction.
+
+    When another process holds the write lock past LOCK_WAIT_MS, this run
+    stops storing (one line says so) rather than waiting on every batch.
+    """
+    global _no_store
+    rows = [r for r in rows if r.key is not None]
+    if not rows or _no_store:
+        return
     cache = get_cache()
-    return None if cache is None else _guarded(lambda: cache.get(path, key))
+    if cache is None:
+        return
+    try:
+        cache.put(rows)
+    except sqlite3.DatabaseError as e:
+        if _is_lock(e):
+            _no_store = True
+            _warn("locked", f"cache {_where()} is locked by another process; this run's results are not stored")
+        elif _is_damage(e):
+            _rebuild(str(e).splitlines()[0] if str(e) else type(e).__name__)
+        else:
+            _disable(e)
+    except sqlite3.Error as e:
+        _disable(e)
 
 
-def lookup_light(path: str, key: tuple[str, str, int, int] | None = None) -> Light | None:
-    cache = get_cache()
-    return None if cache is None else _guarded(lambda: cache.get_light(path, key))
-
-
-def store(path: str, result: Result, key: tuple[str, str, int, int] | None, lite: Light | None = None) -> None:
-    cache = get_cache()
-    if cache is not None:
-        _guarded(lambda: cache.put(path, result, key, lite))
-
-
-def store_rows(rows: list[tuple]) -> None:
-    cache = get_cache() if rows else None
-    if cache is not None:
-        _guarded(lambda: cache.put_rows(rows))
+def store_result(path: str, result: Result, key: Key | None = None) -> None:
+    """Store `result` as the current result of `path` (key: the file's, taken before reading)."""
+    key = key or file_key(path)
+    if key is not None:
+        store([parsed(result, key)])
 
 
 def prune(every: float = PRUNE_EVERY) -> int:
     """Prune the cache if it was not pruned in the last `every` seconds (a stat per
     file it knows, so not on every run); how many rows went."""
-    cache = get_cache()
-    if cache is None:
+    if get_cache() is None:
         return 0
     marker = cache_dir() / PRUNE_MARKER
     try:
@@ -405,9 +521,9 @@ def prune(every: float = PRUNE_EVERY) -> int:
             return 0
     except OSError:
         pass  # never pruned
-    removed = _guarded(cache.prune, 0)
+    removed = _guarded(lambda c: c.prune(), 0)
     try:
-        marker.touch()
+        marker.touch(mode=0o600)
     except OSError:
         pass
     return removed
@@ -415,11 +531,13 @@ def prune(every: float = PRUNE_EVERY) -> int:
 
 def reset() -> None:
     """Forget this thread's connection and any earlier failure (tests, a new cache dir)."""
-    global _broken
+    global _off, _no_store, _rebuilt
     cache = getattr(_local, "cache", None)
-    if cache is not None and _local.pid == os.getpid():
+    if cache is not None and getattr(_local, "pid", None) == os.getpid():
         try:
             cache.close()
         except sqlite3.Error:
             pass
-    _local.cache, _local.pid, _broken = None, None, False
+    _local.cache, _local.pid = None, None
+    _off = _no_store = _rebuilt = False
+    _said.clear()

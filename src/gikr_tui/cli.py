@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -12,10 +11,11 @@ from typing import Sequence
 
 from . import __version__, checks
 from .i18n import _, ngettext
-from .runner import DEFAULT_TIMEOUT, default_jobs, run
+from .runner import BRIEF, FULL, outcomes
 from .scan import ScanProblem, scan
 from .safety import json_escaped, visible
-from .serialize import CSV_FIELDS, csv_rows
+from .serialize import CSV_FIELDS, csv_rows, jsonl_line
+from .settings import DEFAULT_TIMEOUT, Settings, SettingsError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -58,9 +58,13 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="report files or folders (searched recursively)")
     p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format (default: table)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel workers (default: CPU count)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help=f"time limit per file in seconds (default: {DEFAULT_TIMEOUT:g})")
-    p.add_argument("--no-cache", action="store_true", help="parse every file again, neither reading nor filling the cache "
-        "(kept in the user cache folder, or $GIKR_CACHE_DIR)")
+    p.add_argument("--timeout", type=float, default=None, metavar="S", help=f"time limit per file in seconds (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--memory", metavar="SIZE", help="memory for all workers together, e.g. 4G, 1500M or 40%% "
+        "(default: half the machine's memory, or $GIKR_MEMORY; at most 4G per worker)")
+    p.add_argument("--no-cache", action="store_true", default=None, help="parse every file again, neither reading nor "
+        "filling the cache (kept in the user cache folder, or $GIKR_CACHE_DIR)")
+    p.add_argument("--follow-symlinks", action="store_true", default=None, help="follow symlinks to folders outside "
+        "the folders given (by default they are skipped, with a note)")
     p.add_argument("--checks", metavar="LIST", default=None, help=_(
         "which findings to report: comma-separated check ids, families (arithmetic, prose, form, table2, hints, series), "
         "severities (error, warning, hint) or all; a leading - takes away (--checks=-hint, --checks=prose, "
@@ -81,21 +85,16 @@ def _list_checks() -> int:
     return EXIT_OK
 
 
-def _selected(light, selection: "checks.Selection"):
+def _selected(result, selection: "checks.Selection"):
     """A result as the chosen checks see it: other findings dropped, the status
-    recomputed, the jsonl record rebuilt.  (Workers and the cache always hold
-    every check's findings, so one cache serves every --checks.)"""
-    result = light.result
+    recomputed.  (Workers and the cache always hold every check's findings, so
+    one cache serves every --checks.)"""
     if result.status == "error":
-        return light
+        return result
     kept = selection.keep(result.findings)
     if len(kept) == len(result.findings):
-        return light
-    result = replace(result, findings=kept, status=checks.status(kept))
-    record = json.loads("{" + light.jsonl_tail)
-    record["status"] = result.status
-    record["violations"] = [v for v in record["violations"] if v["rule"] in selection.ids and v["severity"] in selection.severities]
-    return type(light)(result, json.dumps(record, ensure_ascii=False)[1:])
+        return result
+    return replace(result, findings=kept, status=checks.status(kept))
 
 
 def _tui_parser() -> argparse.ArgumentParser:
@@ -106,8 +105,25 @@ def _tui_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", nargs="?", default=".", help="folder or report to open (default: current folder)")
     p.add_argument("--theme", metavar="NAME", help="Textual theme, e.g. ansi-dark for 16-colour terminals (or set GIKR_THEME)")
+    p.add_argument("--follow-symlinks", action="store_true", default=None, help="follow symlinks to folders outside "
+        "the folder given (by default they are skipped)")
     p.add_argument("--version", action="version", version=f"gikr {__version__}")
     return p
+
+
+def settings_from(ns: argparse.Namespace) -> Settings:
+    """The environment's settings, with the options given on the command line over them."""
+    from .memory import parse_size
+
+    overrides = {
+        "jobs": getattr(ns, "jobs", None),
+        "timeout": getattr(ns, "timeout", None),
+        "memory": parse_size(ns.memory) if getattr(ns, "memory", None) else None,
+        "use_cache": False if getattr(ns, "no_cache", None) else None,
+        "follow_symlinks": True if getattr(ns, "follow_symlinks", None) else None,
+        "debug": True if getattr(ns, "debug", None) else None,
+    }
+    return Settings.from_env(**overrides)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,10 +138,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .compare_cli import compare_main
 
         return compare_main(args[1:])
-    ns = _tui_parser().parse_args(args)
+    parser = _tui_parser()
+    ns = parser.parse_args(args)
+    try:
+        settings = settings_from(ns)
+    except (SettingsError, ValueError) as e:
+        parser.error(str(e))
     from .tui.app import run_app  # Textual is imported only for the TUI
 
-    return run_app(ns.path, theme=ns.theme)
+    return run_app(ns.path, theme=ns.theme, settings=settings)
 
 
 def _progress(total: int, fmt: str, label: str = "checking"):
@@ -170,16 +191,17 @@ def check_main(args: Sequence[str]) -> int:
         print(_("gikr check: error: {reason}").format(reason=e), file=sys.stderr)
         return EXIT_ERROR
     narrowed = not selection.everything
-    wrong = bad_limits(ns)
-    if wrong:
+    try:
+        settings = settings_from(ns)
+    except (SettingsError, ValueError) as e:
         parser.print_usage(sys.stderr)
-        print(f"gikr check: error: {wrong}", file=sys.stderr)
+        print(f"gikr check: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     started = time.perf_counter()
-    paths, scan_failed = scan_reports(ns.paths)
-    jobs = ns.jobs or default_jobs()
+    paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     stats: dict[str, int] = {}
-    results = run(paths, jobs=jobs, timeout=ns.timeout, use_cache=not ns.no_cache, stats=stats, lite=True)
+    # jsonl prints whole results; the table and csv only briefs, never decoding a report
+    results = outcomes(paths, settings, need=FULL if ns.format == "jsonl" else BRIEF, stats=stats)
     counts = Counts()
     writer = table = None
     progress = _progress(len(paths), ns.format)
@@ -201,22 +223,23 @@ def check_main(args: Sequence[str]) -> int:
 
         collector = Collector(series_ids)
 
-    def each(light) -> None:
+    def each(outcome) -> None:
+        # the table and csv read briefs (the series record travels in them); jsonl the whole result
+        result = outcome.result() if ns.format == "jsonl" else outcome.brief
         if narrowed:
-            light = _selected(light, selection)
-        result = light.result  # its Report holds no tables: all but jsonl need none
+            result = _selected(result, selection)
         counts.add(result.status, sum(f.severity == "hint" for f in result.findings))
         if collector is not None:
             collector.add(counts.files - 1, result)
         if ns.format == "jsonl":
-            out.write(json_escaped(light.jsonl()) + "\n")
+            out.write(jsonl_line(result) + "\n")
             out.flush()
         elif writer is not None:
             writer.writerows(csv_rows(result))
         elif table is not None:
             table.row(result)
-        if ns.debug and result.debug:
-            print(visible(result.debug, keep_lines=True), file=sys.stderr)
+        if settings.debug and outcome.debug:
+            print(visible(outcome.debug, keep_lines=True), file=sys.stderr)
 
     try:
         stopped = consume(results, each, progress, "gikr check", len(paths))
@@ -227,7 +250,7 @@ def check_main(args: Sequence[str]) -> int:
             collector.close()
     if stopped is not None:
         return stopped
-    if not ns.no_cache:
+    if settings.use_cache:
         from . import cache
 
         cache.prune()
@@ -269,11 +292,11 @@ def byte_safe_streams() -> None:
             stream.reconfigure(errors="surrogateescape")
 
 
-def scan_reports(given: Sequence[str]) -> tuple[list[str], bool]:
+def scan_reports(given: Sequence[str], follow_symlinks: bool = False) -> tuple[list[str], bool]:
     """The report files under `given` (each problem said on stderr), and whether any was an error."""
     byte_safe_streams()
     problems: list[ScanProblem] = []
-    paths = scan(given, problems)
+    paths = scan(given, problems, follow_symlinks=follow_symlinks)
     for problem in problems:
         print(f"{visible(problem.path)}: {visible(problem.message)}", file=sys.stderr)
     return paths, any(p.error for p in problems)

@@ -22,7 +22,8 @@ from . import template as T
 from .checks.finding import number
 from .i18n import _, ngettext
 from .present import SEVERITY_STYLE
-from .runner import DEFAULT_TIMEOUT, check_with_limit
+from .runner import run
+from .settings import DEFAULT_TIMEOUT, SettingsError
 from .safety import json_escaped, visible
 from .series.compare import Cell, Comparison, SectionDiff, TableDiff, compare, note_message
 from .series.similarity import MEASURE
@@ -165,13 +166,21 @@ def print_table(c: Comparison, console: Console) -> None:
 
 
 def compare_main(args: Sequence[str]) -> int:
-    from .cli import byte_safe_streams, options
+    from .cli import byte_safe_streams, options, settings_from
 
-    ns = options(_parser(), args)
+    parser = _parser()
+    ns = options(parser, args)
     if isinstance(ns, int):
         return ns
+    try:
+        settings = settings_from(ns)
+    except (SettingsError, ValueError) as e:
+        parser.print_usage(sys.stderr)
+        print(f"gikr compare: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
     byte_safe_streams()
-    results = [check_with_limit(path, ns.timeout, use_cache=not ns.no_cache) for path in (ns.a, ns.b)]
+    # in workers, as every file: each within its time and memory limits
+    results = list(run([ns.a, ns.b], settings))
     failed = [r for r in results if r.report is None]
     for r in failed:
         print(f"{visible(r.path)}: {visible(r.error or 'unreadable')}", file=sys.stderr)

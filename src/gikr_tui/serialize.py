@@ -114,6 +114,11 @@ def _finding_cells(f) -> dict:
     )
 
 
+def jsonl_line(result: Result) -> str:
+    """The file's `--format jsonl` line (without the newline)."""
+    return json_escaped(json.dumps(result_json(result), ensure_ascii=False))
+
+
 def csv_rows(result: Result) -> list[dict]:
     """The csv rows of a result: text cells shown safe and never formulas; numbers stay numbers."""
     return [{key: csv_cell(value) for key, value in row.items()} for row in _csv_rows(result)]

@@ -23,7 +23,8 @@ from . import checks
 from .checks.finding import number
 from .i18n import N_, _, ngettext
 from .present import STATUS, _fit
-from .runner import DEFAULT_TIMEOUT, default_jobs, run
+from .runner import BRIEF, outcomes
+from .settings import DEFAULT_TIMEOUT, SettingsError
 from .safety import csv_cell, json_escaped, visible
 from .series.collect import Collector
 from .series.summary import FIGURES, RATES, Row, Total, totals
@@ -55,9 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table",
                    help=_("output format (default: table); csv is UTF-8 with BOM for spreadsheets"))
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help=_("parallel workers (default: CPU count)"))
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
                    help=_("time limit per file in seconds (default: {seconds})").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
-    p.add_argument("--no-cache", action="store_true", help=_("parse every file again, neither reading nor filling the cache"))
+    p.add_argument("--memory", metavar="SIZE", help=_("memory for all workers together, e.g. 4G, 1500M or 40%% "
+                   "(default: half the machine's memory)"))
+    p.add_argument("--no-cache", action="store_true", default=None,
+                   help=_("parse every file again, neither reading nor filling the cache"))
+    p.add_argument("--follow-symlinks", action="store_true", default=None,
+                   help=_("follow symlinks to folders outside the folders given"))
     return p
 
 
@@ -201,16 +207,24 @@ def _csv_row(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_main(args: Sequence[str]) -> int:
-    from .cli import _progress, consume, options, print_notes, scan_reports
+    from .cli import _progress, consume, options, print_notes, scan_reports, settings_from
 
-    ns = options(_parser(), args)
+    parser = _parser()
+    ns = options(parser, args)
     if isinstance(ns, int):
         return ns
+    try:
+        settings = settings_from(ns)
+    except (SettingsError, ValueError) as e:
+        parser.print_usage(sys.stderr)
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
     started = time.perf_counter()
-    paths, scan_failed = scan_reports(ns.paths)
+    paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     if ns.format == "csv" and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8", newline="")
-    results = run(paths, jobs=ns.jobs or default_jobs(), timeout=ns.timeout, use_cache=not ns.no_cache, lite=True)
+    # briefs only: the series record a summary needs travels in them
+    results = outcomes(paths, settings, need=BRIEF)
     out = sys.stdout
     table = writer = None
     progress = _progress(len(paths), ns.format, _("reading"))
@@ -231,9 +245,9 @@ def summary_main(args: Sequence[str]) -> int:
             writer.writerow(_csv_row(data))
 
     with Collector({c.id for c in checks.all_checks("series")}) as collector:
-        def each(light) -> None:
+        def each(outcome) -> None:
             nonlocal unreadable, seen
-            result = light.result
+            result = outcome.brief
             collector.add(seen, result)
             seen += 1
             unreadable += result.status == "error"
@@ -267,7 +281,7 @@ def summary_main(args: Sequence[str]) -> int:
 
             _quiet_stdout()
             return EXIT_ERROR
-    if not ns.no_cache:
+    if settings.use_cache:
         from . import cache
 
         cache.prune()

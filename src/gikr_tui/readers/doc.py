@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import procs
 from ..errors import ReportError, TimeLimit
 from ..model import Document
 from .docx import OLE2, read_docx
@@ -56,7 +56,8 @@ def read_doc(data: bytes, path: str | Path | None = None) -> Document:
             str(src),
         ]
         try:
-            # a session of its own, so a timeout can end soffice.bin too, not just its launcher
+            # A session of its own, so that ending it ends soffice.bin too, not
+            # just its launcher; and the launcher dies with this process.
             proc = subprocess.Popen(
                 cmd,
                 stdin=subprocess.DEVNULL,
@@ -64,17 +65,19 @@ def read_doc(data: bytes, path: str | Path | None = None) -> Document:
                 stderr=subprocess.PIPE,
                 env={**os.environ, "HOME": tmp},
                 start_new_session=True,
+                preexec_fn=procs.preexec,  # noqa: PLW1509 - workers are single-threaded
             )
         except OSError as e:
             raise ReportError(f"could not run LibreOffice: {e.strerror or e}") from None
-        try:
-            stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise TimeLimit(f"LibreOffice did not convert the .doc within {CONVERT_TIMEOUT:.0f} s") from None
-        except BaseException:
-            _kill_group(proc)  # interrupted (Ctrl-C, the pool shutting down): leave no soffice behind
-            raise
+        with procs.helper_group(proc.pid):
+            try:
+                stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc)
+                raise TimeLimit(f"LibreOffice did not convert the .doc within {CONVERT_TIMEOUT:.0f} s") from None
+            except BaseException:
+                _kill_group(proc)  # interrupted (the file's time limit, Ctrl-C): leave no soffice behind
+                raise
         made = out / "report.docx"
         if proc.returncode != 0 or not made.exists():
             detail = (stderr or stdout or b"").decode("utf-8", "replace").strip().splitlines()
@@ -85,10 +88,7 @@ def read_doc(data: bytes, path: str | Path | None = None) -> Document:
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except OSError:
-        pass
+    procs.kill_group(proc.pid)
     proc.wait()
 
 

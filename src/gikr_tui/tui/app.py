@@ -24,9 +24,10 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Stat
 from .. import template as T
 from ..i18n import _
 from ..model import Section
-from ..readers import FORMATS, format_of
+from ..readers import FORMATS
 from ..scan import ScanProblem, is_report, scan
 from ..serialize import CSV_FIELDS, csv_rows, json_text, result_json
+from ..settings import Settings
 from .commands import GikrCommands
 from .components.file_filter import FilterInput
 from .components.files import FileTree
@@ -75,8 +76,10 @@ class GikrApp(App[int]):
         jobs: int | None = None,
         theme: str | None = None,
         watch: str = "auto",  # auto: watchfiles, else polling; poll: always poll
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings or Settings.from_env(jobs=jobs)
         self.target = os.path.abspath(os.fspath(path))
         self.root = self.target if os.path.isdir(self.target) else os.path.dirname(self.target)
         self.paths: list[str] = []
@@ -84,10 +87,8 @@ class GikrApp(App[int]):
         self.problems: list[ScanProblem] = []
         self.current: str | None = None
         self.scanned = False
-        self.pool = ParsePool(jobs)
-        self._queue: list[str] = []  # files waiting for the pool, next first
-        self._more = asyncio.Event()
-        self._dispatching = False
+        # results arrive on the pool's thread; post_message is thread-safe
+        self.pool = ParsePool(self.settings, lambda path, result: self.post_message(ReportParsed(path, result)))
         self.parsed_order: list[str] = []  # as results arrived
         self._stop_watch = asyncio.Event()
         self._watch_preference = watch
@@ -143,46 +144,17 @@ class GikrApp(App[int]):
     @work(thread=True, exclusive=True, group="scan")
     def _scan(self) -> None:
         problems: list[ScanProblem] = []
-        paths = [os.path.abspath(p) for p in scan([self.target], problems)]
+        paths = [os.path.abspath(p) for p in scan([self.target], problems, follow_symlinks=self.settings.follow_symlinks)]
         self.post_message(FolderScanned(paths, problems))
 
     def _parse(self, paths: list[str]) -> None:
         """Queue files for the pool (a reload queues a file again)."""
-        for path in paths:
-            if path not in self._queue:
-                self._queue.append(path)
-        self._more.set()
-        if not self._dispatching:
-            self._dispatching = True
-            self._dispatch()
+        self.pool.submit(paths)
 
     def _prioritise(self, path: str) -> None:
         # The file the user is looking at jumps the queue: only a few files
-        # are ever handed to the pool at once, so the rest can be reordered.
-        if path in self._queue:
-            self._queue.remove(path)
-            self._queue.insert(0, path)
-
-    @work(group="parse")
-    async def _dispatch(self) -> None:
-        in_flight: set[asyncio.Future] = set()
-        limit = self.pool.jobs + 1  # one spare so a worker never idles between files
-        try:
-            while self._queue or in_flight:
-                while self._queue and len(in_flight) < limit:
-                    in_flight.add(asyncio.ensure_future(self.pool.parse(self._queue.pop(0))))
-                self._more.clear()
-                more = asyncio.ensure_future(self._more.wait())
-                done, _ = await asyncio.wait(in_flight | {more}, return_when=asyncio.FIRST_COMPLETED)
-                more.cancel()
-                for future in done - {more}:
-                    in_flight.discard(future)
-                    result = future.result()
-                    self.post_message(ReportParsed(result.path, result))
-        finally:
-            self._dispatching = False
-            for future in in_flight:
-                future.cancel()
+        # are ever handed to the workers at once, so the rest can be reordered.
+        self.pool.prioritise(path)
 
     @work(exclusive=True, group="watch")
     async def _watch(self) -> None:
@@ -249,7 +221,6 @@ class GikrApp(App[int]):
             self._show_message(Text(f"No report files under {shown(self._root_label())} ({', '.join(sorted(FORMATS))})."))
             self._set_status(Text("no report files found", style="yellow"))
         else:
-            self.pool.formats = {format_of(p) for p in self.paths} - {None}
             self._open(self.paths[0])
             self._parse(self.paths)
         for problem in self.problems:
@@ -703,13 +674,13 @@ class GikrApp(App[int]):
         return self.scanned and all(s.status != "pending" for s in self.states.values())
 
 
-def run_app(path: str = ".", theme: str | None = None) -> int:
+def run_app(path: str = ".", theme: str | None = None, settings: Settings | None = None) -> int:
     if not os.path.exists(path):
         import sys
 
         print(f"gikr: {shown(path)}: no such file or folder", file=sys.stderr)
         return 2
-    app = GikrApp(path, theme=theme or os.environ.get("GIKR_THEME") or None)
+    app = GikrApp(path, theme=theme or os.environ.get("GIKR_THEME") or None, settings=settings)
     try:
         code = app.run()
     finally:

@@ -1,12 +1,11 @@
-"""Parsing off the UI thread: the pool `gikr check` uses, awaited from async workers.
+"""Parsing off the UI thread: the run loop `gikr check` uses, driven by a thread of its own.
 
-`runner.Pool` gives each worker process one file at a time, so a worker that
-dies (the OOM killer, a crash in a C library) or stops answering is blamed on
-its own file and replaced, and a parse stuck where the in-worker alarm cannot
-reach is ended from outside.  The pool is not thread-safe and its `collect()`
-blocks, so one thread owns it; coroutines hand it paths and await futures the
-thread resolves on their loop.  A pipe wakes the thread when new paths arrive
-while it waits for workers.
+The loop (`runner.RunLoop`) takes a current result from the cache or hands
+the file to worker processes, and stores what they parse in batches; here it
+runs without a path-order window, so each result is delivered as soon as it
+is done, and the file the user opens can be moved to the front of the queue.
+The loop is not thread-safe and its `step()` blocks, so one thread owns it;
+the app hands it paths through a lock and wakes it through a pipe.
 
 Processes, not threads: pdfplumber is pure Python and would hold the GIL,
 stalling key handling.  The thread and the workers start with the first file
@@ -17,75 +16,57 @@ deadlock the child.
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
-import sys
 import threading
-from collections import deque
-from multiprocessing.connection import wait
+from typing import Callable
 
-from .. import cache
 from ..pipeline import Result
 from ..readers import format_of
-from ..runner import DEFAULT_TIMEOUT, KILL_GRACE, Pool, cached, default_jobs, worker_context
+from ..runner import FULL, RunLoop
+from ..settings import TUI_MAX_JOBS, Settings
 
 CLOSING = "not read: gikr is closing"
 
-
-def _start_helpers(formats: set[str]) -> None:
-    """Start multiprocessing's helper processes with the real stderr.
-
-    Textual swaps sys.stderr for a capture object whose fileno() is -1, and
-    the resource tracker passes stderr's fd to its child ("bad value(s) in
-    fds_to_keep").  Once started, the helpers are reused for every worker;
-    the forkserver preloads the readers `formats` need (set first: only its
-    first start counts).
-    """
-    from multiprocessing import forkserver, resource_tracker
-
-    ctx = worker_context(formats)
-    saved = sys.stderr
-    try:
-        sys.stderr = sys.__stderr__ or saved
-        resource_tracker.ensure_running()
-        if ctx.get_start_method() == "forkserver":
-            forkserver.ensure_running()
-    finally:
-        sys.stderr = saved
+Deliver = Callable[[str, Result], None]
 
 
 class ParsePool:
-    def __init__(self, jobs: int | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> None:
-        self.jobs = max(1, jobs or min(default_jobs(), 4))
-        self.timeout = timeout
-        self.kill_grace = KILL_GRACE
-        # the formats the folder holds: their readers are imported once, in
-        # the forkserver, instead of by every worker (set before the first parse)
-        self.formats: set[str] = set()
+    """Files in (`submit`, `prioritise`), results out through `deliver(path, result)`,
+    called on the pool's thread as each file is done (the app posts a message)."""
+
+    def __init__(self, settings: Settings, deliver: Deliver) -> None:
+        self.settings = settings
+        self.jobs = settings.workers(cap=TUI_MAX_JOBS)
+        self._deliver = deliver
         self._lock = threading.Lock()
-        self._incoming: deque[tuple[str, asyncio.Future, asyncio.AbstractEventLoop]] = deque()
+        self._incoming: list[str] = []
+        self._front: list[str] = []
         self._thread: threading.Thread | None = None
         self._closed = False
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
-        self._pool: Pool | None = None
+        self._loop: RunLoop | None = None
 
     def busy(self) -> list[tuple[int, str]]:
         """(worker pid, path) for every file being read right now."""
-        pool = self._pool
-        return pool.busy() if pool is not None else []
+        loop = self._loop
+        return loop.busy() if loop is not None else []
 
-    async def parse(self, path: str) -> Result:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future = loop.create_future()
+    def submit(self, paths: list[str]) -> None:
+        """Read `paths` (again, for one read before); one already waiting keeps its place."""
         with self._lock:
             if self._closed:
-                return Result(path, "error", format_of(path), error=CLOSING)
-            self._incoming.append((path, future, loop))
+                return
+            self._incoming.extend(paths)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._serve, name="gikr-pool", daemon=True)
                 self._thread.start()
         self._wake()
-        return await future
+
+    def prioritise(self, path: str) -> None:
+        """Read `path` next, if it is still waiting."""
+        with self._lock:
+            self._front.append(path)
+        self._wake()
 
     def _wake(self) -> None:
         try:
@@ -105,67 +86,32 @@ class ParsePool:
     # --- the pool's own thread ---------------------------------------------------
 
     def _serve(self) -> None:
-        waiting: dict[int, tuple[asyncio.Future, asyncio.AbstractEventLoop, str]] = {}
-        pool: Pool | None = None
-        rows: list[tuple] = []
+        loop = self._loop = RunLoop(self.settings, need=FULL, workers=self.jobs)
         try:
-            _start_helpers(self.formats)
-            use_cache = cache.get_cache() is not None
-            pool = self._pool = Pool(
-                self.jobs, self.timeout, use_cache=use_cache, kill_grace=self.kill_grace, formats=self.formats
-            )
-            index = 0
             while True:
                 with self._lock:
                     if self._closed:
                         break
-                    new = list(self._incoming)
-                    self._incoming.clear()
-                for path, future, loop in new:
-                    hit = cached(path) if use_cache else None
-                    if hit is not None:
-                        _deliver(future, loop, hit)
-                        continue
-                    index += 1
-                    waiting[index] = (future, loop, path)
-                    pool.submit(index, path)
-                if waiting:
-                    for done_index, result, row in pool.collect(wake=self._wake_r):
-                        future, loop, _ = waiting.pop(done_index)
-                        _deliver(future, loop, result)
-                        if row is not None:
-                            rows.append(row)
-                    if rows:
-                        cache.store_rows(rows)  # one short transaction per batch, as `gikr check` does
-                        rows = []
-                else:
-                    wait([self._wake_r])
+                    new, self._incoming = self._incoming, []
+                    front, self._front = self._front, []
+                loop.add(new, skip_waiting=True)
+                for path in front:
+                    loop.prioritise(path)
+                for outcome in loop.step(wake=self._wake_r):
+                    self._deliver(outcome.path, outcome.result())
                 while self._wake_r.poll():
                     self._wake_r.recv_bytes()
-        except Exception as e:  # noqa: BLE001 - no caller may wait for ever on a dead thread
+        except Exception as e:  # noqa: BLE001 - no file may wait for ever on a dead thread
             error = f"internal error in the parsing pool: {type(e).__name__}: {e}".splitlines()[0]
-            self._fail_all(waiting, error)
+            self._fail_all(loop, error)
         finally:
-            if pool is not None:
-                pool.close()
-            cache.store_rows(rows)
-            self._fail_all(waiting, CLOSING)
+            try:
+                loop.close()
+            finally:
+                self._fail_all(loop, CLOSING)
 
-    def _fail_all(self, waiting: dict, error: str) -> None:
+    def _fail_all(self, loop: RunLoop, error: str) -> None:
         with self._lock:
-            pending = [(future, loop, path) for path, future, loop in self._incoming]
-            self._incoming.clear()
-        for future, loop, path in [*waiting.values(), *pending]:
-            _deliver(future, loop, Result(path, "error", format_of(path), error=error))
-        waiting.clear()
-
-
-def _deliver(future: asyncio.Future, loop: asyncio.AbstractEventLoop, result: Result) -> None:
-    def settle() -> None:
-        if not future.done():  # the awaiting worker may have been cancelled
-            future.set_result(result)
-
-    try:
-        loop.call_soon_threadsafe(settle)
-    except RuntimeError:
-        pass  # that loop has closed: nobody is waiting any more
+            pending, self._incoming = self._incoming, []
+        for path in [*loop.abandon(), *pending]:
+            self._deliver(path, Result(path, "error", format_of(path), error=error))

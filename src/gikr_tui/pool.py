@@ -1,0 +1,289 @@
+"""The local executor: worker processes on this machine, one file at a time each.
+
+Processes, not threads: pdfplumber is pure Python and would hold the GIL, and
+only a process can be given a memory limit and be ended from outside.  Each
+worker holds at most PREFETCH files (the one it reads and the next), so the
+parent always knows which file a worker is reading: a worker that dies (the
+OOM killer, a crash in a C library) or stops answering past its time limit is
+blamed for that file and replaced, and the rest carry on.
+
+Workers fork from the parent while it has a single thread (a few ms, and
+they inherit what it has imported); otherwise (the inspector runs Textual's
+threads) from a forkserver, a clean single-threaded process that imports the
+needed readers once.  Either way a worker dies with its parent (see procs).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from importlib import import_module
+from multiprocessing.connection import wait
+from typing import Iterable
+
+from . import records, worker
+from .errors import size_text
+from .i18n import _
+from .settings import Settings
+
+# Files a worker holds at once: the one it reads and the next, so it never
+# waits for the parent between two files.
+PREFETCH = 2
+# How long a worker ended with SIGTERM may take to end its helper programs
+# (a LibreOffice conversion) before it is killed.
+TERM_GRACE = 0.5
+
+READER_MODULES = {"docx": "gikr_tui.readers.docx", "html": "gikr_tui.readers.html", "pdf": "gikr_tui.readers.pdf",
+                  "doc": "gikr_tui.readers.doc"}
+
+
+def _forkserver_context(formats: Iterable[str]):
+    """The forkserver, started with the real stderr and the readers `formats` need preloaded.
+
+    Textual swaps sys.stderr for a capture object whose fileno() is -1, and the
+    resource tracker passes stderr's fd to its child ("bad value(s) in
+    fds_to_keep").  Only the server's first start reads the preload list.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    ctx = multiprocessing.get_context("forkserver")
+    readers = sorted({READER_MODULES[f] for f in formats if f in READER_MODULES})
+    ctx.set_forkserver_preload(["gikr_tui.worker", *readers])
+    saved = sys.stderr
+    try:
+        sys.stderr = sys.__stderr__ or saved
+        resource_tracker.ensure_running()
+        forkserver.ensure_running()
+    finally:
+        sys.stderr = saved
+    return ctx
+
+
+def start_context(formats: Iterable[str] = (), method: str | None = None):
+    """The multiprocessing context to start the next worker with (see the module's docstring)."""
+    methods = multiprocessing.get_all_start_methods()
+    if method is None:
+        if "fork" in methods and threading.active_count() == 1:
+            method = "fork"
+        else:
+            method = "forkserver" if "forkserver" in methods else "spawn"
+    if method == "fork":
+        for fmt in formats:  # imported once here, inherited by every worker
+            if fmt in READER_MODULES:
+                try:
+                    import_module(READER_MODULES[fmt])
+                except ImportError:
+                    pass  # the worker reports it for the file that needs it
+        for stream in (sys.stdout, sys.stderr):  # a child must not inherit unwritten output
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        return multiprocessing.get_context("fork")
+    if method == "forkserver":
+        return _forkserver_context(formats)
+    return multiprocessing.get_context(method)
+
+
+class _Worker:
+    """One worker process and the files it has been given, oldest (the one it reads) first."""
+
+    __slots__ = ("process", "conn", "tasks", "started")
+
+    def __init__(self, ctx, settings: Settings, memory_bytes: int | None, full: bool) -> None:
+        parent_conn, child_conn = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(
+            target=worker.serve, args=(child_conn, settings, memory_bytes, full), daemon=True, name="gikr-worker",
+        )
+        self.process.start()
+        child_conn.close()
+        self.conn = parent_conn
+        self.tasks: deque[tuple[int, str]] = deque()
+        self.started = 0.0  # when it began the file it reads now
+
+    def give(self, index: int, path: str) -> None:
+        self.conn.send((index, path))
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append((index, path))
+
+    def terminate(self) -> None:
+        """SIGTERM: a worker waiting on a helper program ends it first; any other ends at once."""
+        if self.process.pid is not None and self.process.exitcode is None:
+            try:
+                os.kill(self.process.pid, signal.SIGTERM)
+            except OSError:
+                pass
+
+    def finish(self, deadline: float) -> None:
+        """Wait for it to end until `deadline`, then kill it."""
+        self.process.join(max(0.0, deadline - time.monotonic()))
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(1.0)
+        self.conn.close()
+
+
+def _end(workers: list[_Worker]) -> None:
+    """End `workers`: idle ones are asked to stop, busy ones terminated; none is left running."""
+    for w in workers:
+        if w.tasks:
+            w.terminate()
+        else:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                w.terminate()
+    deadline = time.monotonic() + TERM_GRACE
+    for w in workers:
+        w.finish(deadline if w.tasks else deadline + 0.5)
+
+
+def death_message(exitcode: int | None, memory_bytes: int | None, timeout: float | None) -> str:
+    """One line for a worker that died while reading a file."""
+    if exitcode is not None and exitcode < 0:
+        number = -exitcode
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        if number == getattr(signal, "SIGXCPU", None) and timeout:
+            return _("time limit of {seconds} s reached (its worker used up its CPU time and was ended)").format(
+                seconds=f"{timeout:g}")
+        if number == signal.SIGKILL:
+            return _("the worker reading this file was killed by signal {number} (out of memory?)").format(number=number)
+        if name in ("SIGABRT", "SIGSEGV", "SIGBUS") and memory_bytes:
+            return _("the worker reading this file was killed by signal {number} ({name}: a library failed, "
+                     "perhaps at the memory limit of {limit} per worker)").format(
+                number=number, name=name, limit=size_text(memory_bytes))
+        return _("the worker reading this file was killed by signal {number} ({name})").format(number=number, name=name)
+    if exitcode:
+        return _("the worker reading this file died (exit status {code})").format(code=exitcode)
+    return _("the worker reading this file died")
+
+
+class ProcessExecutor:
+    """Worker processes handing back one `records.Parsed` per file, replacing any that die or hang.
+
+    The executor interface the run loop drives (see runner.Executor):
+    `submit(index, path)`, `collect(wake) -> [(index, Parsed)]`, `pending()`,
+    `busy()`, `close()`, and `capacity` (files it reads at once).
+    """
+
+    def __init__(self, settings: Settings, workers: int, full: bool = True, formats: Iterable[str] = (),
+                 start_method: str | None = None) -> None:
+        self.settings = settings
+        self.capacity = max(1, workers)
+        self.full = full
+        self.formats = set(formats)
+        self.start_method = start_method
+        self.memory_bytes = settings.worker_memory(self.capacity)
+        self.started = 0  # workers started so far (replacements included)
+        self._workers: list[_Worker] = []
+        self._queue: deque[tuple[int, str]] = deque()
+
+    # what a caller (or a test) may look at: which worker holds which file
+    def busy(self) -> list[tuple[int, str]]:
+        """(worker pid, path) for every file being read right now."""
+        return [(w.process.pid, w.tasks[0][1]) for w in list(self._workers) if w.tasks and w.process.pid is not None]
+
+    def pending(self) -> int:
+        return len(self._queue) + sum(len(w.tasks) for w in self._workers)
+
+    def submit(self, index: int, path: str) -> None:
+        self._queue.append((index, path))
+        self._dispatch()
+
+    def _start(self) -> _Worker:
+        ctx = start_context(self.formats, self.start_method)
+        w = _Worker(ctx, self.settings, self.memory_bytes, self.full)
+        self._workers.append(w)
+        self.started += 1
+        return w
+
+    def _dispatch(self) -> None:
+        while self._queue:
+            w = min(self._workers, key=lambda w: len(w.tasks), default=None)
+            if w is None or (w.tasks and len(self._workers) < self.capacity):
+                w = self._start()
+            elif len(w.tasks) >= PREFETCH:
+                return
+            index, path = self._queue.popleft()
+            try:
+                w.give(index, path)
+            except (OSError, ValueError):  # it died before it could be given the file
+                self._queue.appendleft((index, path))
+                if w.tasks:
+                    return  # collect() sees it died, and blames the file it was reading
+                self._retire(w)
+
+    def _retire(self, w: _Worker) -> None:
+        """End `w`; files it was given but had not begun go back to the queue."""
+        self._workers.remove(w)
+        self._queue.extendleft(reversed(list(w.tasks)[1:]))
+        w.tasks.clear()
+        w.terminate()
+        w.finish(time.monotonic() + TERM_GRACE)
+
+    def collect(self, wake=None) -> list[tuple[int, records.Parsed]]:
+        """Block until at least one file is done: (index, Parsed) for each.
+
+        `wake`, a connection, ends the wait early when it becomes readable
+        (the inspector's loop thread: new files to hand out); it is not read here.
+        """
+        done: list[tuple[int, records.Parsed]] = []
+        timeout = self.settings.timeout
+        while not done and any(w.tasks for w in self._workers):
+            busy = [w for w in self._workers if w.tasks]
+            wait_for = None
+            if timeout:
+                deadline = min(w.started for w in busy) + timeout + self.settings.kill_grace
+                wait_for = max(0.0, deadline - time.monotonic())
+            extra = [wake] if wake is not None else []
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy] + extra, timeout=wait_for))
+            for w in busy:
+                self._harvest(w, ready, done)
+            self._dispatch()
+            if wake is not None and wake in ready:
+                break
+        return done
+
+    def _harvest(self, w: _Worker, ready: set, done: list) -> None:
+        """Take what `w` finished; end it, blaming its file, if it died or hung."""
+        died = w.process.sentinel in ready
+        if w.conn in ready or died:
+            try:
+                while w.tasks and w.conn.poll():
+                    got_index, answer = w.conn.recv()
+                    index, _path = w.tasks.popleft()
+                    if got_index != index:  # cannot happen with one pipe per worker; never misfile
+                        raise EOFError
+                    done.append((index, answer))
+                    w.started = time.monotonic()
+            except (EOFError, OSError):
+                died = True
+        if died:
+            if w.tasks:
+                index, path = w.tasks[0]
+                w.process.join(1.0)
+                message = death_message(w.process.exitcode, self.memory_bytes, self.settings.timeout)
+                done.append((index, records.failed(path, message)))
+            self._retire(w)
+            return
+        timeout = self.settings.timeout
+        if w.tasks and timeout and time.monotonic() - w.started >= timeout + self.settings.kill_grace:
+            index, path = w.tasks[0]
+            message = _("{limit} (its worker stopped answering and was ended)").format(
+                limit=worker.time_limit_error(timeout))
+            done.append((index, records.failed(path, message)))
+            self._retire(w)
+
+    def close(self) -> None:
+        workers, self._workers = self._workers, []
+        self._queue.clear()
+        _end(workers)

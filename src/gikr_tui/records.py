@@ -1,0 +1,127 @@
+"""A file's result as it travels: from a worker, through the cache, to an output.
+
+A worker turns its `pipeline.Result` into data at once (`Parsed`): a small
+*brief* (status, format, the report's template/year/agency, the findings, the
+error) and the whole result, each as codec bytes.  The cache stores exactly
+those bytes; the run loop hands them on as an `Outcome`, which decodes only
+what its reader asks for.  So a table or csv run, and the inspector's badges,
+never decode whole reports, and a result read from the cache and one parsed
+this moment are the same bytes, so every output prints them the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from . import codec
+from .errors import one_line
+from .model import Report
+from .pipeline import Result
+from .readers import format_of
+
+
+def brief(result: Result) -> Result:
+    """`result` without its report's tables: what a status line, a table row or a badge shows.
+
+    The report keeps its scalar fields (template, year, agency, encoding …)
+    and drops every list and dict (sections, tables, notes), whatever fields
+    the model grows.  The findings are kept: they are few, and the table and
+    csv outputs print them.
+    """
+    report = result.report
+    if report is None:
+        return result
+    emptied = {f.name: type(getattr(report, f.name))() for f in fields(Report)
+               if isinstance(getattr(report, f.name), (list, dict))}
+    return replace(result, report=replace(report, **emptied))
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What a worker hands back for one file: data, ready to store and to render."""
+
+    path: str
+    status: str
+    brief: bytes  # codec bytes of brief(result), its path left empty
+    data: bytes | None  # codec bytes of the whole result; None when nobody needs it
+    # The file's cache key, taken before it was read, when the result may be
+    # cached (it depends on the bytes alone, and the file did not change while
+    # it was read); None otherwise.
+    key: tuple | None = None
+    debug: str | None = None  # a traceback for --debug (never stored)
+
+
+def parsed(result: Result, key: tuple | None = None, full: bool = True) -> Parsed:
+    """`result` as data.  The path travels beside it, never inside (a file has many names)."""
+    debug = result.debug
+    bare = replace(result, path="", debug=None)
+    small = brief(bare)
+    return Parsed(
+        result.path, result.status, codec.dumps(small),
+        (codec.dumps(bare) if bare.report is not None else None) if full else None,
+        key, debug,
+    )
+
+
+def failed(path: str, error: str) -> Parsed:
+    """The Parsed for a file that could not be read at all (a worker died, a limit was hit)."""
+    return parsed(Result(path, "error", format_of(path), error=one_line(error)))
+
+
+class Outcome:
+    """One file's result as the run loop delivers it; decoded on first use.
+
+    `brief` serves the table, csv and badges; `result()` is the whole result
+    (for jsonl and the inspector) and needs the data, which the loop fetches
+    when it was asked for whole results.
+    """
+
+    __slots__ = ("index", "path", "status", "cached", "debug", "_brief", "_data", "_brief_obj", "_result")
+
+    def __init__(self, index: int, path: str, status: str, brief: bytes | None, data: bytes | None,
+                 cached: bool = False, debug: str | None = None) -> None:
+        self.index = index
+        self.path = path
+        self.status = status
+        self.cached = cached
+        self.debug = debug
+        self._brief = brief
+        self._data = data
+        self._brief_obj: Result | None = None
+        self._result: Result | None = None
+
+    @classmethod
+    def of(cls, index: int, parsed: Parsed, cached: bool = False) -> "Outcome":
+        return cls(index, parsed.path, parsed.status, parsed.brief, parsed.data, cached, parsed.debug)
+
+    @property
+    def brief(self) -> Result:
+        if self._brief_obj is None:
+            if self._brief is None:
+                self._brief_obj = brief(self.result())
+            else:
+                self._brief_obj = self._finish(codec.loads(Result, self._brief))
+        return self._brief_obj
+
+    def result(self) -> Result:
+        """The whole result (its report with every table)."""
+        if self._result is None:
+            if self._data is None:
+                if self._brief is None:
+                    raise LookupError(f"{self.path}: no data was kept for this result")
+                # a result without a report has nothing a brief leaves out
+                self._result = self._finish(codec.loads(Result, self._brief))
+                if self._result.report is not None:
+                    raise LookupError(f"{self.path}: only the brief of this result was fetched")
+            else:
+                self._result = self._finish(codec.loads(Result, self._data))
+        return self._result
+
+    def _finish(self, result: Result) -> Result:
+        result.path = self.path
+        result.debug = self.debug
+        return result
+
+    @property
+    def data(self) -> bytes | None:
+        return self._data
