@@ -26,7 +26,7 @@ from importlib import import_module
 from multiprocessing.connection import wait
 from typing import Iterable
 
-from . import records, worker
+from . import procs, records, worker
 from .errors import size_text
 from .i18n import _
 from .settings import Settings
@@ -53,7 +53,7 @@ def _forkserver_context(formats: Iterable[str]):
 
     ctx = multiprocessing.get_context("forkserver")
     readers = sorted({READER_MODULES[f] for f in formats if f in READER_MODULES})
-    ctx.set_forkserver_preload(["gikr_tui.worker", *readers])
+    ctx.set_forkserver_preload(["gikr_tui.forkserver_guard", "gikr_tui.worker", *readers])
     saved = sys.stderr
     try:
         sys.stderr = sys.__stderr__ or saved
@@ -90,27 +90,54 @@ def start_context(formats: Iterable[str] = (), method: str | None = None):
     return multiprocessing.get_context(method)
 
 
+def prepare(formats: Iterable[str] = ()) -> None:
+    """Start the forkserver now, from this thread, if workers will come from it.
+
+    Call it from the main thread of a program that runs threads (the
+    inspector): the server's parent-death signal follows the thread that
+    started it, and the main thread lives as long as the program.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods and not ("fork" in methods and threading.active_count() == 1):
+        _forkserver_context(formats)
+
+
 class _Worker:
     """One worker process and the files it has been given, oldest (the one it reads) first."""
 
-    __slots__ = ("process", "conn", "tasks", "started")
+    __slots__ = ("process", "conn", "tasks", "started", "helpers")
 
     def __init__(self, ctx, settings: Settings, memory_bytes: int | None, full: bool) -> None:
         parent_conn, child_conn = ctx.Pipe(duplex=True)
         self.process = ctx.Process(
-            target=worker.serve, args=(child_conn, settings, memory_bytes, full), daemon=True, name="gikr-worker",
+            target=worker.serve, args=(child_conn, settings, memory_bytes, full, dict(os.environ)),
+            daemon=True, name="gikr-worker",
         )
         self.process.start()
         child_conn.close()
         self.conn = parent_conn
         self.tasks: deque[tuple[int, str]] = deque()
         self.started = 0.0  # when it began the file it reads now
+        self.helpers: set[int] = set()  # process groups of programs it runs (LibreOffice)
 
     def give(self, index: int, path: str) -> None:
         self.conn.send((index, path))
         if not self.tasks:
             self.started = time.monotonic()
         self.tasks.append((index, path))
+
+    def read_helpers(self) -> None:
+        """Take in the helper notices still unread (a dead worker's answers no longer count)."""
+        try:
+            while self.conn.poll():
+                message = self.conn.recv()
+                if message[0] == worker.HELPER:
+                    self.note_helper(*message[1:])
+        except (EOFError, OSError, ValueError):
+            pass
+
+    def note_helper(self, what: str, pgid: int) -> None:
+        (self.helpers.add if what == "start" else self.helpers.discard)(pgid)
 
     def terminate(self) -> None:
         """SIGTERM: a worker waiting on a helper program ends it first; any other ends at once."""
@@ -121,11 +148,17 @@ class _Worker:
                 pass
 
     def finish(self, deadline: float) -> None:
-        """Wait for it to end until `deadline`, then kill it."""
+        """Wait for it to end until `deadline`, then kill it, and any helper it left running."""
         self.process.join(max(0.0, deadline - time.monotonic()))
         if self.process.is_alive():
+            # (frozen, it could not end its helpers; they are its children until it dies)
+            self.helpers |= procs.helper_groups(self.process.pid)
             self.process.kill()
             self.process.join(1.0)
+        self.read_helpers()
+        for pgid in self.helpers:
+            procs.kill_group(pgid)
+        self.helpers.clear()
         self.conn.close()
 
 
@@ -259,7 +292,11 @@ class ProcessExecutor:
         if w.conn in ready or died:
             try:
                 while w.tasks and w.conn.poll():
-                    got_index, answer = w.conn.recv()
+                    got_index, *answer = w.conn.recv()
+                    if got_index == worker.HELPER:
+                        w.note_helper(*answer)
+                        continue
+                    answer = answer[0]
                     index, _path = w.tasks.popleft()
                     if got_index != index:  # cannot happen with one pipe per worker; never misfile
                         raise EOFError

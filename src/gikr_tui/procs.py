@@ -22,6 +22,10 @@ PR_SET_PDEATHSIG = 1
 _libc = None
 _guarded = False  # this process asked for a signal at its parent's death
 _groups: set[int] = set()  # process groups of helper programs running now
+# Told ("start" | "end", pgid) about each helper, so that the parent can end
+# it too when it has to end this process without its cooperation (a worker
+# frozen, or killed by the watchdog): a worker sends it to its parent.
+announce = None
 
 
 def _prctl():
@@ -93,6 +97,25 @@ def kill_group(pgid: int) -> None:
         pass
 
 
+def helper_groups(pid: int) -> set[int]:
+    """The process groups of `pid`'s children that run in groups of their own (its helpers)."""
+    children: list[int] = []
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            children = [int(c) for c in fh.read().split()]
+    except (OSError, ValueError):
+        pass
+    groups = set()
+    for child in children:
+        try:
+            pgid = os.getpgid(child)
+        except OSError:
+            continue
+        if pgid == child:  # a session or group leader: a helper started in its own group
+            groups.add(pgid)
+    return groups
+
+
 def kill_helpers() -> None:
     for pgid in list(_groups):
         kill_group(pgid)
@@ -105,29 +128,60 @@ def _terminated(signum, frame):  # noqa: ARG001
 
 
 @contextlib.contextmanager
-def helper_group(pgid: int):
-    """While a helper program runs in process group `pgid`, whoever ends this process ends it too.
+def helper(start):
+    """Run `start()` (a subprocess.Popen in a session of its own, with preexec_fn=preexec) and
+    yield the process; while it runs, whoever ends this process ends its whole group too.
 
     SIGTERM (what the pool sends first when it ends a worker) kills the group,
     and so does this process's parent dying: the parent-death signal becomes
     SIGTERM meanwhile, so the handler can run (the process waits in Python for
-    the helper, where a handler runs at once).
+    the helper, where a handler runs at once).  SIGTERM is held back from the
+    moment before the helper starts until all that is in place, so no signal
+    can fall between the two; the parent is told the group, for when it must
+    kill this process without its help (frozen, or past the watchdog).
     """
-    _groups.add(pgid)
     main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminated) if main else None
-    if _guarded:
-        parent_death_signal(signal.SIGTERM)
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    previous = None
+    pgid = None
     try:
-        yield
+        if _guarded:  # from now on the parent's death is a SIGTERM, held back until the handler is in place
+            parent_death_signal(signal.SIGTERM)
+        proc = start()
+        pgid = proc.pid
+        _groups.add(pgid)
+        if main:
+            previous = signal.signal(signal.SIGTERM, _terminated)
+        _tell("start", pgid)
+    except BaseException:
+        if _guarded:
+            parent_death_signal(signal.SIGKILL)
+        raise
+    finally:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    try:
+        yield proc
     finally:
         if _guarded:
             parent_death_signal(signal.SIGKILL)
         if main:
             signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
         _groups.discard(pgid)
+        _tell("end", pgid)
+
+
+def _tell(what: str, pgid: int) -> None:
+    if announce is not None:
+        try:
+            announce(what, pgid)
+        except Exception:  # noqa: BLE001 - the parent may be gone; the group is ended here anyway
+            pass
 
 
 def preexec() -> None:
-    """For subprocess.Popen(preexec_fn=…): the helper dies with the process that started it."""
+    """For subprocess.Popen(preexec_fn=…) under `helper()`: the helper dies with the process
+    that started it, and takes SIGTERM as usual (the mask held back here is inherited)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _die_with_parent_in_child()

@@ -15,7 +15,7 @@ from . import memory
 DEFAULT_TIMEOUT = 30.0
 # How long past its time limit a worker may stay silent before it is stopped
 # from outside (the alarm inside cannot interrupt a stuck C call).
-KILL_GRACE = 5.0
+KILL_GRACE = 2.0
 TUI_MAX_JOBS = 4  # the inspector leaves cores for the terminal
 
 

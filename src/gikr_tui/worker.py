@@ -131,9 +131,21 @@ def init(settings: Settings, memory_bytes: int | None) -> None:
     limit_memory(memory_bytes)
 
 
-def serve(conn, settings: Settings, memory_bytes: int | None, full: bool) -> None:
-    """A worker process's main: take (index, path), answer (index, Parsed), until told to stop."""
+HELPER = "helper"  # a message that is not an answer: ("helper", "start" | "end", pgid)
+
+
+def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: dict[str, str]) -> None:
+    """A worker process's main: take (index, path), answer (index, Parsed), until told to stop.
+
+    `env` is the parent's environment now: a forkserver started earlier may
+    hold an older one, and what a file needs (PATH to find LibreOffice) must
+    be what the user's gikr has.
+    """
     init(settings, memory_bytes)
+    if os.environ != env:
+        os.environ.clear()
+        os.environ.update(env)
+    procs.announce = lambda what, pgid: conn.send((HELPER, what, pgid))
     while True:
         try:
             task = conn.recv()

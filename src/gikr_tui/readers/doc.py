@@ -55,21 +55,23 @@ def read_doc(data: bytes, path: str | Path | None = None) -> Document:
             str(out),
             str(src),
         ]
-        try:
+        def start() -> subprocess.Popen:
             # A session of its own, so that ending it ends soffice.bin too, not
             # just its launcher; and the launcher dies with this process.
-            proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env={**os.environ, "HOME": tmp},
-                start_new_session=True,
-                preexec_fn=procs.preexec,  # noqa: PLW1509 - workers are single-threaded
-            )
-        except OSError as e:
-            raise ReportError(f"could not run LibreOffice: {e.strerror or e}") from None
-        with procs.helper_group(proc.pid):
+            try:
+                return subprocess.Popen(
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env={**os.environ, "HOME": tmp},
+                    start_new_session=True,
+                    preexec_fn=procs.preexec,  # noqa: PLW1509 - workers are single-threaded
+                )
+            except OSError as e:
+                raise ReportError(f"could not run LibreOffice: {e.strerror or e}") from None
+
+        with procs.helper(start) as proc:
             try:
                 stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT)
             except subprocess.TimeoutExpired:

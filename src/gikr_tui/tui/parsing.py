@@ -21,6 +21,7 @@ import threading
 from typing import Callable
 
 from ..pipeline import Result
+from ..pool import prepare
 from ..readers import format_of
 from ..runner import FULL, RunLoop
 from ..settings import TUI_MAX_JOBS, Settings
@@ -57,6 +58,8 @@ class ParsePool:
             if self._closed:
                 return
             self._incoming.extend(paths)
+            if self._thread is None:
+                prepare({format_of(p) for p in paths} - {None})  # from the app's (main) thread
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._serve, name="gikr-pool", daemon=True)
                 self._thread.start()
