@@ -42,25 +42,23 @@ class Parsed:
 
     path: str
     status: str
-    brief: bytes  # codec bytes of brief(result), its path left empty
-    data: bytes | None  # codec bytes of the whole result; None when nobody needs it
+    brief: bytes | None  # codec bytes of brief(result), its path left empty; None when nobody needs it
+    data: bytes | None  # codec bytes of the whole result; None when nobody needs it, or it has no report
     # The file's cache key, taken before it was read, when the result may be
     # cached (it depends on the bytes alone, and the file did not change while
-    # it was read); None otherwise.
+    # it was read); None otherwise.  A row to store has both brief and data.
     key: tuple | None = None
     debug: str | None = None  # a traceback for --debug (never stored)
 
 
 def parsed(result: Result, key: tuple | None = None, full: bool = True) -> Parsed:
-    """`result` as data.  The path travels beside it, never inside (a file has many names)."""
-    debug = result.debug
+    """`result` as data: the whole of it when `full`, its brief otherwise, both when it is
+    to be stored (`key`).  The path travels beside the data, never inside (a file has many names)."""
+    store = key is not None
     bare = replace(result, path="", debug=None)
-    small = brief(bare)
-    return Parsed(
-        result.path, result.status, codec.dumps(small),
-        (codec.dumps(bare) if bare.report is not None else None) if full else None,
-        key, debug,
-    )
+    data = codec.dumps(bare, compress=store) if (full or store) and bare.report is not None else None
+    small = codec.dumps(brief(bare)) if store or not full or data is None else None
+    return Parsed(result.path, result.status, small, data, key, result.debug)
 
 
 def failed(path: str, error: str) -> Parsed:

@@ -212,7 +212,7 @@ class RunLoop:
                 continue
             if self.executor is None:
                 formats = {format_of(p) for _, p in self._queue} | {format_of(path)}
-                self.executor = self.make_executor(self.settings, self.workers, full or self._use_cache, formats - {None})
+                self.executor = self.make_executor(self.settings, self.workers, full, formats - {None})
             self.executor.submit(index, path)
             self._open[index] = path
         return hits

@@ -114,9 +114,12 @@ def _finding_cells(f) -> dict:
     )
 
 
+_JSONL = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # a record holds no cycles
+
+
 def jsonl_line(result: Result) -> str:
     """The file's `--format jsonl` line (without the newline)."""
-    return json_escaped(json.dumps(result_json(result), ensure_ascii=False))
+    return json_escaped(_JSONL.encode(result_json(result)))
 
 
 def csv_rows(result: Result) -> list[dict]:

@@ -79,7 +79,7 @@ def parse(path: str, settings: Settings, full: bool = True) -> records.Parsed:
     result, timed_out = check_limited(path, timeout)
     if key is not None and (timed_out or not cache.cacheable(result) or not cache.settled(path, key)):
         key = None
-    return records.parsed(result, key, full=full or key is not None)
+    return records.parsed(result, key, full=full)
 
 
 def _address_space() -> int:
