@@ -27,10 +27,10 @@ def _read_int(path: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _cgroup_limit() -> int | None:
+def cgroup_limit(membership: str = "/proc/self/cgroup", root: str = "/sys/fs/cgroup") -> int | None:
     """This process's cgroup memory limit (v2 memory.max, v1 memory.limit_in_bytes), if any."""
     try:
-        with open("/proc/self/cgroup") as fh:
+        with open(membership) as fh:
             lines = fh.read().splitlines()
     except OSError:
         return None
@@ -42,9 +42,9 @@ def _cgroup_limit() -> int | None:
         _, controllers, where = parts
         where = where.lstrip("/")
         if controllers == "":
-            limits.append(_read_int(os.path.join("/sys/fs/cgroup", where, "memory.max")))
+            limits.append(_read_int(os.path.join(root, where, "memory.max")))
         elif "memory" in controllers.split(","):
-            limits.append(_read_int(os.path.join("/sys/fs/cgroup/memory", where, "memory.limit_in_bytes")))
+            limits.append(_read_int(os.path.join(root, "memory", where, "memory.limit_in_bytes")))
     found = [n for n in limits if n and n < 2**60]  # v1 says "no limit" with a huge number
     return min(found) if found else None
 
@@ -65,7 +65,7 @@ def machine_memory() -> int | None:
             total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         except (ValueError, OSError, AttributeError):
             total = None
-    limit = _cgroup_limit()
+    limit = cgroup_limit()
     if limit is not None and (total is None or limit < total):
         return limit
     return total
