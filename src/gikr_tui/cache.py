@@ -420,8 +420,11 @@ def get_cache() -> Cache | None:
     return cache
 
 
-def _guarded(action, default=None):
-    """Run an action on this thread's connection; trouble never stops a run."""
+def _guarded(action, default=None, on_lock=None):
+    """Run an action on this thread's connection; trouble never stops a run.
+
+    A lock held past LOCK_WAIT_MS is a miss for a read (rare in WAL mode), and
+    `on_lock()` for a write."""
     cache = get_cache()
     if cache is None:
         return default
@@ -429,7 +432,9 @@ def _guarded(action, default=None):
         return action(cache)
     except sqlite3.DatabaseError as e:
         if _is_lock(e):
-            return default  # a read that met a lock (rare in WAL mode): a miss
+            if on_lock is not None:
+                on_lock()
+            return default
         if _is_damage(e):
             _rebuild(str(e).splitlines()[0] if str(e) else type(e).__name__)
         else:
@@ -482,25 +487,15 @@ def store(rows: list[Parsed]) -> None:
     When another process holds the write lock past LOCK_WAIT_MS, this run
     stops storing (one line says so) rather than waiting on every batch.
     """
-    global _no_store
     rows = [r for r in rows if r.key is not None]
-    if not rows or _no_store:
-        return
-    cache = get_cache()
-    if cache is None:
-        return
-    try:
-        cache.put(rows)
-    except sqlite3.DatabaseError as e:
-        if _is_lock(e):
-            _no_store = True
-            _warn("locked", f"cache {_where()} is locked by another process; this run's results are not stored")
-        elif _is_damage(e):
-            _rebuild(str(e).splitlines()[0] if str(e) else type(e).__name__)
-        else:
-            _disable(e)
-    except sqlite3.Error as e:
-        _disable(e)
+    if rows and not _no_store:
+        _guarded(lambda c: c.put(rows), on_lock=_stop_storing)
+
+
+def _stop_storing() -> None:
+    global _no_store
+    _no_store = True
+    _warn("locked", f"cache {_where()} is locked by another process; this run's results are not stored")
 
 
 def store_result(path: str, result: Result, key: Key | None = None) -> None:
