@@ -982,3 +982,28 @@ def test_a_worker_that_dies_or_hangs_fails_only_its_file(tmp_path, how, monkeypa
             assert "ERR" in app.query_one(FileTree)._path_nodes[large].label.plain
 
     run(go())
+
+
+def test_a_damaged_cache_is_a_notification_and_the_folder_reads(tmp_path, folder, monkeypatch):
+    # The cache's one line (here: rebuilt after damage) reaches the screen as a
+    # notification; printed under Textual it would be lost or garble the screen.
+    from gikr_tui import cache
+
+    where = tmp_path / "cache"
+    where.mkdir()
+    (where / cache.FILE_NAME).write_bytes(b"not a database at all " * 100)
+    monkeypatch.setenv("GIKR_CACHE_DIR", str(where))
+    cache.reset()
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(pilot, app)
+            await until(pilot, lambda: "damaged" in " ".join(screen_text(app).split()), bound=5)
+            assert app.states[str(folder / "a-good.txt")].status == "ok"
+
+    try:
+        run(go())
+        assert cache.on_warning is not None and cache.on_warning.__name__ == "_print_warning"
+    finally:
+        cache.reset()

@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static, Tree
 
+from .. import cache
 from .. import template as T
 from ..i18n import _
 from ..model import Section
@@ -36,7 +37,7 @@ from .components.grid import ReportGrid
 from .components.reader import Reader
 from .components.sections import SectionTree
 from .help import HelpScreen
-from .messages import FilesChanged, FolderScanned, ReportParsed
+from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed
 from .parsing import ParsePool
 from .render import full_row_label, number_text, shown, status_words
 from .session import T3, EditRejected, FileState
@@ -132,12 +133,22 @@ class GikrApp(App[int]):
         self.query_one("#file-filter").display = False
         self._show_message(Text("Reading the folder…", style="dim"))
         self.query_one(FileTree).focus()
+        # the cache's notices (damaged, locked) as notifications, not lines under the screen
+        self._cache_printer, cache.on_warning = cache.on_warning, self._cache_notice
         self._scan()
         self._watch()
 
     def on_unmount(self) -> None:
         self._stop_watch.set()
         self.pool.shutdown()
+        if cache.on_warning == self._cache_notice:
+            cache.on_warning = self._cache_printer
+
+    def _cache_notice(self, text: str) -> None:
+        self.post_message(CacheNotice(text))  # from the pool's thread: post_message is thread-safe
+
+    def on_cache_notice(self, message: CacheNotice) -> None:
+        self.notify(message.text, severity="warning", timeout=8, markup=False)
 
     # --- workers ----------------------------------------------------------------
 

@@ -29,3 +29,11 @@ class FilesChanged(Message):
         super().__init__()
         self.changed = changed
         self.added = added
+
+
+class CacheNotice(Message):
+    """A one-line notice from the result cache (damaged and rebuilt, locked, unusable)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
