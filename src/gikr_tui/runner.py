@@ -46,6 +46,9 @@ WINDOW_PER_JOB = 8
 # What executors parsed is stored this many at a time, or this often (seconds).
 STORE_BATCH = 64
 STORE_EVERY = 2.0
+# Without a window, cache hits are handed back this many at a time, so the
+# first results show while the rest of a large folder is looked up.
+HITS_PER_STEP = 64
 
 
 class Executor(Protocol):
@@ -99,6 +102,7 @@ class RunLoop:
         self._open: dict[int, str] = {}  # handed out, not yet come back
         self._waiting: dict[str, int] = {}  # queued paths: how many times
         self._next = 0
+        self._missed: int | None = None  # the queue's head, looked up and not in the cache
         self._rows: list[Parsed] = []
         self._flushed = time.monotonic()
         self._use_cache = settings.use_cache and cache.get_cache() is not None
@@ -197,7 +201,10 @@ class RunLoop:
             index, path = self._queue[0]
             if not self._may_hand_out(index):
                 break
-            hit = cache.lookup_outcome(index, path, full) if self._use_cache else None
+            hit = None
+            if self._use_cache and index != self._missed:
+                hit = cache.lookup_outcome(index, path, full)
+                self._missed = None if hit is not None else index
             if hit is None and self.executor is not None and self.executor.pending() >= self.executor.capacity * 2:
                 break  # the executor has enough to do: later files wait here, where they can be reordered
             self._queue.popleft()
@@ -207,7 +214,7 @@ class RunLoop:
             if hit is not None:
                 self.cached += 1
                 hits.append(hit)
-                if self.window is not None and not self._open and len(hits) >= self.window:
+                if len(hits) >= (self.window or HITS_PER_STEP):
                     break  # stream what is done before looking further
                 continue
             if self.executor is None:
