@@ -447,10 +447,10 @@ def _guarded(action, default=None, on_lock=None):
 # --- what the rest of gikr uses -----------------------------------------------------------
 
 
-def lookup_outcome(index: int, path: str, full: bool) -> Outcome | None:
-    """The cached Outcome for `path` if its row is current, decoded as far as `full` asks
-    (a row that does not decode is a miss, and is dropped)."""
-    key = file_key(path)
+def lookup_outcome(index: int, path: str, full: bool, key: Key | None = None) -> Outcome | None:
+    """The cached Outcome for `path` (whose Key is `key`, taken now if not given) if its row
+    is current, decoded as far as `full` asks (a row that does not decode is a miss, and is dropped)."""
+    key = key or file_key(path)
     if key is None:
         return None
     row = _guarded(lambda c: c.row("status, brief, data" if full else "status, brief", key))

@@ -23,12 +23,17 @@ An executor is anything with this shape (the local one is
 Every file an executor accepts comes back from `collect()` exactly once, as
 a `records.Parsed` (a worker's death or a hang included: one line blaming
 that file), with the file's own time and memory limits applied where it ran.
+A Parsed whose `key` is set may be cached; the loop stores it under the key
+it took itself before handing the file out, if the file is still that, so an
+executor on other machines (other device numbers) needs no access to the
+cache and cannot fill it with what a file has since stopped being.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import replace
 from multiprocessing.connection import wait
 from typing import Callable, Iterable, Iterator, Protocol
 
@@ -103,6 +108,7 @@ class RunLoop:
         self._waiting: dict[str, int] = {}  # queued paths: how many times
         self._next = 0
         self._missed: int | None = None  # the queue's head, looked up and not in the cache
+        self._keys: dict[int, cache.Key] = {}  # files handed out: their key when they were
         self._rows: list[Parsed] = []
         self._flushed = time.monotonic()
         self._use_cache = settings.use_cache and cache.get_cache() is not None
@@ -129,6 +135,7 @@ class RunLoop:
     def abandon(self) -> list[str]:
         """Forget every file not done yet (queued or handed out); their paths."""
         paths = [p for _, p in self._queue] + list(self._open.values())
+        self._keys.clear()
         self._queue.clear()
         self._waiting.clear()
         self._open.clear()
@@ -163,10 +170,14 @@ class RunLoop:
                 wait([wake])
             return out
         for index, parsed in self.executor.collect(wake):
-            self._open.pop(index, None)
+            path = self._open.pop(index, None)
+            key = self._keys.pop(index, None)
             out.append(Outcome.of(index, parsed))
-            if parsed.key is not None and self._use_cache:
-                self._rows.append(parsed)
+            # Stored under the key this process took before handing the file out,
+            # and only if the file is still that: an executor elsewhere (a cluster
+            # worker) sees other device numbers, and the file may change meanwhile.
+            if parsed.key is not None and key is not None and path is not None and cache.settled(path, key):
+                self._rows.append(replace(parsed, key=key))
         if len(self._rows) >= STORE_BATCH or (self._rows and time.monotonic() - self._flushed > STORE_EVERY):
             self.flush()
         return out
@@ -201,10 +212,12 @@ class RunLoop:
             index, path = self._queue[0]
             if not self._may_hand_out(index):
                 break
-            hit = None
-            if self._use_cache and index != self._missed:
-                hit = cache.lookup_outcome(index, path, full)
-                self._missed = None if hit is not None else index
+            hit = key = None
+            if self._use_cache:
+                key = cache.file_key(path)
+                if index != self._missed:
+                    hit = cache.lookup_outcome(index, path, full, key)
+                    self._missed = None if hit is not None else index
             if hit is None and self.executor is not None and self.executor.pending() >= self.executor.capacity * 2:
                 break  # the executor has enough to do: later files wait here, where they can be reordered
             self._queue.popleft()
@@ -222,6 +235,8 @@ class RunLoop:
                 self.executor = self.make_executor(self.settings, self.workers, full, formats - {None})
             self.executor.submit(index, path)
             self._open[index] = path
+            if key is not None:
+                self._keys[index] = key
         return hits
 
 
