@@ -39,7 +39,7 @@ PREFETCH = 2
 TERM_GRACE = 0.5
 
 READER_MODULES = {"docx": "gikr_tui.readers.docx", "html": "gikr_tui.readers.html", "pdf": "gikr_tui.readers.pdf",
-                  "doc": "gikr_tui.readers.doc"}
+                  "doc": "gikr_tui.readers.doc", "text": "gikr_tui.readers.text", "markdown": "gikr_tui.readers.text"}
 
 
 def _forkserver_context(formats: Iterable[str]):
@@ -73,6 +73,7 @@ def start_context(formats: Iterable[str] = (), method: str | None = None):
         else:
             method = "forkserver" if "forkserver" in methods else "spawn"
     if method == "fork":
+        procs.load()  # libc for the parent-death signal, loaded once here too
         for fmt in formats:  # imported once here, inherited by every worker
             if fmt in READER_MODULES:
                 try:

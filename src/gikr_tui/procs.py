@@ -40,6 +40,11 @@ def _prctl():
     return getattr(_libc, "prctl", None) if _libc else None
 
 
+def load() -> None:
+    """Load what a worker needs here, before forking: the child then inherits it."""
+    _prctl()
+
+
 def parent_death_signal(sig: int) -> bool:
     """Have the kernel send `sig` to this process when its parent dies (Linux only)."""
     prctl = _prctl()
