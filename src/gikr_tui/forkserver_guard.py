@@ -8,6 +8,15 @@ server dies, every worker dies.  (The signal follows the thread that started
 the server: pool.prepare() starts it from the main thread.)
 """
 
+import os
+
 from .procs import die_with_parent
 
-die_with_parent()
+# Set by the process starting the server to its own pid: only there does
+# importing this module do anything (a tool importing every module does not
+# want its own parent-death signal).
+MARK = "GIKR_FORKSERVER_OF"
+
+if os.environ.get(MARK) == str(os.getppid()):
+    del os.environ[MARK]
+    die_with_parent()

@@ -16,6 +16,9 @@ import re
 DEFAULT_SHARE = 0.5  # of the machine's memory, for all workers together
 WORKER_CAP = 4 * 1024**3  # no report needs more; a hostile one gets no further
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+# anchored, so that scanning text for them is linear too
+_SHARE = re.compile(r"\A(\d++(?:\.\d++)?)%\Z")
+_SIZE = re.compile(r"\A(\d++(?:\.\d++)?)([kmgt]?)i?b?\Z")
 
 
 def _read_int(path: str) -> int | None:
@@ -74,7 +77,7 @@ def machine_memory() -> int | None:
 def parse_size(text: str, machine: int | None = None) -> int:
     """`2G`, `1500M`, `512k`, `1073741824` or `40%` (of the machine's memory) in bytes."""
     value = text.strip().lower().replace(" ", "")
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)%", value)
+    match = _SHARE.match(value)
     if match:
         machine = machine_memory() if machine is None else machine
         if machine is None:
@@ -83,7 +86,7 @@ def parse_size(text: str, machine: int | None = None) -> int:
         if not 0 < share <= 1:
             raise ValueError("a share of memory is between 0% and 100%")
         return int(machine * share)
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)([kmgt]?)i?b?", value)
+    match = _SIZE.match(value)
     if not match:
         raise ValueError(f"not a size: {text!r} (try 2G, 1500M or 40%)")
     size = int(float(match.group(1)) * _UNITS[match.group(2)])

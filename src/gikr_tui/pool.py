@@ -26,7 +26,7 @@ from importlib import import_module
 from multiprocessing.connection import wait
 from typing import Iterable
 
-from . import procs, records, worker
+from . import forkserver_guard, procs, records, worker
 from .errors import size_text
 from .i18n import _
 from .settings import Settings
@@ -55,12 +55,14 @@ def _forkserver_context(formats: Iterable[str]):
     readers = sorted({READER_MODULES[f] for f in formats if f in READER_MODULES})
     ctx.set_forkserver_preload(["gikr_tui.forkserver_guard", "gikr_tui.worker", *readers])
     saved = sys.stderr
+    os.environ[forkserver_guard.MARK] = str(os.getpid())  # the server's guard acts on it (see there)
     try:
         sys.stderr = sys.__stderr__ or saved
         resource_tracker.ensure_running()
         forkserver.ensure_running()
     finally:
         sys.stderr = saved
+        os.environ.pop(forkserver_guard.MARK, None)
     return ctx
 
 
