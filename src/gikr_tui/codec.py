@@ -77,7 +77,3 @@ def loads(tp, blob: bytes) -> Any:
     except (zlib.error, msgspec.DecodeError, TypeError, ValueError) as e:
         raise CodecError(f"not a {getattr(tp, '__name__', tp)} gikr wrote: {e}") from None
 
-
-def check_type(tp) -> None:
-    """Raise TypeError now if `tp` (with every type it holds) has no encoding."""
-    _decoder(tp)

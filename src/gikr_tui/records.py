@@ -119,7 +119,3 @@ class Outcome:
         result.path = self.path
         result.debug = self.debug
         return result
-
-    @property
-    def data(self) -> bytes | None:
-        return self._data
