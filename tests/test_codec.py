@@ -19,7 +19,7 @@ from gikr_tui import codec
 from gikr_tui.model import Origin, Report, Value
 from gikr_tui.pipeline import Result, check_file
 from gikr_tui.records import brief, parsed
-from gikr_tui.rules import Finding
+from gikr_tui.checks import Finding
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -88,26 +88,26 @@ def test_real_results_round_trip(path):
 
 
 def test_a_field_added_to_the_model_needs_no_codec_change():
-    # What the checks and OCR work will add: a finding with a severity and a
-    # quote, a value with a confidence.  Built as new dataclasses from the
+    # What later work may add: a finding with a quote and a confidence, a
+    # value with an OCR confidence.  Built as new dataclasses from the
     # real ones plus the new fields, they round-trip as they are.
     def grown(cls, *extra):
         spec = [(f.name, f.type, f) for f in dataclasses.fields(cls)]
         return dataclasses.make_dataclass(cls.__name__, spec + list(extra), frozen=cls.__dataclass_params__.frozen,
                                           slots=True, namespace={"__module__": cls.__module__})
 
-    RichFinding = grown(Finding, ("severity", str, dataclasses.field(default="error")),
-                        ("quote", "str | None", dataclasses.field(default=None)))
+    RichFinding = grown(Finding, ("quote", "str | None", dataclasses.field(default=None)),
+                        ("confidence", "float | None", dataclasses.field(default=None)))
     OcrValue = grown(Value, ("confidence", "float | None", dataclasses.field(default=None)))
     Holder = dataclasses.make_dataclass("Holder", [("findings", list[RichFinding]), ("cells", dict[str, OcrValue])])
     holder = Holder(
-        [RichFinding("row_total", 31, 32, (("received_new", "total"),), row="received_new", severity="warning",
-                     quote="本年新收 31")],
+        [RichFinding("row_total", "warning", 31, 32, (("received_new", "total"),), row="received_new",
+                     quote="本年新收 31", confidence=0.5)],
         {"natural": OcrValue(29, "29", Origin(page=2, bbox=(1.0, 2.0, 3.5, 4.0)), confidence=0.87)},
     )
     back = codec.loads(Holder, codec.dumps(holder))
     assert back == holder
-    assert back.findings[0].severity == "warning" and back.cells["natural"].confidence == 0.87
+    assert back.findings[0].quote == "本年新收 31" and back.cells["natural"].confidence == 0.87
 
 
 def test_bytes_that_are_not_what_gikr_wrote_are_an_error_not_an_object():

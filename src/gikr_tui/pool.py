@@ -26,7 +26,7 @@ from importlib import import_module
 from multiprocessing.connection import wait
 from typing import Iterable
 
-from . import forkserver_guard, procs, records, worker
+from . import checks, forkserver_guard, procs, records, worker
 from .errors import size_text
 from .i18n import _
 from .settings import Settings
@@ -113,7 +113,8 @@ class _Worker:
     def __init__(self, ctx, settings: Settings, memory_bytes: int | None, full: bool) -> None:
         parent_conn, child_conn = ctx.Pipe(duplex=True)
         self.process = ctx.Process(
-            target=worker.serve, args=(child_conn, settings, memory_bytes, full, dict(os.environ)),
+            target=worker.serve,
+            args=(child_conn, settings, memory_bytes, full, dict(os.environ), checks.plugin_modules()),
             daemon=True, name="gikr-worker",
         )
         self.process.start()

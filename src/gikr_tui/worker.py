@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 
-from . import cache, procs, records
+from . import cache, checks, procs, records
 from .errors import TimeLimit
 from .i18n import _, set_language
 from .pipeline import Result, check_file
@@ -134,18 +134,26 @@ def init(settings: Settings, memory_bytes: int | None) -> None:
 HELPER = "helper"  # a message that is not an answer: ("helper", "start" | "end", pgid)
 
 
-def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: dict[str, str]) -> None:
+def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: dict[str, str],
+          plugins: tuple = ()) -> None:
     """A worker process's main: take (index, path), answer (index, Parsed), until told to stop.
 
     `env` is the parent's environment now: a forkserver started earlier may
     hold an older one, and what a file needs (PATH to find LibreOffice) must
-    be what the user's gikr has.
+    be what the user's gikr has.  `plugins` are the modules of the checks the
+    parent registered from outside the package (`checks.plugin_modules()`).
     """
     init(settings, memory_bytes)
     if os.environ != env:
         os.environ.clear()
         os.environ.update(env)
     procs.announce = lambda what, pgid: conn.send((HELPER, what, pgid))
+    broken = None
+    try:
+        checks.load_plugins(plugins)
+    except Exception as e:  # noqa: BLE001 - said for every file, rather than a silent gap in the findings
+        broken = _("internal error: the checks in {modules} could not be loaded: {error}").format(
+            modules=plugins, error=f"{type(e).__name__}: {e}")
     while True:
         try:
             task = conn.recv()
@@ -155,7 +163,7 @@ def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: d
             return
         index, path = task
         try:
-            answer = parse(path, settings, full)
+            answer = records.failed(path, broken) if broken else parse(path, settings, full)
         except Exception as e:  # noqa: BLE001 - a bug here must cost one file, not the worker
             answer = records.failed(path, _("internal error: {error}").format(error=f"{type(e).__name__}: {e}"))
         try:
