@@ -20,7 +20,7 @@ import pytest
 
 from hostile_pdf import nested_forms, self_drawing
 
-SEED = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "seeds").glob("*.txt"))[0]
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "seeds").glob("*.txt"))
 TIMEOUT = 1
 ADDRESS_SPACE = 6 * 1024**3
 
@@ -67,10 +67,10 @@ def test_one_hostile_file_gets_one_line_within_its_limit(tmp_path, make):
 def test_a_folder_with_jobs_1_carries_on_past_them(tmp_path):
     folder = tmp_path / "reports"
     folder.mkdir()
-    shutil.copy(SEED, folder / "a-good.txt")
+    shutil.copy(SEEDS[0], folder / "a-good.txt")
     (folder / "b-self-drawing.pdf").write_bytes(self_drawing())
     (folder / "c-nested-forms.pdf").write_bytes(nested_forms())
-    shutil.copy(SEED, folder / "d-good.txt")
+    shutil.copy(SEEDS[2], folder / "d-good.txt")  # another agency's: no series note
     done, seconds = gikr_limited(tmp_path, folder, "--format", "jsonl", "--jobs", "1", "--no-cache")
     records = _assert_one_line_each(done, ["ok", "error", "error", "ok"])
     assert [Path(r["path"]).name for r in records] == ["a-good.txt", "b-self-drawing.pdf", "c-nested-forms.pdf", "d-good.txt"]
