@@ -126,6 +126,18 @@ def settings_from(ns: argparse.Namespace) -> Settings:
     return Settings.from_env(**overrides)
 
 
+def settings_or_status(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> Settings | int:
+    """The run's settings, or the exit status of a usage error (the parser has said why)."""
+    try:
+        return settings_from(ns)
+    except (SettingsError, ValueError) as e:
+        try:
+            parser.error(str(e))
+        except SystemExit:
+            pass
+        return EXIT_ERROR
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "check":
@@ -191,12 +203,9 @@ def check_main(args: Sequence[str]) -> int:
         print(_("gikr check: error: {reason}").format(reason=e), file=sys.stderr)
         return EXIT_ERROR
     narrowed = not selection.everything
-    try:
-        settings = settings_from(ns)
-    except (SettingsError, ValueError) as e:
-        parser.print_usage(sys.stderr)
-        print(f"gikr check: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
+    settings = settings_or_status(parser, ns)
+    if isinstance(settings, int):
+        return settings
     started = time.perf_counter()
     paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     stats: dict[str, int] = {}

@@ -23,7 +23,7 @@ from .checks.finding import number
 from .i18n import _, ngettext
 from .present import SEVERITY_STYLE
 from .runner import run
-from .settings import DEFAULT_TIMEOUT, SettingsError
+from .settings import DEFAULT_TIMEOUT
 from .safety import json_escaped, visible
 from .series.compare import Cell, Comparison, SectionDiff, TableDiff, compare, note_message
 from .series.similarity import MEASURE
@@ -166,18 +166,15 @@ def print_table(c: Comparison, console: Console) -> None:
 
 
 def compare_main(args: Sequence[str]) -> int:
-    from .cli import byte_safe_streams, options, settings_from
+    from .cli import byte_safe_streams, options, settings_or_status
 
     parser = _parser()
     ns = options(parser, args)
     if isinstance(ns, int):
         return ns
-    try:
-        settings = settings_from(ns)
-    except (SettingsError, ValueError) as e:
-        parser.print_usage(sys.stderr)
-        print(f"gikr compare: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
+    settings = settings_or_status(parser, ns)
+    if isinstance(settings, int):
+        return settings
     byte_safe_streams()
     # in workers, as every file: each within its time and memory limits
     results = list(run([ns.a, ns.b], settings))

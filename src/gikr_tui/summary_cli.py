@@ -24,7 +24,7 @@ from .checks.finding import number
 from .i18n import N_, _, ngettext
 from .present import STATUS, _fit
 from .runner import BRIEF, outcomes
-from .settings import DEFAULT_TIMEOUT, SettingsError
+from .settings import DEFAULT_TIMEOUT
 from .safety import csv_cell, json_escaped, visible
 from .series.collect import Collector
 from .series.summary import FIGURES, RATES, Row, Total, totals
@@ -207,18 +207,15 @@ def _csv_row(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_main(args: Sequence[str]) -> int:
-    from .cli import _progress, consume, options, print_notes, scan_reports, settings_from
+    from .cli import _progress, consume, options, print_notes, scan_reports, settings_or_status
 
     parser = _parser()
     ns = options(parser, args)
     if isinstance(ns, int):
         return ns
-    try:
-        settings = settings_from(ns)
-    except (SettingsError, ValueError) as e:
-        parser.print_usage(sys.stderr)
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
+    settings = settings_or_status(parser, ns)
+    if isinstance(settings, int):
+        return settings
     started = time.perf_counter()
     paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     if ns.format == "csv" and hasattr(sys.stdout, "reconfigure"):
