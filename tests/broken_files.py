@@ -50,7 +50,7 @@ CASES: tuple[Case, ...] = (
     Case("truncated.pdf", r"^(truncated|damaged) PDF", "pdf"),
     Case("truncated.docx", r"^not a DOCX \(zip is damaged\)$", "docx"),
     Case("encrypted.pdf", r"^encrypted PDF", "pdf"),
-    Case("scanned.pdf", r"^no text layer \(scanned PDF; OCR is not supported\)$", "pdf"),
+    Case("scanned.pdf", r"^scanned at 72 ppi, too coarse to read by OCR \(it needs at least 100 ppi\)$", "pdf"),
     Case("zip bomb.docx", r"over the decompressed size limit", "docx"),
     Case("zip bomb, lying sizes.docx", r"(over the decompressed size limit|^not a DOCX \(zip is damaged\)$)", "docx"),
     Case("blank.docx", r"^no text in the file$", "pipeline"),

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expected import differences, load
-from gikr_tui.errors import LimitExceeded, ReportError
+from gikr_tui.errors import LimitExceeded, NoTextLayer, ReportError
 from gikr_tui.interpret import interpret
 from gikr_tui.model import Paragraph, Table
 from gikr_tui.pipeline import check_file
@@ -293,8 +293,9 @@ def test_lines_join_without_spaces_only_where_cjk_meets():
 # --- Files that are not readable reports -------------------------------------------
 
 
-def test_scanned_pdf_has_no_text_layer():
-    with pytest.raises(ReportError, match=r"^no text layer \(scanned PDF; OCR is not supported\)$"):
+def test_coarse_scan_is_refused_with_its_resolution():
+    # judged before any OCR: the same line with or without the ocr extra
+    with pytest.raises(NoTextLayer, match=r"^scanned at 56 ppi, too coarse to read by OCR \(it needs at least 100 ppi\)$"):
         read_pdf((ERRORS / "scanned.pdf").read_bytes())
 
 
@@ -321,7 +322,7 @@ def test_page_limit(monkeypatch):
 
 
 def test_pipeline_reports_errors_as_one_line():
-    for name, start in (("scanned.pdf", "no text layer"), ("encrypted.pdf", "encrypted PDF"), ("truncated.pdf", "truncated PDF")):
+    for name, start in (("scanned.pdf", "scanned at 56 ppi"), ("encrypted.pdf", "encrypted PDF"), ("truncated.pdf", "truncated PDF")):
         result = check_file(ERRORS / name)
         assert result.status == "error" and result.error.startswith(start), (name, result.error)
         assert "\n" not in result.error

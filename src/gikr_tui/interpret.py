@@ -596,6 +596,32 @@ def title_facts(items: list[_Item]) -> tuple[str | None, int | None]:
     return None, body_year
 
 
+# --- Values read by OCR ------------------------------------------------------------
+
+
+def _uncertain_notes(*tables: dict[str, dict[str, Value]]) -> list[Note]:
+    """A note for each value OCR read with a low score, or saw marks in but could not read.
+
+    The value itself carries the note too, so the inspector's detail line
+    shows it on the cell.
+    """
+    notes: list[Note] = []
+    for table in tables:
+        for row, fields in table.items():
+            for col, value in fields.items():
+                if not value.uncertain:
+                    continue
+                if value.blank:
+                    message = _("read as blank, but the picture shows marks there that OCR could not read")
+                else:
+                    message = _("read by OCR as {text} with confidence {confidence:.2f}: it may be misread").format(
+                        text=value.text, confidence=value.confidence
+                    )
+                value.note = f"{value.note}; {message}" if value.note else message
+                notes.append(Note(message, row=row, col=col, origin=value.origin))
+    return notes
+
+
 # --- Entry point ------------------------------------------------------------------
 
 
@@ -616,6 +642,8 @@ def interpret(doc: Document) -> Report:
     grid = it.build_grid(placed, tpl)
     t2 = it.name_active_disclosure(t2_rows, tpl)
     t4 = it.review_litigation(t3_end, starts)
+    if doc.ocr is not None:
+        it.notes.extend(_uncertain_notes(grid, t4, t2))
     return Report(
         format=doc.format,
         template=tpl,
@@ -630,5 +658,6 @@ def interpret(doc: Document) -> Report:
         encoding=doc.encoding,
         layout=doc.layout,
         pages=doc.pages,
+        ocr=doc.ocr,
     )
 

@@ -20,6 +20,7 @@ from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .pdf_layout import (
     Line,
+    confidence,
     Measure,
     drop_running,
     ends_full,
@@ -88,6 +89,7 @@ def _read(data: bytes) -> Document:
         if count == 0:
             raise DamagedFile("empty PDF (no pages)")
         pages: list[PageData] = []
+        pictures: list[bool] = []  # whether a page without text shows a picture
         total = 0
         for i in range(count):
             try:
@@ -108,14 +110,32 @@ def _read(data: bytes) -> Document:
                 # only pages that name a template table pay for its ruling
                 edges = page_edges(page, left, top) if any(w in text for w in TABLE_WORDS) else []
                 pages.append(PageData(i + 1, right - left, top - bottom, chars, edges))
+                if _textless(pages[-1]):
+                    from .pdf_scan import has_picture
+
+                    pictures.append(has_picture(page))
+                else:
+                    pictures.append(False)
             finally:
                 page.close()
+        # a scan may still carry a few characters (a stamp, a watermark, a page number)
+        every = all(_textless(p) for p in pages)
+        scanned = [i for i, p in enumerate(pages) if every or pictures[i]]
+        ocr, notes = None, []
+        if scanned:
+            from .pdf_scan import read_scanned
+
+            pages, ocr, notes = read_scanned(pdf, pages, scanned)
     finally:
         pdf.close()
-    # a scan may still carry a few characters (a stamp, a watermark, a page number)
-    if all(sum(1 for c in p.chars if not c.text.isspace()) < 15 for p in pages):
-        raise NoTextLayer("no text layer (scanned PDF; OCR is not supported)")
-    return _assemble(pages)
+    doc = _assemble(pages)
+    doc.ocr = ocr if ocr is not None and ocr.pages else None
+    doc.notes.extend(notes)
+    return doc
+
+
+def _textless(page) -> bool:
+    return sum(1 for c in page.chars if not c.text.isspace()) < 15
 
 
 # --- Assembly ------------------------------------------------------------------
@@ -240,5 +260,5 @@ def _segment_cells(line: Line) -> list[Cell]:
     cells = []
     for seg in line.segments:
         box = (min(c.x0 for c in seg), min(c.top for c in seg), max(c.x1 for c in seg), max(c.bottom for c in seg))
-        cells.append(Cell(join_chars(seg), Origin(page=line.page, bbox=_round(box))))
+        cells.append(Cell(join_chars(seg), Origin(page=line.page, bbox=_round(box), confidence=confidence(seg))))
     return cells

@@ -60,6 +60,12 @@ def join_chars(chars: list[Char]) -> str:
     return "".join(out)
 
 
+def confidence(chars: list[Char]) -> float | None:
+    """The lowest OCR score among `chars` (None for characters from a text layer)."""
+    scores = [c.conf for c in chars if c.conf is not None]
+    return min(scores) if scores else None
+
+
 def join_lines(parts: list[str]) -> str:
     """Lines of one cell or paragraph: no space where a CJK character meets the break."""
     out = ""

@@ -31,6 +31,7 @@ class Char:
     bottom: float
     size: float  # font size in points, for gaps and indents
     base: float  # baseline, from the top: chars of one line share it
+    conf: float | None = None  # the recogniser's score, for a character read by OCR
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..labels import norm, split_numbering
 from ..model import Cell, Origin, Paragraph, Table
 from ..values import kind
-from .pdf_layout import group_lines, join_lines
+from .pdf_layout import confidence, group_lines, join_lines
 from .pdf_pdfium import Char
 
 SNAP = 2.0  # grid lines closer than this are one line
@@ -155,7 +155,8 @@ def build_table(cells: list[tuple], chars: list[Char], page: int) -> tuple[list[
     for n, box in enumerate(cells):
         r0, c0, rs, cs = spans[n]
         text = join_lines([line.text for line in group_lines(inside[n], page)])
-        cell = Cell(text, Origin(page=page, bbox=tuple(round(v, 1) for v in box)), colspan=cs, rowspan=rs)
+        origin = Origin(page=page, bbox=tuple(round(v, 1) for v in box), confidence=confidence(inside[n]))
+        cell = Cell(text, origin, colspan=cs, rowspan=rs)
         rows.setdefault(r0, []).append((c0, cell, n))
     taken: set[int] = set()
     pieces: list[list[tuple[list[Cell], list[int]]]] = [[]]
@@ -190,8 +191,9 @@ def build_table(cells: list[tuple], chars: list[Char], page: int) -> tuple[list[
 # --- Tables that continue on the next page -------------------------------------
 
 
-def _row_key(row: list[Cell]) -> tuple[str, ...]:
-    return tuple(norm(c.text) for c in row)
+def _row_key(row: list[Cell]) -> str:
+    """A row's text, whatever its cells: a repeated header may be cut into cells differently."""
+    return "".join(norm(c.text) for c in row)
 
 
 def _has_values(row: list[Cell]) -> bool:
@@ -221,7 +223,7 @@ def continues(a: PageTable, b: PageTable) -> bool:
 def merge_continuation(a: Table, b: Table) -> None:
     """Append b's rows to a: repeated header rows dropped, a row cut by the break rejoined."""
     rows = list(b.rows)
-    header: set[tuple[str, ...]] = set()  # a's rows above its first number
+    header: set[str] = set()  # a's rows above its first number
     for row in a.rows:
         if _has_values(row):
             break

@@ -1,0 +1,118 @@
+"""What a slow read tells the process running it, and the one slot for OCR.
+
+A reader calls `pages(done, total)` as it goes and `allow(seconds)` when a
+step earns more time than the file's limit gives (each page read by OCR);
+whoever runs the read (runner.py) listens with `listening()`: it moves the
+file's alarm and tells the parent, which shows the count on the file's badge
+and moves its watchdog.  With nobody listening both do nothing.
+
+OCR takes a core and half a gigabyte for seconds a page, so only
+`ocr_slots` workers read by OCR at once (one by default).  A slot is a lock
+on one byte of a file the pool made: the kernel frees it when the process
+holding it dies, so a killed worker can never keep it.  Time spent waiting
+for a slot is not counted against the file (`paused()` stops the clock).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+Listener = Callable[..., None]  # (event, *args): ("pages", done, total) | ("allow", s) | ("pause",) | ("resume",)
+
+_listener: Listener | None = None
+_slots: tuple[str, int] | None = None  # (lock file, number of slots)
+
+
+@contextmanager
+def listening(listener: Listener) -> Iterator[None]:
+    global _listener
+    previous, _listener = _listener, listener
+    try:
+        yield
+    finally:
+        _listener = previous
+
+
+def _tell(*event) -> None:
+    if _listener is not None:
+        _listener(*event)
+
+
+def pages(done: int, total: int) -> None:
+    """`done` of `total` pages read (by OCR) so far."""
+    _tell("pages", done, total)
+
+
+def allow(seconds: float) -> None:
+    """The file may take `seconds` more than its time limit."""
+    _tell("allow", seconds)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Waiting that is not the file's fault: its clock stops meanwhile."""
+    _tell("pause")
+    try:
+        yield
+    finally:
+        _tell("resume")
+
+
+def use_slots(lock_file: str | None, count: int = 1) -> None:
+    """Limit OCR in this process (and its siblings given the same file) to `count` at once."""
+    global _slots
+    _slots = (lock_file, max(1, count)) if lock_file else None
+
+
+POLL = 0.1  # seconds between tries when every slot is taken and there are several
+
+
+@contextmanager
+def ocr_slot() -> Iterator[None]:
+    """Hold one of the OCR slots while the block runs (waiting, if need be, off the clock)."""
+    if _slots is None:
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks (Windows): no limit beyond the pool's size
+        yield
+        return
+    path, count = _slots
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        held = _try_slots(fcntl, fd, count)
+        if held is None:
+            with paused():
+                if count == 1:
+                    fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
+                    held = 0
+                while held is None:
+                    time.sleep(POLL)
+                    held = _try_slots(fcntl, fd, count)
+        try:
+            yield
+        finally:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, held)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+def _try_slots(fcntl, fd: int, count: int) -> int | None:
+    for slot in range(count):
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, slot)
+            return slot
+        except OSError:
+            continue
+    return None
