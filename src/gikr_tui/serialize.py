@@ -77,7 +77,23 @@ def report_json(report: Report) -> dict:
         "encoding": report.encoding,
         "layout": report.layout,
         "pages": report.pages,
+        "ocr": _ocr(report),
     }
+
+
+def _ocr(report: Report) -> dict | None:
+    """How the report's pictures were read, and which values OCR is unsure of."""
+    if report.ocr is None:
+        return None
+    out = report.ocr.to_json()
+    out["uncertain"] = [
+        [row, col]
+        for table in (report.requests, report.review_litigation, report.active_disclosure)
+        for row, cols in table.items()
+        for col, value in cols.items()
+        if value.uncertain
+    ]
+    return out
 
 
 def result_json(result: Result) -> dict:

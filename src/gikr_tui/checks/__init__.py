@@ -51,5 +51,8 @@ __all__ = [
 
 
 def run(report: Any, only: Collection[str] | None = None, errors: list[str] | None = None) -> list[Finding]:
-    """Every report-scope check on `report` (see `registry.run_report`)."""
-    return run_report(report, only, errors)
+    """Every report-scope check on `report` (see `registry.run_report`); on a
+    report read by OCR each finding names its least sure cell (misread.py)."""
+    from .misread import annotate
+
+    return annotate(run_report(report, only, errors), report)

@@ -59,6 +59,9 @@ class Finding:
     previous: str | None = None  # series checks: the earlier report this one is compared with
     similarity: float | None = None  # repeated_text: how alike, 0..1
     measure: str | None = None  # repeated_text: by which measure (`indel`)
+    # On a report read by OCR: the least sure cell the finding involves and its
+    # score (misread.py); the arithmetic is the best alarm for a misread digit.
+    misread: tuple[str, str, float] | None = None
 
     @property
     def difference(self) -> int | float | None:
@@ -76,7 +79,12 @@ class Finding:
         """The finding in words, in the language in use."""
         from .registry import render
 
-        return render(self)
+        text = render(self)
+        if self.misread is not None:
+            from .misread import caveat
+
+            text += caveat(self)
+        return text
 
     def to_json(self) -> dict:
         """The `violations` entry of `gikr check --format jsonl` (a public interface:
@@ -98,6 +106,8 @@ class Finding:
             out["phrase"] = self.phrase
         if self.alternative is not None:
             out["alternative"] = self.alternative
+        if self.misread is not None:
+            out["misread"] = {"cell": list(self.misread[:2]), "confidence": round(self.misread[2], 3)}
         out["message"] = self.message()
         return out
 

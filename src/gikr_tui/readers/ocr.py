@@ -158,7 +158,7 @@ def _chars(result, k: float) -> list[Char]:
             lines.append((line, top, bottom))
     if not lines:
         return []
-    heights = sorted(bottom - top for _, top, bottom in lines)
+    heights = sorted(bottom - top for _line, top, bottom in lines)
     usual = heights[len(heights) // 2]
     out: list[Char] = []
     for line, top, bottom in lines:

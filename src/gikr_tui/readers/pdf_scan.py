@@ -50,7 +50,7 @@ def image_ppi(page) -> float | None:
 def has_picture(page) -> bool:
     import pypdfium2.raw as R
 
-    return any(True for _ in page.get_objects(filter=(R.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
+    return any(True for _obj in page.get_objects(filter=(R.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
 
 
 def _render(page, dpi: float):
@@ -92,7 +92,7 @@ def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[P
         else:
             readable.append((i, min(OCR_DPI, round(ppi)) if ppi is not None else OCR_DPI))
     if coarse and not readable and every:
-        raise NoTextLayer(coarse_reason(min(ppi for _, ppi in coarse)))
+        raise NoTextLayer(coarse_reason(min(ppi for _index, ppi in coarse)))
     for i, ppi in coarse:
         notes.append(_("page {page} was not read: {reason}").format(page=i + 1, reason=coarse_reason(ppi)))
     if not readable:

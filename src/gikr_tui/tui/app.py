@@ -37,7 +37,7 @@ from .components.grid import ReportGrid
 from .components.reader import Reader
 from .components.sections import SectionTree
 from .help import HelpScreen
-from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed
+from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed, ReportProgress
 from .parsing import ParsePool
 from .render import full_row_label, number_text, shown, status_words
 from .session import T3, EditRejected, FileState
@@ -90,6 +90,8 @@ class GikrApp(App[int]):
         self.scanned = False
         # results arrive on the pool's thread; post_message is thread-safe
         self.pool = ParsePool(self.settings, lambda path, result: self.post_message(ReportParsed(path, result)))
+        # post_message is thread-safe: the pool's thread calls this
+        self.pool.on_progress = lambda path, done, total: self.post_message(ReportProgress(path, done, total))
         self.parsed_order: list[str] = []  # as results arrived
         self._stop_watch = asyncio.Event()
         self._watch_preference = watch
@@ -255,6 +257,16 @@ class GikrApp(App[int]):
             # collector's sight, a full collection no longer walks ~90,000
             # objects (30-70 ms, a stall on whichever key it lands).
             gc.freeze()
+
+    def on_report_progress(self, message: ReportProgress) -> None:
+        state = self.states.get(message.path)
+        if state is None or state.status != "pending":
+            return  # read again while its old result is shown: the badge keeps that
+        state.progress = (message.done, message.total)
+        self.query_one(FileTree).refresh_badge(message.path, state)
+        if message.path == self.current:
+            self._show_message(Text.assemble((os.path.basename(message.path), "bold"), "\n", status_words(state)))
+        self._update_status()
 
     def on_files_changed(self, message: FilesChanged) -> None:
         if message.added:
@@ -455,6 +467,9 @@ class GikrApp(App[int]):
             bits.append(f"edited (file: {was})")
         origin = (value.origin if value is not None else None) or (original.origin if original else None)
         bits.append(f"from {origin.describe()}" if origin is not None else "not found in the file")
+        confidence = value.confidence if value is not None and not state.is_edited(ref) else None
+        if confidence is not None:
+            bits.append(_("read by OCR, confidence {confidence:.2f}").format(confidence=confidence))
         computed = state.computed(ref)
         if computed is not None:
             bits.append(f"parts sum to {number_text(computed)}")

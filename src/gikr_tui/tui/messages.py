@@ -37,3 +37,13 @@ class CacheNotice(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+
+
+class ReportProgress(Message):
+    """A worker has read `done` of the `total` pages it reads by OCR in a file."""
+
+    def __init__(self, path: str, done: int, total: int) -> None:
+        super().__init__()
+        self.path = path
+        self.done = done
+        self.total = total

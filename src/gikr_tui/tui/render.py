@@ -15,7 +15,7 @@ from rich.text import Text
 from .. import template as T
 from ..checks import Quote
 from ..checks import failing as failures
-from ..i18n import ngettext
+from ..i18n import _, ngettext
 from ..model import Section, Value
 from ..safety import visible
 from .session import FileState
@@ -51,6 +51,7 @@ FAIL_MARK = "!"
 HINT_MARK = "?"  # a cell a hint names (a split number, a misplaced count): not a failure
 EDIT_MARK = "*"
 HIGHLIGHT = "reverse bold"  # the sentence a prose finding is about, in the Reader
+UNSURE_MARK = "~"  # a value OCR read with a low score; on a badge, a report read by OCR
 
 
 def shown(text: str | None, keep_lines: bool = False) -> str:
@@ -92,13 +93,18 @@ def number_text(n: int | float | None) -> str:
 
 def cell(value: Value | None, *, failing: bool, edited: bool, computed: int | float | None, hinted: bool = False) -> Text:
     """A cell as the grid shows it: `!` in a failed identity, `?` named by a hint (the
-    likely culprit of a failure, so it takes the place of `!`), `*` edited, `·` blank."""
+    likely culprit of a failure, so it takes the place of `!`), `~` read by OCR with a
+    low score, `*` edited, `·` blank."""
     shown = value_text(value)
     blank = shown == BLANK_MARK
+    # what the user typed is sure; what OCR read with a low score is not
+    unsure = not edited and value is not None and value.uncertain
     marks = (HINT_MARK if hinted else FAIL_MARK if failing else "") + (EDIT_MARK if edited else "")
-    style = "bold red" if failing else ("cyan" if hinted else "dim" if blank else "")
+    style = "bold red" if failing else ("cyan" if hinted else "dim" if blank and not unsure else "")
     out = Text(justify="right", no_wrap=True, end="")
     out.append(shown, style=style)
+    if unsure:
+        out.append(UNSURE_MARK, style="bold magenta")
     if marks:
         out.append(marks, style="bold cyan" if hinted else "bold red" if failing else "bold yellow")
     if computed is not None and not (blank and computed == 0):
@@ -119,12 +125,17 @@ def badge(state: FileState | None) -> Text:
     status = state.status if state is not None else "pending"
     if status == "pending":
         mark, style = "··", "dim"
+        if state is not None and state.progress is not None:
+            done, total = state.progress  # pages read by OCR so far
+            mark = f"{done}/{total}" if len(f"{done}/{total}") <= BADGE_WIDTH else f"{done}p"
     elif status == "ok":
         mark, style = "ok", "green"
     elif status == "error":
         mark, style = "ERR", "bold yellow"
     else:
         mark, style = f"{len(failures(state.findings))}!", "bold red"
+    if status != "pending" and state is not None and state.report is not None and state.report.ocr is not None:
+        mark += UNSURE_MARK
     if state is not None and state.dirty:
         mark += EDIT_MARK
     return Text(mark.rjust(BADGE_WIDTH), style=style, end="")
@@ -132,15 +143,25 @@ def badge(state: FileState | None) -> Text:
 
 def status_words(state: FileState) -> str:
     if state.status == "pending":
+        if state.progress is not None:
+            return _("reading by OCR: page {done} of {total} done…").format(done=state.progress[0], total=state.progress[1])
         return "parsing…"
     hints = len(state.findings) - len(failures(state.findings))
     also = " · " + ngettext("{count} hint", "{count} hints", hints).format(count=hints) if hints else ""
     if state.status == "ok":
-        return "consistent" + also
-    if state.status == "error":
+        words = "consistent" + also
+    elif state.status == "error":
         return f"unreadable: {shown(state.error)}"
-    n = len(state.findings) - hints
-    return f"{n} finding{'s' if n != 1 else ''}" + also
+    else:
+        n = len(state.findings) - hints
+        words = f"{n} finding{'s' if n != 1 else ''}" + also
+    report = state.report
+    if report is not None and report.ocr is not None:
+        unsure = sum(v.uncertain for t in (report.requests, report.review_litigation) for f in t.values() for v in f.values())
+        words += " · " + _("read by OCR ({pages} pages), {unsure} cells unsure (~)").format(
+            pages=len(report.ocr.pages), unsure=unsure
+        )
+    return words
 
 
 def file_label(name: str, state: FileState | None) -> Text:

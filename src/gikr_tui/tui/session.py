@@ -40,6 +40,7 @@ class FileState:
     result: Result | None = None  # None while the worker is still reading it
     edited: Report | None = None
     findings: list[Finding] = field(default_factory=list)
+    progress: tuple[int, int] | None = None  # (pages done, pages) while read by OCR
     _undo: list[_Edit] = field(default_factory=list)
 
     # --- lifecycle -------------------------------------------------------
@@ -47,6 +48,7 @@ class FileState:
     def set_result(self, result: Result) -> None:
         """A (re)parse finished: start over from the file's contents."""
         self.result = result
+        self.progress = None
         self.edited = result.report.copy() if result.report is not None else None
         self.findings = list(result.findings)
         self._undo.clear()

@@ -17,7 +17,10 @@ from ..session import FileState
 class FileTree(FittedTree, inherit_bindings=False):
     """Node data: a file's absolute path; folders carry None."""
 
-    HELP = "Reports under the folder. Badges: ·· parsing, ok consistent, N! findings, ERR unreadable, * edited."
+    HELP = (
+        "Reports under the folder. Badges: ·· parsing (n/m: pages read by OCR so far), ok consistent, "
+        "N! findings, ERR unreadable, ~ read by OCR (some cells may be misread), * edited."
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="files.up"),
