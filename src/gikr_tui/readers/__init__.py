@@ -65,7 +65,9 @@ def read_bytes(data: bytes, fmt: str, path: str | Path | None = None) -> Documen
         elif fmt == "pdf":
             from .pdf import read_pdf as reader
         elif fmt == "html":
-            from .html import read_html as reader
+            from .html import read_html
+
+            return read_html(data, path)
         elif fmt == "doc":
             from .doc import read_doc
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import os
 import re
 
 from ..errors import DecodeError, LimitExceeded, ReportError
@@ -28,6 +29,7 @@ from .encoding import decode
 from .safe_xml import html_parser
 
 MAX_CELLS = 200_000
+MAX_IMAGES = 500  # <img> places remembered (only pictures beside the page are ever read)
 _PRESCAN_BYTES = 16 * 1024
 
 _SKIP = frozenset({
@@ -67,7 +69,8 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "asci
 _UNTRUSTED = frozenset({"latin-1", "iso8859-1", "cp1252", "iso8859-15"})
 
 
-def read_html(data: bytes) -> Document:
+def read_html(data: bytes, path: str | os.PathLike | None = None) -> Document:
+    """A saved page; `path` lets pictures saved beside it be read by OCR (html_pictures.py)."""
     from lxml import etree
 
     text, encoding, utf8, notes = _decode(data)
@@ -92,6 +95,11 @@ def read_html(data: bytes) -> Document:
     except RecursionError:
         raise LimitExceeded("HTML nests elements too deeply to read") from None
     walker.flush()
+    if walker.pictures:
+        from .html_pictures import expand
+
+        blocks, ocr, picture_notes = expand(walker.blocks, path)
+        return Document(blocks, "html", encoding=encoding, notes=notes + picture_notes, ocr=ocr)
     return Document(walker.blocks, "html", encoding=encoding, notes=notes)
 
 
@@ -269,6 +277,7 @@ class _Walker:
         self.level = 0
         self.tables = 0
         self.cells = 0
+        self.pictures = 0
 
     # flowing text -----------------------------------------------------------
 
@@ -300,6 +309,15 @@ class _Walker:
             return
         if tag == "br":
             self.flush()
+            return
+        if tag == "img":
+            src = el.get("src")
+            if src and self.pictures < MAX_IMAGES:
+                from .html_pictures import Picture
+
+                self.flush()
+                self.pictures += 1
+                self.blocks.append(Picture(src, el.sourceline))
             return
         if (tag == "ul" or tag == "ol") and _is_menu_list(el):
             return
