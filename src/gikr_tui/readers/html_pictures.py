@@ -38,16 +38,8 @@ class Picture:
     line: int | None
 
 
-def _has_tables(blocks: list) -> bool:
-    words = {_T3_WORD: False, _T4_WORD: False}
-    for block in blocks:
-        if isinstance(block, Table):
-            for row in block.rows:
-                for cell in row:
-                    for w in words:
-                        if w in cell.text:
-                            words[w] = True
-    return all(words.values())
+def _in_tables(blocks: list, word: str) -> bool:
+    return any(word in cell.text for b in blocks if isinstance(b, Table) for row in b.rows for cell in row)
 
 
 def _beside(page: Path, src: str) -> Path | None:
@@ -103,15 +95,16 @@ def expand(blocks: list, page: str | os.PathLike | None) -> tuple[list[Block], O
     """The document's blocks with each table picture replaced by what OCR read in it."""
     pictures = [b for b in blocks if isinstance(b, Picture)]
     text_blocks = [b for b in blocks if not isinstance(b, Picture)]
-    if not pictures or page is None or _has_tables(text_blocks):
+    if not pictures or page is None or (_in_tables(text_blocks, _T3_WORD) and _in_tables(text_blocks, _T4_WORD)):
         return text_blocks, None, []
     files = {id(p): _beside(Path(page), p.src) for p in pictures}
     if not any(files.values()):
         return text_blocks, None, []
     from . import ocr
 
+    progress.allow(PICTURE_SECONDS)  # loading the engine and preparing the pictures
     if not ocr.available():
-        if not any(_T3_WORD in getattr(b, "text", "") or isinstance(b, Table) for b in text_blocks):
+        if not _in_tables(text_blocks, _T3_WORD):
             raise ocr.OcrUnavailable(_("the tables are pictures; to read them by OCR: {command}").format(command=ocr.INSTALL))
         return text_blocks, None, [_("pictures beside the page may hold tables; to read them by OCR: {command}").format(
             command=ocr.INSTALL)]

@@ -137,10 +137,14 @@ def _make_line(chars: list[Char], page: int) -> Line:
 
 # --- Running headers, footers and page numbers ---------------------------------
 
-# `\s*+` is possessive: two runs of spaces side by side must not trade
-# characters, which is quadratic on a long line of spaces.
+# Around the number: dashes, and the stray strokes OCR adds from a scan's
+# specks (`-4-|`, `一4一`, `' -4- .`); a footer that is not recognised would
+# stand between the two halves of a table that runs over the page break.
+# `*+` and `\s*+` are possessive: two runs of spaces side by side must not
+# trade characters, which is quadratic on a long line of spaces.
+_AROUND = r"[-—–－―─_·•\s一丨|'‘’`.,:;~]"
 PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－―─_·•\s]*\d{1,4}[-—–－―─_·•\s]*"
+    rf"^(?:{_AROUND}*+\d{{1,4}}{_AROUND}*+"
     r"|第\s*\d{1,4}\s*+页(?:\s*+[,，/]?\s*+共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}"
     r"|(?:page|Page|PAGE)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$"

@@ -4,8 +4,8 @@ A page without a text layer that shows a picture (or every page, when none
 has text) is a scan.  Reading one costs seconds, so only the pages that
 matter are read: the first (its title gives agency, year and template) and
 every page whose picture shows a ruled table.  The others are named in a
-note.  Each page read earns PAGE_SECONDS beyond the file's time limit, at
-most MAX_OCR_PAGES of them.
+note.  Each page read earns PAGE_SECONDS beyond the file's time limit, and
+so does loading the engine; at most MAX_OCR_PAGES pages are read.
 
 A page is rendered at OCR_DPI, or at its picture's own resolution when that
 is lower (more pixels than the scan has add nothing but time); a picture
@@ -97,6 +97,7 @@ def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[P
         notes.append(_("page {page} was not read: {reason}").format(page=i + 1, reason=coarse_reason(ppi)))
     if not readable:
         return pages, OcrInfo([]), notes
+    progress.allow(PAGE_SECONDS)  # loading the engine and preparing the pages
     if not ocr.available():
         if every:
             raise ocr.OcrUnavailable(ocr.unavailable_reason())

@@ -1,0 +1,331 @@
+"""Scanned reports read by OCR (the `ocr` extra), and what is refused without it.
+
+The scans in fixtures/scans are word-2021-basic.pdf printed to pictures (150
+and 300 dpi black and white, and a degraded 150-dpi grayscale JPEG fed 0.7°
+askew) plus a web page whose table 3 is a screenshot.  Every table 3 and
+table 4 cell must come back as the text PDF holds it: blank and 0 may be
+confused, a blank the reader notes as unreadable is allowed, a wrong value
+is not.  OCR runs once per session (conftest.ocr_results); the tests that
+need no OCR run without the extra too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SCANS
+from expected import load
+from gikr_tui import progress
+from gikr_tui.model import LOW_CONFIDENCE
+from gikr_tui.readers.html_pictures import _beside
+from gikr_tui.readers.pdf_layout import Line, drop_running
+from gikr_tui.readers.pdf_pdfium import Char
+
+ROOT = Path(__file__).resolve().parents[1]
+TRUTH = load(ROOT / "fixtures" / "pdf")["word-2021-basic.pdf"]
+PDF_SCANS = ["scan-150.pdf", "scan-300.pdf", "scan-degraded.pdf"]
+ALL_SCANS = [*PDF_SCANS, "web-table-image.html"]
+
+
+def _wrong_cells(record: dict) -> list[str]:
+    """Cells whose value is not the truth: blank for 0 (or 0 for blank) and noted blanks aside."""
+    unsure = {tuple(c) for c in record["ocr"]["uncertain"]}
+    bad = []
+    tables = (("requests", record["requests"]["rows"], TRUTH["grid"]), ("t4", record["review_litigation"], TRUTH["t4"]))
+    for name, got, want in tables:
+        for row, cols in want.items():
+            for col, value in cols.items():
+                read = got.get(row, {}).get(col, "missing")
+                if read == value or {read, value} <= {0, None}:
+                    continue
+                if read is None and (row, col) in unsure:
+                    continue  # a blank noted as holding marks OCR could not read
+                bad.append(f"{name} {row}.{col}: want {value} read {read}")
+    return bad
+
+
+# --- every cell read right ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL_SCANS)
+def test_every_cell_of_tables_3_and_4_is_read_exactly(ocr_results, name):
+    record = ocr_results[name]
+    assert record["status"] == "ok", (record["error"], [v["message"] for v in record["violations"]])
+    assert _wrong_cells(record) == []
+    assert record["template"] == 2021
+
+
+@pytest.mark.parametrize("name", ALL_SCANS)
+def test_title_gives_agency_and_year(ocr_results, name):
+    record = ocr_results[name]
+    assert (record["agency"], record["year"]) == (TRUTH["agency"], TRUTH["year"])
+
+
+def test_a_report_read_by_ocr_says_so_in_jsonl(ocr_results):
+    for name in PDF_SCANS:
+        ocr = ocr_results[name]["ocr"]
+        assert ocr["pages"] == [1, 2, 3] and ocr["skipped"] == []
+        assert ocr["engine"].startswith("rapidocr ") and ocr["threshold"] == LOW_CONFIDENCE
+    assert ocr_results["scan-300.pdf"]["ocr"]["dpi"] == [150, 150, 150]  # read at 150, not the scan's 300
+    assert ocr_results["web-table-image.html"]["ocr"]["pages"] == [1]  # its one picture
+
+
+def test_the_askew_scan_is_straightened_before_reading(ocr_results):
+    assert all(abs(a + 0.7) <= 0.1 for a in ocr_results["scan-degraded.pdf"]["ocr"]["skew"])
+    assert ocr_results["scan-150.pdf"]["ocr"]["skew"] == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("name", ALL_SCANS)
+def test_each_value_carries_its_confidence_and_unsure_ones_a_note(ocr_results, name):
+    record = ocr_results[name]
+    sources = record["requests"]["sources"]
+    scores = [s["confidence"] for cols in sources.values() for s in cols.values() if s["text"]]
+    assert scores and all(0.0 <= c <= 1.0 for c in scores)
+    noted = {(n["row"], n["col"]) for n in record["notes"] if "OCR" in n["message"]}
+    unsure = {tuple(c) for c in record["ocr"]["uncertain"]}
+    assert unsure <= noted
+    for row, col in unsure:
+        if row in sources and col in sources[row]:
+            assert sources[row][col]["confidence"] < LOW_CONFIDENCE
+            assert "OCR" in sources[row][col]["note"]
+
+
+def test_text_pdfs_say_they_were_not_read_by_ocr():
+    out = subprocess.run(
+        [sys.executable, "-m", "gikr_tui", "check", "--format", "jsonl", "--no-cache",
+         str(ROOT / "fixtures" / "pdf" / "word-2021-basic.pdf")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert json.loads(out.stdout)["ocr"] is None
+
+
+# --- findings on a report read by OCR ----------------------------------------------
+
+
+def _cached_result(cache: str, path: Path, monkeypatch):
+    from gikr_tui import cache as cache_module
+    from gikr_tui.runner import cached
+
+    monkeypatch.setenv(cache_module.ENV_DIR, cache)
+    cache_module.reset()
+    try:
+        result = cached(str(path))
+    finally:
+        cache_module.reset()
+    assert result is not None, "the OCR run's result is not in its cache"
+    return result
+
+
+def test_a_finding_on_an_ocr_report_says_a_cell_may_be_misread(ocr_cache, monkeypatch):
+    from gikr_tui.tui.session import T3, FileState
+
+    result = _cached_result(ocr_cache, SCANS / "scan-degraded.pdf", monkeypatch)
+    state = FileState(str(SCANS / "scan-degraded.pdf"))
+    state.set_result(result)
+    state.edit((T3, "granted", "natural"), "41")  # what a misread 40 would look like
+    [finding] = [f for f in state.findings if f.rule == "row_total"]
+    assert finding.misread is not None
+    row, col, score = finding.misread
+    assert (row, col) in finding.cells and 0 <= score <= 1
+    assert "read by OCR, a cell may be misread" in finding.message()
+    assert finding.to_json()["misread"]["cell"] == [row, col]
+
+
+# --- the inspector -------------------------------------------------------------------
+
+
+def test_inspector_marks_the_ocr_report_and_its_unsure_cells(ocr_cache, monkeypatch):
+    from gikr_tui import cache as cache_module
+    from gikr_tui.tui.app import GikrApp
+    from gikr_tui.tui.components.files import FileTree
+    from gikr_tui.tui.components.grid import ReportGrid
+    from gikr_tui.tui.render import badge
+    from gikr_tui.tui.session import T3
+
+    monkeypatch.setenv(cache_module.ENV_DIR, ocr_cache)
+    cache_module.reset()
+    path = str(SCANS / "scan-degraded.pdf")
+
+    async def go():
+        app = GikrApp(path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            loop = asyncio.get_running_loop()
+            end = loop.time() + 30
+            while not app.all_parsed and loop.time() < end:
+                await pilot.pause(0.05)
+            state = app.states[path]
+            assert state.status == "ok" and state.report.ocr is not None
+            assert badge(state).plain.strip() == "ok?"
+            unsure = [(r, c) for r, cols in state.report.requests.items() for c, v in cols.items() if v.uncertain]
+            assert unsure
+            grid = app.query_one(ReportGrid)
+            row, col = unsure[0]
+            grid.cursor_coordinate = grid.coordinate_of((T3, row, col))
+            grid.focus()
+            await pilot.pause()
+            rendered = grid._render((T3, row, col)).plain
+            assert rendered.endswith("?")
+            status = app.query_one("#status").content.plain
+            assert "read by OCR, confidence" in status
+            app.query_one(FileTree).focus()
+            await pilot.pause()
+            assert "read by OCR (3 pages)" in app.query_one("#status").content.plain
+
+    try:
+        asyncio.run(go())
+    finally:
+        cache_module.reset()
+
+
+# --- refused, with the reason ----------------------------------------------------------
+
+_WITHOUT_EXTRA = """
+import sys
+sys.modules["rapidocr"] = None  # as if `pip install 'gikr[ocr]'` had not been run
+from gikr_tui.pipeline import check_file
+print(check_file(sys.argv[1]).error)
+"""
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("scan-150.pdf", "no text layer (a scanned PDF); to read it by OCR: pip install 'gikr[ocr]'"),
+        ("web-table-image.html", "the tables are pictures; to read them by OCR: pip install 'gikr[ocr]'"),
+    ],
+)
+def test_without_the_extra_the_error_says_how_to_get_it(name, reason):
+    out = subprocess.run([sys.executable, "-c", _WITHOUT_EXTRA, str(SCANS / name)], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == reason, out.stderr
+
+
+def test_a_coarse_scan_is_refused_before_any_ocr():
+    out = subprocess.run(
+        [sys.executable, "-m", "gikr_tui", "check", "--no-cache", str(ROOT / "fixtures" / "pdf" / "errors" / "scanned.pdf")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 2
+    assert "scanned at 56 ppi, too coarse to read by OCR (it needs at least 100 ppi)" in out.stdout
+
+
+# --- page numbers that OCR decorates ---------------------------------------------------
+
+
+def _line(text: str, top: float, page: int) -> Line:
+    chars = [Char(ch, 280 + i * 6, top, 286 + i * 6, top + 10, 10, top + 10, 0.5) for i, ch in enumerate(text)]
+    return Line(chars, page, text, 280, top, 280 + 6 * len(text), top + 10, 10)
+
+
+@pytest.mark.parametrize("footer", ["-4-", "-4-|", "一4一", "' -4- .", "— 4 —"])
+def test_footers_read_with_stray_strokes_are_page_numbers(footer):
+    body = _line("4.保护第三方合法权益", 400, 1)
+    [kept] = drop_running([[body, _line(footer, 800, 1)]], [842.0])
+    assert [line.text for line in kept] == ["4.保护第三方合法权益"]
+
+
+# --- pictures beside a web page -----------------------------------------------------------
+
+
+def test_only_pictures_saved_beside_the_page_are_read(tmp_path):
+    page = tmp_path / "site" / "report.html"
+    (page.parent / "report_files").mkdir(parents=True)
+    (page.parent / "report_files" / "t3.png").write_bytes(b"x")
+    (tmp_path / "secret.png").write_bytes(b"x")
+    found = page.parent / "report_files" / "t3.png"
+    assert _beside(page, "report_files/t3.png") == found.resolve()
+    assert _beside(page, "http://www.gov.cn/images/t3.png") == found.resolve()  # saved by the browser
+    assert _beside(page, "../secret.png") is None  # never outside the page's folder
+    assert _beside(page, "/etc/passwd") is None
+    assert _beside(page, "data:image/png;base64,AAAA") is None
+
+
+# --- one OCR worker at a time ------------------------------------------------------------
+
+
+def _hold_slot(lock: str, started, release) -> None:
+    progress.use_slots(lock, 1)
+    with progress.ocr_slot():
+        started.send("held")
+        release.recv()
+
+
+def _wait_slot(lock: str, events) -> None:
+    progress.use_slots(lock, 1)
+    with progress.listening(lambda *event: events.send(event[0])):
+        with progress.ocr_slot():
+            events.send("held")
+
+
+def _next(conn, seconds: float = 30.0) -> str:
+    assert conn.poll(seconds), "nothing heard"
+    return conn.recv()
+
+
+def test_ocr_slot_is_held_by_one_worker_and_waiting_stops_the_clock(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    lock = str(tmp_path / "ocr.lock")
+    started_r, started_w = ctx.Pipe(duplex=False)
+    release_r, release_w = ctx.Pipe(duplex=False)
+    events_r, events_w = ctx.Pipe(duplex=False)
+    holder = ctx.Process(target=_hold_slot, args=(lock, started_w, release_r))
+    holder.start()
+    assert _next(started_r) == "held"
+    waiter = ctx.Process(target=_wait_slot, args=(lock, events_w))
+    waiter.start()
+    try:
+        assert _next(events_r) == "pause"  # waiting for the slot, off the clock
+        assert not events_r.poll(0.3)  # and still waiting while it is held
+        holder.kill()  # the kernel frees a dead worker's slot
+        holder.join()
+        assert _next(events_r) == "resume"
+        assert _next(events_r) == "held"
+    finally:
+        for process in (holder, waiter):
+            process.kill()
+            process.join()
+
+
+# --- progress on the way, and time allowed per page -----------------------------------------
+
+
+def _one_page_scan(path: Path) -> None:
+    from PIL import Image
+
+    picture = Image.open(SCANS / "web-table-image_files" / "table3.png")
+    picture = picture.crop((0, 0, picture.width, 260)).convert("L")
+    buffer = io.BytesIO()
+    picture.save(buffer, "PDF", resolution=150)
+    path.write_bytes(buffer.getvalue())
+
+
+def test_pages_read_by_ocr_reach_the_parent_and_earn_time(tmp_path):
+    from conftest import ocr_installed
+
+    if not ocr_installed():
+        pytest.skip("the ocr extra is not installed")
+    from gikr_tui.runner import Pool
+
+    scan = tmp_path / "one-page.pdf"
+    _one_page_scan(scan)
+    heard = []
+    # a limit far below what OCR takes: the page's allowance must carry it
+    pool = Pool(1, timeout=1.0, use_cache=False, kill_grace=1.0, formats={"pdf"})
+    pool.on_progress = lambda path, done, total: heard.append((os.path.basename(path), done, total))
+    try:
+        pool.submit(0, str(scan))
+        [(index, result, _row)] = pool.collect()
+    finally:
+        pool.close()
+    assert index == 0
+    assert not (result.error or "").startswith("time limit"), result.error
+    assert heard[0] == ("one-page.pdf", 0, 1) and heard[-1] == ("one-page.pdf", 1, 1)
