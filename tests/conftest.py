@@ -46,13 +46,20 @@ def pytest_collection_finish(session):
 def _start_ocr_run() -> None:
     cache = tempfile.mkdtemp(prefix="gikr-ocr-cache-")
     out = open(os.path.join(cache, "scans.jsonl"), "w+b")
-    env = dict(os.environ, GIKR_CACHE_DIR=cache)
+    # An empty home and a proxy that refuses every connection: a model that
+    # is not in the wheel cannot be fetched or kept anywhere unnoticed.
+    home = tempfile.mkdtemp(prefix="gikr-ocr-home-")
+    refuse = "http://127.0.0.1:9"
+    env = dict(os.environ, GIKR_CACHE_DIR=cache, HOME=home, HTTP_PROXY=refuse, HTTPS_PROXY=refuse,
+               http_proxy=refuse, https_proxy=refuse, XDG_CACHE_HOME=os.path.join(home, ".cache"))
+    env.pop("NO_PROXY", None)
+    env.pop("no_proxy", None)
     # one process, one core: the suite keeps the other
     proc = subprocess.Popen(
         [sys.executable, "-m", "gikr_tui", "check", "--format", "jsonl", "--jobs", "1", str(SCANS)],
         stdout=out, stderr=subprocess.PIPE, env=env,
     )
-    _ocr_run.update(proc=proc, out=out, cache=cache)
+    _ocr_run.update(proc=proc, out=out, cache=cache, home=home)
 
 
 def pytest_sessionfinish(session):
@@ -82,3 +89,9 @@ def ocr_results() -> dict:
 def ocr_cache(ocr_results) -> str:
     """The cache folder the OCR run filled (results keyed by the fixtures' own paths)."""
     return _ocr_run["cache"]
+
+
+@pytest.fixture(scope="session")
+def ocr_home(ocr_results) -> str:
+    """The empty home folder the OCR run had."""
+    return _ocr_run["home"]

@@ -100,6 +100,19 @@ def test_each_value_carries_its_confidence_and_unsure_ones_a_note(ocr_results, n
             assert "OCR" in sources[row][col]["note"]
 
 
+def test_models_come_from_the_wheel_and_nothing_is_downloaded(ocr_home):
+    import sysconfig
+
+    from gikr_tui.readers import ocr
+
+    packages = Path(sysconfig.get_paths()["purelib"]).resolve()
+    models = ocr._models()
+    assert {"det", "rec"} <= set(models)
+    assert all(packages in path.resolve().parents for path in models.values())
+    # the run had an empty home and no way out: it wrote nothing there
+    assert [p for p in Path(ocr_home).rglob("*")] == []
+
+
 def test_text_pdfs_say_they_were_not_read_by_ocr():
     out = subprocess.run(
         [sys.executable, "-m", "gikr_tui", "check", "--format", "jsonl", "--no-cache",

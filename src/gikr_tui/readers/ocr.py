@@ -16,6 +16,7 @@ silently read as blank.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,10 @@ REC_BATCH = 12
 DET_SIDE = 1280
 
 _engine = None
+
+# onnxruntime otherwise writes a device id for its telemetry under
+# ~/.cache/Microsoft: a report checker has no business in the user's home.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
 class OcrUnavailable(NoTextLayer):
