@@ -342,3 +342,16 @@ def test_pages_read_by_ocr_reach_the_parent_and_earn_time(tmp_path):
     assert index == 0
     assert not (result.error or "").startswith("time limit"), result.error
     assert heard[0] == ("one-page.pdf", 0, 1) and heard[-1] == ("one-page.pdf", 1, 1)
+
+
+def test_badge_counts_pages_while_a_file_is_read_by_ocr():
+    from gikr_tui.tui.render import badge, status_words
+    from gikr_tui.tui.session import FileState
+
+    state = FileState("scan.pdf")
+    assert badge(state).plain.strip() == "··"
+    state.progress = (1, 3)
+    assert badge(state).plain.strip() == "1/3"
+    assert status_words(state) == "reading by OCR: page 1 of 3 done…"
+    state.progress = (12, 40)  # wider than the badge: pages done only
+    assert badge(state).plain.strip() == "12p"
