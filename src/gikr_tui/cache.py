@@ -44,7 +44,7 @@ _NOT_PARSING = {
     "__main__.py", "cli.py", "present.py", "serialize.py", "runner.py", "pool.py", "cache.py", "scan.py",
     "settings.py", "memory.py", "procs.py",
     "summary_cli.py", "compare_cli.py", "series/collect.py", "series/summary.py", "series/compare.py",
-    "series/agency.py", "series/similarity.py",
+    "series/agency.py", "series/similarity.py", "progress.py",
 }
 
 

@@ -313,11 +313,11 @@ class _Walker:
         if tag == "img":
             src = el.get("src")
             if src and self.pictures < MAX_IMAGES:
-                from .html_pictures import Picture
+                from .html_pictures import ImagePlace
 
                 self.flush()
                 self.pictures += 1
-                self.blocks.append(Picture(src, el.sourceline))
+                self.blocks.append(ImagePlace(src, el.sourceline))
             return
         if (tag == "ul" or tag == "ol") and _is_menu_list(el):
             return

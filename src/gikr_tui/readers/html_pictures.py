@@ -31,7 +31,7 @@ _T3_WORD, _T4_WORD = "本年新收", "行政复议"
 
 
 @dataclass(slots=True)
-class Picture:
+class ImagePlace:
     """Where an `<img>` stood in the page."""
 
     src: str
@@ -93,8 +93,8 @@ def _load(path: Path):
 
 def expand(blocks: list, page: str | os.PathLike | None) -> tuple[list[Block], OcrInfo | None, list[str]]:
     """The document's blocks with each table picture replaced by what OCR read in it."""
-    pictures = [b for b in blocks if isinstance(b, Picture)]
-    text_blocks = [b for b in blocks if not isinstance(b, Picture)]
+    pictures = [b for b in blocks if isinstance(b, ImagePlace)]
+    text_blocks = [b for b in blocks if not isinstance(b, ImagePlace)]
     if not pictures or page is None or (_in_tables(text_blocks, _T3_WORD) and _in_tables(text_blocks, _T4_WORD)):
         return text_blocks, None, []
     files = {id(p): _beside(Path(page), p.src) for p in pictures}
@@ -124,7 +124,7 @@ def expand(blocks: list, page: str | os.PathLike | None) -> tuple[list[Block], O
     with progress.ocr_slot():
         done = 0
         for block in blocks:
-            if not isinstance(block, Picture):
+            if not isinstance(block, ImagePlace):
                 out.append(block)
                 continue
             if id(block) not in chosen:
