@@ -150,6 +150,7 @@ def test_a_finding_on_an_ocr_report_says_a_cell_may_be_misread(ocr_cache, monkey
     assert finding.misread is not None
     row, col, score = finding.misread
     assert (row, col) in finding.cells and 0 <= score <= 1
+    assert (row, col) != ("granted", "natural")  # what the user typed is not in doubt
     assert "read by OCR, a cell may be misread" in finding.message()
     assert finding.to_json()["misread"]["cell"] == [row, col]
 

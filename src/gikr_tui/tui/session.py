@@ -8,7 +8,7 @@ Values are never mutated, and nothing is ever written to the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import checks
 from ..checks import CellRef, Finding
@@ -124,7 +124,10 @@ class FileState:
         table = self._table(self.edited, ref[0])
         before = table.get(ref[1], {}).get(ref[2])
         old = before or Value(None)
-        new = to_value(text, old.origin)  # a new object; the parsed Value stays as it was
+        origin = old.origin
+        if origin is not None and origin.confidence is not None:
+            origin = replace(origin, confidence=None)  # what the user typed is not in doubt
+        new = to_value(text, origin)  # a new object; the parsed Value stays as it was
         table.setdefault(ref[1], {})[ref[2]] = new
         self._undo.append(_Edit(ref, before))
         self._recheck()
