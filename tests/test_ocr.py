@@ -356,3 +356,20 @@ def test_badge_counts_pages_while_a_file_is_read_by_ocr():
     assert status_words(state) == "reading by OCR: page 1 of 3 done…"
     state.progress = (12, 40)  # wider than the badge: pages done only
     assert badge(state).plain.strip() == "12p"
+
+
+def test_a_giant_page_is_refused_before_it_is_rendered():
+    import pypdfium2 as pdfium
+
+    from conftest import ocr_installed
+    from gikr_tui.errors import LimitExceeded
+    from gikr_tui.readers.pdf import read_pdf
+
+    if not ocr_installed():
+        pytest.skip("the ocr extra is not installed")
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(14400, 14400)  # 200 inches square, no text: at 150 dpi, 900 million pixels
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    with pytest.raises(LimitExceeded, match=r"^page 1 is too large to read by OCR \(200 × 200 inches\)$"):
+        read_pdf(buffer.getvalue())

@@ -25,6 +25,9 @@ OCR_DPI = 150
 MIN_PPI = 100
 MAX_OCR_PAGES = 12
 PAGE_SECONDS = 15.0
+# Pixels one page may be rendered to (A4 at 150 dpi is 2.2 million): a page
+# drawn hundreds of inches wide is read coarser, or refused under MIN_PPI.
+MAX_PIXELS = 40_000_000
 
 
 def image_ppi(page) -> float | None:
@@ -110,6 +113,13 @@ def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[P
     for i, dpi in readable:
         page = pdf[i]
         try:
+            width, height = page.get_size()
+            area = max(width * height / 72.0 / 72.0, 1e-6)  # square inches
+            if dpi * dpi * area > MAX_PIXELS:
+                dpi = (MAX_PIXELS / area) ** 0.5
+                if dpi < MIN_PPI:
+                    raise LimitExceeded(_("page {page} is too large to read by OCR ({width:.0f} × {height:.0f} inches)").format(
+                        page=i + 1, width=width / 72.0, height=height / 72.0))
             picture = _render(page, dpi)
         finally:
             page.close()
