@@ -179,7 +179,7 @@ def test_inspector_marks_the_ocr_report_and_its_unsure_cells(ocr_cache, monkeypa
                 await pilot.pause(0.05)
             state = app.states[path]
             assert state.status == "ok" and state.report.ocr is not None
-            assert badge(state).plain.strip() == "ok?"
+            assert badge(state).plain.strip() == "ok~"
             unsure = [(r, c) for r, cols in state.report.requests.items() for c, v in cols.items() if v.uncertain]
             assert unsure
             grid = app.query_one(ReportGrid)
@@ -188,7 +188,7 @@ def test_inspector_marks_the_ocr_report_and_its_unsure_cells(ocr_cache, monkeypa
             grid.focus()
             await pilot.pause()
             rendered = grid._render((T3, row, col)).plain
-            assert rendered.endswith("?")
+            assert rendered.endswith("~")
             status = app.query_one("#status").content.plain
             assert "read by OCR, confidence" in status
             app.query_one(FileTree).focus()
