@@ -52,7 +52,7 @@ class ReportGrid(DataTable, inherit_bindings=False):
     _batch = False  # set while repaint() updates cells (class-level: DataTable.__init__ refreshes already)
     HELP = (
         "Table 3 and table 4. ! marks a cell in a failed identity, ? a cell a hint names as its likely cause, "
-        "~ a cell OCR read with a low score (check it against the page), * an edited cell, · a blank cell. "
+        "~ an unsure OCR reading, * an edited cell, · a blank cell. "
         "Enter or e edits the cell in place: type digits (or a dash), Backspace deletes, Ctrl+U clears, "
         "Enter applies, Escape cancels; an empty cell is blank. Edits never touch the file."
     )
