@@ -127,12 +127,11 @@ def test_text_pdfs_say_they_were_not_read_by_ocr():
 
 def _cached_result(cache: str, path: Path, monkeypatch):
     from gikr_tui import cache as cache_module
-    from gikr_tui.runner import cached
 
     monkeypatch.setenv(cache_module.ENV_DIR, cache)
     cache_module.reset()
     try:
-        result = cached(str(path))
+        result = cache_module.lookup(str(path))
     finally:
         cache_module.reset()
     assert result is not None, "the OCR run's result is not in its cache"
@@ -327,21 +326,25 @@ def test_pages_read_by_ocr_reach_the_parent_and_earn_time(tmp_path):
 
     if not ocr_installed():
         pytest.skip("the ocr extra is not installed")
-    from gikr_tui.runner import Pool
+    from gikr_tui.pool import ProcessExecutor
+    from gikr_tui.settings import Settings
 
     scan = tmp_path / "one-page.pdf"
     _one_page_scan(scan)
     heard = []
     # a limit far below what OCR takes: the page's allowance must carry it
-    pool = Pool(1, timeout=1.0, use_cache=False, kill_grace=1.0, formats={"pdf"})
-    pool.on_progress = lambda path, done, total: heard.append((os.path.basename(path), done, total))
+    executor = ProcessExecutor(Settings(timeout=1.0, use_cache=False, kill_grace=1.0), 1, formats={"pdf"})
+    executor.on_progress = lambda path, done, total: heard.append((os.path.basename(path), done, total))
     try:
-        pool.submit(0, str(scan))
-        [(index, result, _row)] = pool.collect()
+        executor.submit(0, str(scan))
+        [(index, parsed)] = executor.collect()
     finally:
-        pool.close()
+        executor.close()
     assert index == 0
-    assert not (result.error or "").startswith("time limit"), result.error
+    from gikr_tui.records import Outcome
+
+    error = Outcome.of(index, parsed).brief.error or ""
+    assert not error.startswith("time limit"), error
     assert heard[0] == ("one-page.pdf", 0, 1) and heard[-1] == ("one-page.pdf", 1, 1)
 
 

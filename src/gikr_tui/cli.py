@@ -59,6 +59,8 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format (default: table)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel workers (default: CPU count)")
     p.add_argument("--timeout", type=float, default=None, metavar="S", help=f"time limit per file in seconds (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--ocr-jobs", type=int, default=None, metavar="N",
+                   help="workers reading scanned pages by OCR at once (default: 1, or $GIKR_OCR_JOBS)")
     p.add_argument("--memory", metavar="SIZE", help="memory for all workers together, e.g. 4G, 1500M or 40%% "
         "(default: half the machine's memory, or $GIKR_MEMORY; at most 4G per worker)")
     p.add_argument("--no-cache", action="store_true", default=None, help="parse every file again, neither reading nor "
@@ -118,6 +120,7 @@ def settings_from(ns: argparse.Namespace) -> Settings:
     overrides = {
         "jobs": getattr(ns, "jobs", None),
         "timeout": getattr(ns, "timeout", None),
+        "ocr_jobs": getattr(ns, "ocr_jobs", None),
         "memory": parse_size(ns.memory) if getattr(ns, "memory", None) else None,
         "use_cache": False if getattr(ns, "no_cache", None) else None,
         "follow_symlinks": True if getattr(ns, "follow_symlinks", None) else None,

@@ -19,9 +19,11 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
+from dataclasses import replace
 from importlib import import_module
 from multiprocessing.connection import wait
 from typing import Iterable
@@ -108,7 +110,7 @@ def prepare(formats: Iterable[str] = ()) -> None:
 class _Worker:
     """One worker process and the files it has been given, oldest (the one it reads) first."""
 
-    __slots__ = ("process", "conn", "tasks", "started", "helpers")
+    __slots__ = ("process", "conn", "tasks", "started", "helpers", "paused")
 
     def __init__(self, ctx, settings: Settings, memory_bytes: int | None, full: bool) -> None:
         parent_conn, child_conn = ctx.Pipe(duplex=True)
@@ -121,13 +123,14 @@ class _Worker:
         child_conn.close()
         self.conn = parent_conn
         self.tasks: deque[tuple[int, str]] = deque()
-        self.started = 0.0  # when it began the file it reads now
+        self.started = 0.0  # when it began the file it reads now (moved on by time OCR earns)
         self.helpers: set[int] = set()  # process groups of programs it runs (LibreOffice)
+        self.paused: float | None = None  # since when it waits for the OCR slot (off its clock)
 
     def give(self, index: int, path: str) -> None:
         self.conn.send((index, path))
         if not self.tasks:
-            self.started = time.monotonic()
+            self.started, self.paused = time.monotonic(), None
         self.tasks.append((index, path))
 
     def read_helpers(self) -> None:
@@ -214,7 +217,14 @@ class ProcessExecutor:
 
     def __init__(self, settings: Settings, workers: int, full: bool = True, formats: Iterable[str] = (),
                  start_method: str | None = None) -> None:
+        # the OCR slots: bytes of a file of this executor's, locked by the worker reading by OCR
+        fd, self._ocr_lock = tempfile.mkstemp(prefix="gikr-ocr-", suffix=".lock")
+        os.close(fd)
+        settings = replace(settings, ocr_lock=self._ocr_lock)
         self.settings = settings
+        # (path, pages done, pages) as a worker reads a file by OCR; called from
+        # whichever thread runs collect()
+        self.on_progress = None
         self.capacity = max(1, workers)
         self.full = full
         self.formats = set(formats)
@@ -277,9 +287,10 @@ class ProcessExecutor:
         timeout = self.settings.timeout
         while not done and any(w.tasks for w in self._workers):
             busy = [w for w in self._workers if w.tasks]
+            clocked = [w for w in busy if w.paused is None]
             wait_for = None
-            if timeout:
-                deadline = min(w.started for w in busy) + timeout + self.settings.kill_grace
+            if timeout and clocked:
+                deadline = min(w.started for w in clocked) + timeout + self.settings.kill_grace
                 wait_for = max(0.0, deadline - time.monotonic())
             extra = [wake] if wake is not None else []
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy] + extra, timeout=wait_for))
@@ -300,12 +311,15 @@ class ProcessExecutor:
                     if got_index == worker.HELPER:
                         w.note_helper(*answer)
                         continue
+                    if got_index == worker.PROGRESS:
+                        self._heard(w, *answer)
+                        continue
                     answer = answer[0]
                     index, _path = w.tasks.popleft()
                     if got_index != index:  # cannot happen with one pipe per worker; never misfile
                         raise EOFError
                     done.append((index, answer))
-                    w.started = time.monotonic()
+                    w.started, w.paused = time.monotonic(), None
             except (EOFError, OSError):
                 died = True
         if died:
@@ -317,14 +331,34 @@ class ProcessExecutor:
             self._retire(w)
             return
         timeout = self.settings.timeout
-        if w.tasks and timeout and time.monotonic() - w.started >= timeout + self.settings.kill_grace:
+        if w.tasks and timeout and w.paused is None and time.monotonic() - w.started >= timeout + self.settings.kill_grace:
             index, path = w.tasks[0]
             message = _("{limit} (its worker stopped answering and was ended)").format(
                 limit=worker.time_limit_error(timeout))
             done.append((index, records.failed(path, message)))
             self._retire(w)
 
+    def _heard(self, w: _Worker, index: int, event: tuple) -> None:
+        """What `w`'s reader told about the file it reads (progress.py)."""
+        if not w.tasks or w.tasks[0][0] != index:
+            return  # about a file already settled
+        kind, *args = event
+        now = time.monotonic()
+        if kind == "allow":
+            w.started += args[0]
+        elif kind == "pause":
+            w.paused = now
+        elif kind == "resume" and w.paused is not None:
+            w.started += now - w.paused
+            w.paused = None
+        elif kind == "pages" and self.on_progress is not None:
+            self.on_progress(w.tasks[0][1], *args)
+
     def close(self) -> None:
         workers, self._workers = self._workers, []
         self._queue.clear()
         _end(workers)
+        try:
+            os.unlink(self._ocr_lock)
+        except OSError:
+            pass

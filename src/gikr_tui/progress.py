@@ -20,6 +20,12 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+# Time a file may take past its limit: for starting the OCR engine, and for
+# each page (or web picture) read by OCR, of which there are at most MAX_OCR_PAGES.
+PAGE_SECONDS = 15.0
+MAX_OCR_PAGES = 12
+MOST_ALLOWED = PAGE_SECONDS * (1 + MAX_OCR_PAGES)
+
 Listener = Callable[..., None]  # (event, *args): ("pages", done, total) | ("allow", s) | ("pause",) | ("resume",)
 
 _listener: Listener | None = None

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from . import memory
 
 DEFAULT_TIMEOUT = 30.0
+# Workers reading scans by OCR at once; the others wait for a slot, off their clock.
+DEFAULT_OCR_JOBS = 1
 # How long past its time limit a worker may stay silent before it is stopped
 # from outside (the alarm inside cannot interrupt a stuck C call).
 KILL_GRACE = 2.0
@@ -43,6 +45,8 @@ class Settings:
     debug: bool = False
     kill_grace: float = KILL_GRACE
     lang: str | None = None  # zh | en; None: from the environment
+    ocr_jobs: int = DEFAULT_OCR_JOBS  # workers reading by OCR at once (each a core and up to a gigabyte)
+    ocr_lock: str | None = None  # the file whose bytes are the OCR slots (set by the process pool)
 
     @classmethod
     def from_env(cls, env: dict | os._Environ | None = None, **overrides) -> "Settings":
@@ -54,6 +58,8 @@ class Settings:
                 values["jobs"] = int(env["GIKR_JOBS"])
             if env.get("GIKR_TIMEOUT"):
                 values["timeout"] = float(env["GIKR_TIMEOUT"]) or None
+            if env.get("GIKR_OCR_JOBS"):
+                values["ocr_jobs"] = int(env["GIKR_OCR_JOBS"])
             if env.get("GIKR_MEMORY"):
                 values["memory"] = memory.parse_size(env["GIKR_MEMORY"])
         except ValueError as e:
@@ -72,6 +78,8 @@ class Settings:
             raise SettingsError("--timeout must be more than 0 seconds")
         if self.memory is not None and self.memory <= 0:
             raise SettingsError("--memory must be more than 0")
+        if self.ocr_jobs < 1:
+            raise SettingsError("--ocr-jobs must be at least 1")
         return self
 
     def workers(self, cap: int | None = None) -> int:

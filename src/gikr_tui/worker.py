@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 
-from . import cache, checks, procs, records
+from . import cache, checks, procs, progress, records
 from .errors import TimeLimit
 from .i18n import _, set_language
 from .pipeline import Result, check_file
@@ -41,21 +41,58 @@ class _Alarm:
             raise TimeLimit("time limit reached")
 
 
-def time_limit_error(timeout: float) -> str:
+def time_limit_error(timeout: float, extra: float = 0.0) -> str:
+    if extra:
+        return _("time limit of {seconds} s (+{extra} s for OCR) reached").format(seconds=f"{timeout:g}", extra=f"{extra:g}")
     return _("time limit of {seconds} s reached").format(seconds=f"{timeout:g}")
 
 
-def check_limited(path: str, timeout: float | None) -> tuple[Result, bool]:
-    """(check_file's result, whether the time limit ended it); SIGALRM, so main thread only."""
-    if not timeout or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return check_file(path), False  # (the parent's watchdog still applies)
+class _Clock:
+    """The file's alarm, moved by what the reader tells (progress.py): more time
+    for each page read by OCR, none counted while it waits for the OCR slot."""
+
+    def __init__(self, alarm: bool, forward=None) -> None:
+        self.alarm = alarm
+        self.forward = forward
+        self.extra = 0.0
+        self._left: float | None = None
+
+    def __call__(self, event: str, *args) -> None:
+        if event == "allow":
+            self.extra += args[0]
+        if self.alarm and _Alarm.armed and not _Alarm.fired:
+            left = signal.getitimer(signal.ITIMER_REAL)[0]
+            if event == "allow" and left > 0:
+                signal.setitimer(signal.ITIMER_REAL, left + args[0])
+            elif event == "pause" and left > 0:
+                self._left = left
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            elif event == "resume" and self._left is not None:
+                signal.setitimer(signal.ITIMER_REAL, self._left)
+                self._left = None
+        if self.forward is not None:
+            self.forward(event, *args)
+
+
+def check_limited(path: str, timeout: float | None, forward=None) -> tuple[Result, bool]:
+    """(check_file's result, whether the time limit ended it); SIGALRM, so main thread only.
+
+    `forward(event, *args)` hears what the reader tells as it goes (pages read
+    by OCR, time allowed, waits for the OCR slot): a worker passes it on to the parent.
+    """
+    alarm = bool(timeout) and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    clock = _Clock(alarm, forward)
+    if not alarm:
+        with progress.listening(clock):
+            return check_file(path), False  # (the parent's watchdog still applies)
     previous = signal.signal(signal.SIGALRM, _Alarm.handler)
     timed_out = False
     try:
         try:
             _Alarm.armed, _Alarm.fired = True, False
             signal.setitimer(signal.ITIMER_REAL, timeout)
-            result = check_file(path)
+            with progress.listening(clock):
+                result = check_file(path)
         finally:
             _Alarm.armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -66,17 +103,18 @@ def check_limited(path: str, timeout: float | None) -> tuple[Result, bool]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     if timed_out:
-        result = Result(str(path), "error", format_of(path), error=time_limit_error(timeout))
+        result = Result(str(path), "error", format_of(path), error=time_limit_error(timeout, clock.extra))
     return result, timed_out
 
 
-def parse(path: str, settings: Settings, full: bool = True) -> records.Parsed:
+def parse(path: str, settings: Settings, full: bool = True, forward=None) -> records.Parsed:
     """One file, as data.  With the cache on, the file's key is taken before it is read
     and handed back only when the result may be stored (see `cache.cacheable`)."""
     key = cache.file_key(path) if settings.use_cache else None
     timeout = settings.timeout
-    procs.cpu_backstop(timeout + settings.kill_grace + 1 if timeout else None)
-    result, timed_out = check_limited(path, timeout)
+    # the CPU backstop leaves room for the most time OCR may earn
+    procs.cpu_backstop(timeout + settings.kill_grace + 1 + progress.MOST_ALLOWED if timeout else None)
+    result, timed_out = check_limited(path, timeout, forward)
     if key is not None and (timed_out or not cache.cacheable(result) or not cache.settled(path, key)):
         key = None
     return records.parsed(result, key, full=full)
@@ -132,6 +170,7 @@ def init(settings: Settings, memory_bytes: int | None) -> None:
 
 
 HELPER = "helper"  # a message that is not an answer: ("helper", "start" | "end", pgid)
+PROGRESS = "progress"  # nor this: ("progress", index, (event, *args)), what the reader told (progress.py)
 
 
 def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: dict[str, str],
@@ -144,6 +183,7 @@ def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: d
     parent registered from outside the package (`checks.plugin_modules()`).
     """
     init(settings, memory_bytes)
+    progress.use_slots(settings.ocr_lock, settings.ocr_jobs)
     if os.environ != env:
         os.environ.clear()
         os.environ.update(env)
@@ -162,8 +202,15 @@ def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: d
         if task is None:
             return
         index, path = task
+
+        def tell(*event, _index=index) -> None:
+            try:
+                conn.send((PROGRESS, _index, event))
+            except (OSError, ValueError):
+                pass  # the parent is gone; the answer's send will say so
+
         try:
-            answer = records.failed(path, broken) if broken else parse(path, settings, full)
+            answer = records.failed(path, broken) if broken else parse(path, settings, full, tell)
         except Exception as e:  # noqa: BLE001 - a bug here must cost one file, not the worker
             answer = records.failed(path, _("internal error: {error}").format(error=f"{type(e).__name__}: {e}"))
         try:

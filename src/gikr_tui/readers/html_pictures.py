@@ -20,11 +20,11 @@ from ..errors import ReportError
 from ..i18n import _
 from ..model import Block, OcrInfo, Table
 
-MAX_PICTURES = 8  # pictures read by OCR in one page
+MAX_PICTURES = 8  # pictures read by OCR in one page (within progress.MAX_OCR_PAGES)
 MAX_PIXELS = 40_000_000
 MIN_SIDE = 120  # pixels: icons, bullets and spacers are smaller
 DEFAULT_DPI = 96.0  # a screenshot's, when the file does not say
-PICTURE_SECONDS = 15.0
+PICTURE_SECONDS = progress.PAGE_SECONDS
 # Words only the template's request-handling and review tables hold: a page
 # whose text has both needs no picture read.
 _T3_WORD, _T4_WORD = "本年新收", "行政复议"

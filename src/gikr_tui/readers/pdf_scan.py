@@ -23,8 +23,8 @@ from .pdf_pdfium import PageData
 
 OCR_DPI = 150
 MIN_PPI = 100
-MAX_OCR_PAGES = 12
-PAGE_SECONDS = 15.0
+MAX_OCR_PAGES = progress.MAX_OCR_PAGES
+PAGE_SECONDS = progress.PAGE_SECONDS
 # Pixels one page may be rendered to (A4 at 150 dpi is 2.2 million): a page
 # drawn hundreds of inches wide is read coarser, or refused under MIN_PPI.
 MAX_PIXELS = 40_000_000

@@ -23,7 +23,7 @@ from typing import Callable
 from ..pipeline import Result
 from ..pool import prepare
 from ..readers import format_of
-from ..runner import FULL, RunLoop
+from ..runner import FULL, RunLoop, local_executor
 from ..settings import TUI_MAX_JOBS, Settings
 
 CLOSING = "not read: gikr is closing"
@@ -46,6 +46,8 @@ class ParsePool:
         self._closed = False
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         self._loop: RunLoop | None = None
+        # (path, pages done, pages) as a file is read by OCR, called from the pool's thread
+        self.on_progress = None
 
     def busy(self) -> list[tuple[int, str]]:
         """(worker pid, path) for every file being read right now."""
@@ -88,8 +90,14 @@ class ParsePool:
 
     # --- the pool's own thread ---------------------------------------------------
 
+    def _executor(self, settings: Settings, workers: int, full: bool, formats: set):
+        """The run loop's workers, telling the app how far OCR has read a file."""
+        executor = local_executor(settings, workers, full, formats)
+        executor.on_progress = self.on_progress
+        return executor
+
     def _serve(self) -> None:
-        loop = self._loop = RunLoop(self.settings, need=FULL, workers=self.jobs)
+        loop = self._loop = RunLoop(self.settings, need=FULL, workers=self.jobs, make_executor=self._executor)
         try:
             while True:
                 with self._lock:
