@@ -22,7 +22,7 @@ from rich.text import Text
 from . import checks
 from .checks.finding import number
 from .i18n import N_, _, ngettext
-from .present import STATUS, _fit
+from .present import STATUS, Lines, _fit
 from .runner import BRIEF, outcomes
 from .settings import DEFAULT_TIMEOUT
 from .safety import csv_cell, json_escaped, visible
@@ -97,24 +97,16 @@ def _line(cells: list[tuple[str, int]], first: str, first_width: int) -> str:
     return _fit(first, first_width) + "  " + "  ".join(_fit(text, width, "right") for text, width in cells)
 
 
-class SummaryTable:
+class SummaryTable(Lines):
     """The table format: report rows as they come, the totals at the end."""
 
     AGENCY = 20
 
     def __init__(self, paths: list[str], console: Console | None = None) -> None:
-        self.console = console or Console(highlight=False, soft_wrap=True)
-        self.plain = not self.console.is_terminal
+        super().__init__(console)
         longest = max((cell_len(visible(p)) for p in paths), default=4)
         room = max(20, self.console.width - 120) if self.console.is_terminal else longest
         self.path_width = max(4, min(longest, room))
-
-    def _print(self, text: str | Text, style: str | None = None) -> None:
-        if self.plain:
-            # a file or a pipe shows no styles: the plain text, without rich's rendering (half a row's cost)
-            self.console.file.write((text.plain if isinstance(text, Text) else text) + "\n")
-            return
-        self.console.print(text if isinstance(text, Text) else Text(text, style=style or ""), crop=False, soft_wrap=True)
 
     def header(self) -> None:
         cells = [(_("year"), 4), (_("agency"), self.AGENCY), (_("tpl"), 4), (_("format"), 8), (_("status"), 10),
@@ -122,12 +114,12 @@ class SummaryTable:
         head = [_fit(_("file"), self.path_width)]
         for i, (text, width) in enumerate(cells):
             head.append(_fit(text, width, "left" if 1 <= i <= 4 else "right"))
-        self._print("  ".join(head), "bold")
+        self.print("  ".join(head), "bold")
 
     def row(self, row: Row) -> None:
         path = visible(row.path)
         if cell_len(path) > self.path_width:
-            self._print(path)
+            self.print(path)
             path = ""
         label, style = STATUS[row.status]
         line = Text(_fit(path, self.path_width))
@@ -139,39 +131,39 @@ class SummaryTable:
         line.append(_fit(_(label), 10), style=style)
         if row.status != "error":
             line.append("  " + _right(_severity_cells(row.findings) + _figure_cells(row.figures)))
-        self._print(line)
+        self.print(line)
         if row.status == "error":
-            self._print(Text.assemble("  ", (visible(row.error or ""), "yellow")))
+            self.print(Text.assemble("  ", (visible(row.error or ""), "yellow")))
 
     def totals(self, agencies: list[Total], years: list[Total]) -> None:
         if agencies:
             width = max([cell_len(_("agency"))] + [cell_len(visible(t.key or "—")) for t in agencies])
-            self._print("")
-            self._print(_("per agency"), "bold")
+            self.print("")
+            self.print(_("per agency"), "bold")
             head = [(_("reports"), 7), (_("years"), 11), (_("err"), 3), (_("warn"), 4), (_("hint"), 4),
                     (_("cross-year"), 10), *_figure_header()]
-            self._print(_line(head, _("agency"), width), "bold")
+            self.print(_line(head, _("agency"), width), "bold")
             for t in agencies:
                 cells = [(str(t.reports), 7), (_years(t.years), 11), *_severity_cells(t.findings),
                          (str(t.cross_year), 10), *_figure_cells(t.figures)]
-                self._print(_line(cells, visible(t.key or "—"), width))
+                self.print(_line(cells, visible(t.key or "—"), width))
         if years:
-            self._print("")
-            self._print(_("per year"), "bold")
+            self.print("")
+            self.print(_("per year"), "bold")
             head = [(_("reports"), 7), (_("agencies"), 8), (_("err"), 3), (_("warn"), 4), (_("hint"), 4),
                     (_("cross-year"), 10), *_figure_header()]
-            self._print(_line(head, _("year"), 4), "bold")
+            self.print(_line(head, _("year"), 4), "bold")
             for t in years:
                 cells = [(str(t.reports), 7), (str(len(t.agencies)), 8), *_severity_cells(t.findings),
                          (str(t.cross_year), 10), *_figure_cells(t.figures)]
-                self._print(_line(cells, str(t.key), 4))
+                self.print(_line(cells, str(t.key), 4))
 
     def notes(self, notes) -> None:
         if notes:
-            self._print("")
-            self._print(_("notes"), "bold")
+            self.print("")
+            self.print(_("notes"), "bold")
             for note in notes:
-                self._print("  " + visible(note.message()))
+                self.print("  " + visible(note.message()))
 
 
 def _years(years: set[int]) -> str:
