@@ -447,22 +447,26 @@ def _guarded(action, default=None, on_lock=None):
 # --- what the rest of gikr uses -----------------------------------------------------------
 
 
-def lookup_outcome(index: int, path: str, full: bool, key: Key | None = None) -> Outcome | None:
+def lookup_outcome(index: int, path: str, need: str, key: Key | None = None) -> Outcome | None:
     """The cached Outcome for `path` (whose Key is `key`, taken now if not given) if its row
-    is current, decoded as far as `full` asks (a row that does not decode is a miss, and is dropped)."""
+    is current, decoded as `need` asks (`runner.FULL`, `BRIEF` or `SHOWN`: a row that does
+    not decode is a miss, and is dropped)."""
     key = key or file_key(path)
     if key is None:
         return None
-    row = _guarded(lambda c: c.row("status, brief, data" if full else "status, brief", key))
+    data = need != "brief"
+    row = _guarded(lambda c: c.row("status, brief, data" if data else "status, brief", key))
     if row is None:
         return None
-    outcome = Outcome(index, str(path), row[0], bytes(row[1]), bytes(row[2]) if full and row[2] is not None else None,
+    outcome = Outcome(index, str(path), row[0], bytes(row[1]), bytes(row[2]) if data and row[2] is not None else None,
                       cached=True)
     try:
-        if full:
+        if need == "full":
             outcome.result()
         else:
             outcome.brief  # noqa: B018 - decoding checks the row
+            if need == "shown":
+                outcome.shown()
     except (codec.CodecError, LookupError):
         _guarded(lambda c: c.forget(key))
         return None
@@ -471,13 +475,13 @@ def lookup_outcome(index: int, path: str, full: bool, key: Key | None = None) ->
 
 def lookup(path: str) -> Result | None:
     """The whole cached Result for `path` (its report with every table), or None."""
-    outcome = lookup_outcome(0, path, True)
+    outcome = lookup_outcome(0, path, "full")
     return None if outcome is None else outcome.result()
 
 
 def lookup_brief(path: str) -> Result | None:
     """The cached brief for `path` (status, findings, the report's template/year/agency; no tables)."""
-    outcome = lookup_outcome(0, path, False)
+    outcome = lookup_outcome(0, path, "brief")
     return None if outcome is None else outcome.brief
 
 

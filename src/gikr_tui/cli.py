@@ -11,7 +11,7 @@ from typing import Sequence
 
 from . import __version__, checks
 from .i18n import _, ngettext
-from .runner import BRIEF, FULL, outcomes
+from .runner import BRIEF, SHOWN, outcomes
 from .scan import ScanProblem, scan
 from .safety import json_escaped, visible
 from .serialize import CSV_FIELDS, csv_rows, jsonl_line
@@ -212,8 +212,8 @@ def check_main(args: Sequence[str]) -> int:
     started = time.perf_counter()
     paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     stats: dict[str, int] = {}
-    # jsonl prints whole results; the table and csv only briefs, never decoding a report
-    results = outcomes(paths, settings, need=FULL if ns.format == "jsonl" else BRIEF, stats=stats)
+    # jsonl prints whole reports (as shown: no prose bodies); the table and csv only briefs
+    results = outcomes(paths, settings, need=SHOWN if ns.format == "jsonl" else BRIEF, stats=stats)
     counts = Counts()
     writer = table = None
     progress = _progress(len(paths), ns.format)
@@ -236,15 +236,16 @@ def check_main(args: Sequence[str]) -> int:
         collector = Collector(series_ids)
 
     def each(outcome) -> None:
-        # the table and csv read briefs (the series record travels in them); jsonl the whole result
-        result = outcome.result() if ns.format == "jsonl" else outcome.brief
+        # every format reads the brief (findings, status; the series record travels in it),
+        # and jsonl the report's tables as shown
+        result = outcome.brief
         if narrowed:
             result = _selected(result, selection)
         counts.add(result.status, sum(f.severity == "hint" for f in result.findings))
         if collector is not None:
             collector.add(counts.files - 1, result)
         if ns.format == "jsonl":
-            out.write(jsonl_line(result) + "\n")
+            out.write(jsonl_line(result, outcome.shown()) + "\n")
             out.flush()
         elif writer is not None:
             writer.writerows(csv_rows(result))

@@ -46,12 +46,21 @@ class Origin:
             parts.append("at ({:.0f}, {:.0f})".format(self.bbox[0], self.bbox[1]))
         return ", ".join(parts) or "unknown"
 
-    def to_json(self) -> dict:
-        out: dict = {}
-        for key in ("line", "page", "table", "row", "col"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
+    def to_json(self, out: dict | None = None) -> dict:
+        """The jsonl keys of this origin (those that are set), added to `out` if given."""
+        # (field by field, not a loop over names: jsonl writes one for every cell of every report)
+        if out is None:
+            out = {}
+        if self.line is not None:
+            out["line"] = self.line
+        if self.page is not None:
+            out["page"] = self.page
+        if self.table is not None:
+            out["table"] = self.table
+        if self.row is not None:
+            out["row"] = self.row
+        if self.col is not None:
+            out["col"] = self.col
         if self.bbox is not None:
             out["bbox"] = [round(v, 1) for v in self.bbox]
         if self.confidence is not None:

@@ -15,9 +15,20 @@ from dataclasses import dataclass, fields, replace
 
 from . import codec
 from .errors import one_line
-from .model import Report
+from .model import Report, Section
 from .pipeline import Result
 from .readers import format_of
+
+# A whole result as the line outputs show it (jsonl): the report's tables,
+# sections (headings, not their prose), notes and how it was read.  Decoded
+# from the same data into light mirrors (`codec.view`), skipping the prose
+# and the preamble, in a fifth of the time the report itself takes; the rest
+# of the line (status, findings, error) is the brief's.
+SHOWN = codec.view(Result, {
+    Result: tuple(f.name for f in fields(Result) if f.name != "report"),
+    Report: ("preamble",),
+    Section: ("body",),
+})
 
 
 def brief(result: Result) -> Result:
@@ -66,15 +77,18 @@ def failed(path: str, error: str) -> Parsed:
     return parsed(Result(path, "error", format_of(path), error=one_line(error)))
 
 
+_UNREAD = object()
+
+
 class Outcome:
     """One file's result as the run loop delivers it; decoded on first use.
 
     `brief` serves the table, csv and badges; `result()` is the whole result
-    (for jsonl and the inspector) and needs the data, which the loop fetches
-    when it was asked for whole results.
+    (for the inspector) and `shown()` the report as jsonl shows it; both need
+    the data, which the loop fetches when it was asked for more than briefs.
     """
 
-    __slots__ = ("index", "path", "status", "cached", "debug", "_brief", "_data", "_brief_obj", "_result")
+    __slots__ = ("index", "path", "status", "cached", "debug", "_brief", "_data", "_brief_obj", "_result", "_shown")
 
     def __init__(self, index: int, path: str, status: str, brief: bytes | None, data: bytes | None,
                  cached: bool = False, debug: str | None = None) -> None:
@@ -87,6 +101,7 @@ class Outcome:
         self._data = data
         self._brief_obj: Result | None = None
         self._result: Result | None = None
+        self._shown = _UNREAD
 
     @classmethod
     def of(cls, index: int, parsed: Parsed, cached: bool = False) -> "Outcome":
@@ -114,6 +129,18 @@ class Outcome:
             else:
                 self._result = self._finish(codec.loads(Result, self._data))
         return self._result
+
+    def shown(self):
+        """The report as a line output shows it (a `SHOWN` view of it: attributes and methods
+        as the report's, no prose bodies), or None for a result without one."""
+        if self._shown is _UNREAD:
+            if self._data is not None:
+                self._shown = codec.loads(SHOWN, self._data).report
+            elif self.brief.report is None:
+                self._shown = None
+            else:
+                raise LookupError(f"{self.path}: only the brief of this result was fetched")
+        return self._shown
 
     def _finish(self, result: Result) -> Result:
         result.path = self.path

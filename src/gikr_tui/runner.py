@@ -44,7 +44,9 @@ from .pipeline import Result
 from .records import Outcome, Parsed
 from .settings import Settings
 
-FULL, BRIEF = "full", "brief"  # what the consumer reads: whole results, or briefs only
+# What the consumer reads: whole results (the inspector), briefs only (table, csv, summary),
+# or briefs and the reports as jsonl shows them (`Outcome.shown()`).
+FULL, BRIEF, SHOWN = "full", "brief", "shown"
 # Files in flight (or done, waiting for an earlier one) per worker, in path
 # order: enough to keep workers busy while a slow earlier file finishes.
 WINDOW_PER_JOB = 8
@@ -207,7 +209,7 @@ class RunLoop:
 
     def _hand_out(self) -> list[Outcome]:
         hits: list[Outcome] = []
-        full = self.need == FULL
+        full = self.need != BRIEF  # whether executors send the data
         while self._queue:
             index, path = self._queue[0]
             if not self._may_hand_out(index):
@@ -216,7 +218,7 @@ class RunLoop:
             if self._use_cache:
                 key = cache.file_key(path)
                 if index != self._missed:
-                    hit = cache.lookup_outcome(index, path, full, key)
+                    hit = cache.lookup_outcome(index, path, self.need, key)
                     self._missed = None if hit is not None else index
             if hit is None and self.executor is not None and self.executor.pending() >= self.executor.capacity * 2:
                 break  # the executor has enough to do: later files wait here, where they can be reordered
