@@ -277,14 +277,16 @@ class ProcessExecutor:
         w.terminate()
         w.finish(time.monotonic() + TERM_GRACE)
 
-    def collect(self, wake=None) -> list[tuple[int, records.Parsed]]:
+    def collect(self, wake=None, within: float | None = None) -> list[tuple[int, records.Parsed]]:
         """Block until at least one file is done: (index, Parsed) for each.
 
         `wake`, a connection, ends the wait early when it becomes readable
         (the inspector's loop thread: new files to hand out); it is not read here.
+        `within` (seconds) ends it early too, perhaps with nothing done.
         """
         done: list[tuple[int, records.Parsed]] = []
         timeout = self.settings.timeout
+        until = None if within is None else time.monotonic() + within
         while not done and any(w.tasks for w in self._workers):
             busy = [w for w in self._workers if w.tasks]
             clocked = [w for w in busy if w.paused is None]
@@ -292,12 +294,14 @@ class ProcessExecutor:
             if timeout and clocked:
                 deadline = min(w.started for w in clocked) + timeout + self.settings.kill_grace
                 wait_for = max(0.0, deadline - time.monotonic())
+            if until is not None:
+                wait_for = max(0.0, min(until - time.monotonic(), wait_for if wait_for is not None else within))
             extra = [wake] if wake is not None else []
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy] + extra, timeout=wait_for))
             for w in busy:
                 self._harvest(w, ready, done)
             self._dispatch()
-            if wake is not None and wake in ready:
+            if (wake is not None and wake in ready) or (until is not None and time.monotonic() >= until):
                 break
         return done
 

@@ -13,6 +13,7 @@ An executor is anything with this shape (the local one is
 `pool.ProcessExecutor`; a cluster's plugs in the same way):
 
     capacity: int                                   files it reads at once
+    backlog: int (optional)                         files to hand it ahead (default 2 x capacity)
     submit(index: int, path: str) -> None           queue a file
     collect(wake=None) -> list[(int, Parsed)]       block until >= 1 is done, or `wake`
                                                     (a multiprocessing Connection) is readable
@@ -50,6 +51,8 @@ FULL, BRIEF, SHOWN = "full", "brief", "shown"
 # Files in flight (or done, waiting for an earlier one) per worker, in path
 # order: enough to keep workers busy while a slow earlier file finishes.
 WINDOW_PER_JOB = 8
+# Files handed to an executor ahead of those it reads, per worker (unless it says otherwise).
+BACKLOG_PER_JOB = 2
 # What executors parsed is stored this many at a time, or this often (seconds).
 STORE_BATCH = 64
 STORE_EVERY = 2.0
@@ -220,7 +223,7 @@ class RunLoop:
                 if index != self._missed:
                     hit = cache.lookup_outcome(index, path, self.need, key)
                     self._missed = None if hit is not None else index
-            if hit is None and self.executor is not None and self.executor.pending() >= self.executor.capacity * 2:
+            if hit is None and self.executor is not None and self.executor.pending() >= backlog(self.executor):
                 break  # the executor has enough to do: later files wait here, where they can be reordered
             self._queue.popleft()
             left = self._waiting.pop(path) - 1
@@ -235,11 +238,18 @@ class RunLoop:
             if self.executor is None:
                 formats = {format_of(p) for _, p in self._queue} | {format_of(path)}
                 self.executor = self.make_executor(self.settings, self.workers, full, formats - {None})
+                if self.window is not None:  # a cluster's size is known once it is connected
+                    self.window = max(self.window, backlog(self.executor) * WINDOW_PER_JOB // BACKLOG_PER_JOB)
             self.executor.submit(index, path)
             self._open[index] = path
             if key is not None:
                 self._keys[index] = key
         return hits
+
+
+def backlog(executor: Executor) -> int:
+    """How many files `executor` wants handed to it before it finishes any (its own say, or 2 a worker)."""
+    return getattr(executor, "backlog", None) or executor.capacity * BACKLOG_PER_JOB
 
 
 def outcomes(
@@ -248,16 +258,20 @@ def outcomes(
     need: str = FULL,
     executor: Executor | None = None,
     stats: dict[str, int] | None = None,
+    make_executor: ExecutorFactory = local_executor,
 ) -> Iterator[Outcome]:
     """Outcomes for `paths`, in their order, each as soon as it and all before it are done.
 
     `executor` lets a caller watch the workers (its `busy()`); by default the
-    loop makes and ends its own.  `stats["cached"]` counts cache hits.
+    loop makes its own with `make_executor` when a file misses the cache, and
+    ends it.  `stats["cached"]` counts cache hits.
     """
     paths = [str(p) for p in paths]
     stats = {} if stats is None else stats
     workers = executor.capacity if executor is not None else settings.workers()
-    loop = RunLoop(settings, need=need, workers=workers, window=max(2, workers * WINDOW_PER_JOB), executor=executor)
+    ahead = backlog(executor) if executor is not None else workers * BACKLOG_PER_JOB
+    loop = RunLoop(settings, need=need, workers=workers, window=max(2, ahead * WINDOW_PER_JOB // BACKLOG_PER_JOB),
+                   executor=executor, make_executor=make_executor)
     loop.add(paths)
     held: dict[int, Outcome] = {}
     next_out = 0
