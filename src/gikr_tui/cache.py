@@ -42,7 +42,7 @@ PARSER_VERSION = 2
 # package's source also retires old rows, in case a bump is forgotten.
 _NOT_PARSING = {
     "__main__.py", "cli.py", "present.py", "serialize.py", "runner.py", "pool.py", "cache.py", "scan.py",
-    "settings.py", "memory.py", "procs.py",
+    "settings.py", "memory.py", "procs.py", "cluster.py",
     "summary_cli.py", "compare_cli.py", "series/collect.py", "series/summary.py", "series/compare.py",
     "series/agency.py", "series/similarity.py", "progress.py",
 }

@@ -11,7 +11,8 @@ from typing import Sequence
 
 from . import __version__, checks
 from .i18n import _, ngettext
-from .runner import BRIEF, SHOWN, outcomes
+from .cluster import ClusterError
+from .runner import BRIEF, SHOWN, local_executor, outcomes
 from .scan import ScanProblem, scan
 from .safety import json_escaped, visible
 from .serialize import CSV_FIELDS, csv_rows, jsonl_line
@@ -75,8 +76,25 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-series", action="store_true", help=_(
         "no checks across years (on by default when the run holds two or more reports of one agency: "
         "二、上年结转 against last year's 结转下年度, table 2's stock, copied text)"))
+    add_cluster_option(p)
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     return p
+
+
+def add_cluster_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cluster", metavar="ADDRESS", default=None, help=_(
+        "read the files on a Dask cluster: a running scheduler's address (tcp://host:8786), or local:N for N "
+        "worker processes started here (or $GIKR_CLUSTER); the workers must see the files at the same paths. "
+        "--jobs does not apply; --timeout and --memory do, per file on the workers. Needs gikr[cluster]"))
+
+
+def executor_or_problem(settings: Settings):
+    """The run loop's executor factory for `settings` (a cluster's, or this machine's), or what is wrong."""
+    if not settings.cluster:
+        return local_executor
+    from .cluster import executor_factory, spec_problem
+
+    return spec_problem(settings.cluster) or executor_factory(settings.cluster)
 
 
 def _list_checks() -> int:
@@ -125,6 +143,7 @@ def settings_from(ns: argparse.Namespace) -> Settings:
         "use_cache": False if getattr(ns, "no_cache", None) else None,
         "follow_symlinks": True if getattr(ns, "follow_symlinks", None) else None,
         "debug": True if getattr(ns, "debug", None) else None,
+        "cluster": getattr(ns, "cluster", None),
     }
     return Settings.from_env(**overrides)
 
@@ -209,11 +228,17 @@ def check_main(args: Sequence[str]) -> int:
     settings = settings_or_status(parser, ns)
     if isinstance(settings, int):
         return settings
+    make_executor = executor_or_problem(settings)
+    if isinstance(make_executor, str):
+        parser.print_usage(sys.stderr)
+        print(_("gikr check: error: {reason}").format(reason=make_executor), file=sys.stderr)
+        return EXIT_ERROR
     started = time.perf_counter()
     paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     stats: dict[str, int] = {}
     # jsonl prints whole reports (as shown: no prose bodies); the table and csv only briefs
-    results = outcomes(paths, settings, need=SHOWN if ns.format == "jsonl" else BRIEF, stats=stats)
+    results = outcomes(paths, settings, need=SHOWN if ns.format == "jsonl" else BRIEF, stats=stats,
+                       make_executor=make_executor)
     counts = Counts()
     writer = table = None
     progress = _progress(len(paths), ns.format)
@@ -335,6 +360,11 @@ def consume(results, each, progress, prog: str, total: int) -> int | None:
         return 130
     except BrokenPipeError:  # `gikr check ... | head`: the reader has gone, and so do we
         _quiet_stdout()
+        return EXIT_ERROR
+    except ClusterError as e:  # met when the first file the cache does not know was to be sent
+        if progress is not None:
+            progress.stop()
+        print(f"{prog}: {visible(str(e))}", file=sys.stderr)
         return EXIT_ERROR
     finally:
         results.close()  # ends the workers, stores what they parsed

@@ -1,8 +1,9 @@
 """How a run is set up: one object the run loop, its executors and its workers take.
 
 Read from the environment (`GIKR_JOBS`, `GIKR_TIMEOUT`, `GIKR_MEMORY`,
-`GIKR_NO_CACHE`, `GIKR_FOLLOW_SYMLINKS`), then the command line's options
-over it.  Plain data, so it crosses to a worker (and later a cluster) as is.
+`GIKR_NO_CACHE`, `GIKR_FOLLOW_SYMLINKS`, `GIKR_CLUSTER`), then the command
+line's options over it.  Plain data, so it crosses to a worker process or a
+cluster's worker as is.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Settings:
     lang: str | None = None  # zh | en; None: from the environment
     ocr_jobs: int = DEFAULT_OCR_JOBS  # workers reading by OCR at once (each a core and up to a gigabyte)
     ocr_lock: str | None = None  # the file whose bytes are the OCR slots (set by the process pool)
+    cluster: str | None = None  # a Dask scheduler's address, or local:N; None: this machine's workers
 
     @classmethod
     def from_env(cls, env: dict | os._Environ | None = None, **overrides) -> "Settings":
@@ -62,6 +64,8 @@ class Settings:
                 values["ocr_jobs"] = int(env["GIKR_OCR_JOBS"])
             if env.get("GIKR_MEMORY"):
                 values["memory"] = memory.parse_size(env["GIKR_MEMORY"])
+            if env.get("GIKR_CLUSTER", "").strip():
+                values["cluster"] = env["GIKR_CLUSTER"].strip()
         except ValueError as e:
             raise SettingsError(f"environment: {e}") from None
         for name, var in (("use_cache", "GIKR_NO_CACHE"), ("follow_symlinks", "GIKR_FOLLOW_SYMLINKS")):

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from . import checks
 from .checks.finding import number
+from .cli import add_cluster_option
 from .i18n import N_, _, ngettext
 from .present import STATUS, Lines, _fit
 from .runner import BRIEF, outcomes
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("parse every file again, neither reading nor filling the cache"))
     p.add_argument("--follow-symlinks", action="store_true", default=None,
                    help=_("follow symlinks to folders outside the folders given"))
+    add_cluster_option(p)
     return p
 
 
@@ -199,7 +201,7 @@ def _csv_row(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_main(args: Sequence[str]) -> int:
-    from .cli import _progress, consume, options, print_notes, scan_reports, settings_or_status
+    from .cli import _progress, consume, executor_or_problem, options, print_notes, scan_reports, settings_or_status
 
     parser = _parser()
     ns = options(parser, args)
@@ -208,12 +210,17 @@ def summary_main(args: Sequence[str]) -> int:
     settings = settings_or_status(parser, ns)
     if isinstance(settings, int):
         return settings
+    make_executor = executor_or_problem(settings)
+    if isinstance(make_executor, str):
+        parser.print_usage(sys.stderr)
+        print(f"{PROG}: " + _("error: {reason}").format(reason=make_executor), file=sys.stderr)
+        return EXIT_ERROR
     started = time.perf_counter()
     paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     if ns.format == "csv" and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8", newline="")
     # briefs only: the series record a summary needs travels in them
-    results = outcomes(paths, settings, need=BRIEF)
+    results = outcomes(paths, settings, need=BRIEF, make_executor=make_executor)
     out = sys.stdout
     table = writer = None
     progress = _progress(len(paths), ns.format, _("reading"))
