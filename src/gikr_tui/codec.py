@@ -44,11 +44,16 @@ def dumps(obj: Any, compress: bool = True) -> bytes:
         # A lone surrogate (text that was not valid Unicode where it came
         # from) has no UTF-8 form: it becomes U+FFFD, as a decoder would show it.
         text = _encoder.encode(_replace_surrogates(msgspec.to_builtins(obj)))
-    if compress and len(text) >= COMPRESS_FROM:
-        packed = zlib.compress(text, _LEVEL)
-        if len(packed) < len(text) * 0.9:
-            return packed
-    return text
+    return packed(text) if compress else text
+
+
+def packed(blob: bytes) -> bytes:
+    """`dumps`'s bytes compressed, when that pays and they are not already."""
+    if len(blob) >= COMPRESS_FROM and blob[:1] != _ZLIB:
+        smaller = zlib.compress(blob, _LEVEL)
+        if len(smaller) < len(blob) * 0.9:
+            return smaller
+    return blob
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
