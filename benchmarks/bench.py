@@ -528,6 +528,12 @@ def main() -> int:
             print(f"inputs kept in {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
+    print_table(started)
+    return 0
+
+
+def print_table(started: float) -> None:
+    """The rows measured, as one table (after the machine and how long it all took)."""
     header = ("measurement", "gikr", "baseline (same run)", "ratio", "goal")
     widths = [max(len(str(r[i])) for r in ROWS + [header]) for i in range(5)]
     print(f"machine: {machine()}")
@@ -535,7 +541,6 @@ def main() -> int:
     print()
     for row in [header, tuple("-" * w for w in widths)] + ROWS:
         print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
-    return 0
 
 
 if __name__ == "__main__":

@@ -75,13 +75,7 @@ def main() -> int:
             print(f"inputs kept in {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    header = ("measurement", "gikr", "baseline (same run)", "ratio", "goal")
-    widths = [max(len(str(r[i])) for r in bench.ROWS + [header]) for i in range(5)]
-    print(f"machine: {bench.machine()}")
-    print(f"benchmark took {time.perf_counter() - started:.0f} s")
-    print()
-    for row in [header, tuple("-" * w for w in widths)] + bench.ROWS:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+    bench.print_table(started)
     return 0
 
 
