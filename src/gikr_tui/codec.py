@@ -47,10 +47,10 @@ def dumps(obj: Any, compress: bool = True) -> bytes:
     return packed(text) if compress else text
 
 
-def packed(blob: bytes) -> bytes:
+def packed(blob: bytes, level: int = _LEVEL) -> bytes:
     """`dumps`'s bytes compressed, when that pays and they are not already."""
     if len(blob) >= COMPRESS_FROM and blob[:1] != _ZLIB:
-        smaller = zlib.compress(blob, _LEVEL)
+        smaller = zlib.compress(blob, level)
         if len(smaller) < len(blob) * 0.9:
             return smaller
     return blob
