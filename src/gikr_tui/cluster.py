@@ -121,9 +121,9 @@ def connect(spec: str, settings: Settings) -> tuple:
     try:
         if spec.startswith(LOCAL):
             own.append(start_local(int(spec[len(LOCAL):]), quiet=not settings.debug))
-            client = distributed.Client(own[0], timeout=CONNECT_TIMEOUT)
-        else:
-            client = distributed.Client(spec, timeout=CONNECT_TIMEOUT)
+            client = distributed.Client(own[0], timeout=CONNECT_TIMEOUT, set_as_default=False)
+        else:  # (not the default client: a program using gikr as a library keeps its own)
+            client = distributed.Client(spec, timeout=CONNECT_TIMEOUT, set_as_default=False)
         own.insert(0, client)
         try:
             client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
@@ -195,7 +195,7 @@ class DaskExecutor:
         self._batch: list[tuple[int, str]] = []
         self._batch_bytes = 0
         self._in_flight = 0  # files in the batches sent and not yet collected
-        self._done = as_completed()
+        self._done = as_completed(loop=client.loop)
 
     def submit(self, index: int, path: str) -> None:
         self._batch.append((index, path))
