@@ -361,6 +361,8 @@ def bench_folder(work: Path, count: int) -> None:
         f"{warm / cold:.2f}x", f"<= 1.0 s warm: {'met' if warm <= 1.0 else 'NOT met'}")
     table_warm, rss_table, _ = gikr_check([str(folder), "--jobs", "2"], work / "c2")
     add(f"{n} files, warm cache, table format", f"{table_warm:.2f} s")
+    csv_warm, _rss, _ = gikr_check([str(folder), "--jobs", "2", "--format", "csv"], work / "c2")
+    add(f"{n} files, warm cache, csv format", f"{csv_warm:.2f} s")
     peak = max(rss1, rss2, rss_cold, rss_warm, rss_table)
     add("main process peak RSS (jobs 1 / jobs 2 / cold / warm / table)",
         f"{peak:.0f} MB max", f"{rss1:.0f} / {rss2:.0f} / {rss_cold:.0f} / {rss_warm:.0f} / {rss_table:.0f} MB", "",
