@@ -21,10 +21,12 @@ filesystem; a file a worker cannot see gets one line saying so.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import weakref
 from typing import Iterable
@@ -339,6 +341,31 @@ def _memory_share(settings: Settings) -> int | None:
     return None if total is None else max(1, total // threads)
 
 
+_slots_file: list[str] = []
+
+
+def _ocr_slots() -> str:
+    """The file of this Dask worker's OCR slots, one for all its threads: `--ocr-jobs` reads by
+    OCR at once on each Dask worker, as on one machine.  Removed when the worker ends."""
+    with _slots_lock:
+        if not _slots_file:
+            fd, path = tempfile.mkstemp(prefix="gikr-ocr-", suffix=".lock")
+            os.close(fd)
+            _slots_file.append(path)
+            atexit.register(_remove, path)
+        return _slots_file[0]
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+_slots_lock = threading.Lock()
+
+
 def _executor(settings: Settings, full: bool, formats: tuple) -> pool.ProcessExecutor:
     key = (settings, full)
     mine = getattr(_local, "executor", None)
@@ -352,7 +379,8 @@ def _executor(settings: Settings, full: bool, formats: tuple) -> pool.ProcessExe
     me = multiprocessing.current_process()
     if me.daemon:
         me.daemon = False
-    mine = pool.ProcessExecutor(settings.but(memory=_memory_share(settings)), 1, full=full, formats=formats)
+    mine = pool.ProcessExecutor(settings.but(memory=_memory_share(settings), ocr_lock=_ocr_slots()), 1, full=full,
+                                formats=formats)
     _local.executor, _local.key = mine, key
     _executors.add(mine)
     return mine

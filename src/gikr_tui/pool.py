@@ -218,9 +218,12 @@ class ProcessExecutor:
     def __init__(self, settings: Settings, workers: int, full: bool = True, formats: Iterable[str] = (),
                  start_method: str | None = None) -> None:
         # the OCR slots: bytes of a file of this executor's, locked by the worker reading by OCR
-        fd, self._ocr_lock = tempfile.mkstemp(prefix="gikr-ocr-", suffix=".lock")
-        os.close(fd)
-        settings = replace(settings, ocr_lock=self._ocr_lock)
+        # (or of the file `settings` names: executors sharing their slots, as a cluster worker's do)
+        self._ocr_lock = None
+        if settings.ocr_lock is None:
+            fd, self._ocr_lock = tempfile.mkstemp(prefix="gikr-ocr-", suffix=".lock")
+            os.close(fd)
+            settings = replace(settings, ocr_lock=self._ocr_lock)
         self.settings = settings
         # (path, pages done, pages) as a worker reads a file by OCR; called from
         # whichever thread runs collect()
@@ -362,7 +365,8 @@ class ProcessExecutor:
         workers, self._workers = self._workers, []
         self._queue.clear()
         _end(workers)
-        try:
-            os.unlink(self._ocr_lock)
-        except OSError:
-            pass
+        if self._ocr_lock is not None:
+            try:
+                os.unlink(self._ocr_lock)
+            except OSError:
+                pass
