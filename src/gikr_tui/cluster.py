@@ -1,8 +1,9 @@
 """`--cluster`: files read on a Dask cluster, through the one run loop.
 
 The client (gikr) keeps the cache, the order and the output; only files the
-cache does not know go to the cluster, one Dask task each (`read_on_worker`),
-and only once a file misses: a run whose files are all cached never connects.
+cache does not know go to the cluster, a few at a time in one Dask task
+(`read_on_worker`), and only once a file misses: a run whose files are all
+cached never connects.
 
 On a Dask worker the task does not parse in Dask's thread, where an alarm
 cannot land and an address-space limit would bind the whole worker: it hands
