@@ -343,17 +343,24 @@ def _memory_share(settings: Settings) -> int | None:
 
 
 _slots_file: list[str] = []
+_slots_lock = threading.Lock()
 
 
 def _ocr_slots() -> str:
     """The file of this Dask worker's OCR slots, one for all its threads: `--ocr-jobs` reads by
-    OCR at once on each Dask worker, as on one machine.  Removed when the worker ends."""
+    OCR at once on each Dask worker, as on one machine.  In the worker's own folder, which Dask
+    removes with the worker (or, after a crash, when the next worker starts there)."""
     with _slots_lock:
         if not _slots_file:
-            fd, path = tempfile.mkstemp(prefix="gikr-ocr-", suffix=".lock")
-            os.close(fd)
+            folder = getattr(_dask_worker(), "local_directory", None)
+            if folder and os.path.isdir(folder):
+                path = os.path.join(folder, "gikr-ocr-slots.lock")
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            else:
+                fd, path = tempfile.mkstemp(prefix="gikr-ocr-", suffix=".lock")
+                os.close(fd)
+                atexit.register(_remove, path)
             _slots_file.append(path)
-            atexit.register(_remove, path)
         return _slots_file[0]
 
 
@@ -362,9 +369,6 @@ def _remove(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-_slots_lock = threading.Lock()
 
 
 def _executor(settings: Settings, full: bool, formats: tuple) -> pool.ProcessExecutor:
