@@ -9,9 +9,10 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache_dir(tmp_path_factory):
-    """Keep the parse cache of test runs out of the user's cache directory."""
+    """Keep the parse cache and gikr's own data (reviewed marks) of test runs out of the user's folders."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GIKR_CACHE_DIR", str(tmp_path_factory.mktemp("gikr-cache")))
+        mp.setenv("GIKR_DATA_DIR", str(tmp_path_factory.mktemp("gikr-data")))
         yield
 
 
