@@ -17,6 +17,12 @@ from test_tui import make_folder
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+# tmux may put COLUMNS and LINES of another size into a new pane's
+# environment, and Textual believes them over the terminal itself
+# (shutil.get_terminal_size): the app then draws at 80×24 in a larger window.
+SIZE_FROM_TERMINAL = "-u COLUMNS -u LINES"
+
+
 def _gikr_command() -> list[str]:
     local = Path(sys.executable).with_name("gikr")
     found = str(local) if local.exists() else shutil.which("gikr")
@@ -29,6 +35,10 @@ class Tmux:
 
     def __call__(self, *args: str) -> str:
         return subprocess.run([*self.base, *args], capture_output=True, text=True, check=False).stdout
+
+    def start(self, command: str, width: int, height: int) -> None:
+        """Run `command` in a new session of `width`×`height`."""
+        self("new-session", "-d", "-s", "gikr", "-x", str(width), "-y", str(height), command)
 
     def screen(self) -> str:
         return self("capture-pane", "-p", "-t", "gikr")
@@ -48,22 +58,22 @@ def test_broken_report_read_off_a_real_terminal(tmp_path):
     folder = make_folder(tmp_path)
     tmux = Tmux(f"gikr-test-{os.getpid()}")
     env = f"TEXTUAL_ANIMATIONS=none TEXTUAL_FPS=30 GIKR_CACHE_DIR={shlex.quote(os.environ.get('GIKR_CACHE_DIR', str(tmp_path / 'cache')))} TERM=xterm-256color"
-    command = f"cd {shlex.quote(str(folder))} && env {env} {shlex.join(_gikr_command())}"
-    tmux("new-session", "-d", "-s", "gikr", "-x", "100", "-y", "30", command)
+    command = f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())}"
+    tmux.start(command, 100, 30)
     try:
         tmux.wait_for("1 Files", "b-broken.txt", "2! b-broken.txt", "ok a-good.txt")
         tmux("send-keys", "-t", "gikr", "]")
         tmux.wait_for("3 Grid · b-broken.txt")
         tmux("send-keys", "-t", "gikr", "3")
-        screen = tmux.wait_for("自然人: 29 · from line 83")
+        screen = tmux.wait_for("自然人: 29 · in a failed identity (!) · from line 83")
         # the marked cell, the finding that explains it, and the detail line
         assert "29!" in screen and "31!" not in screen.split("\n")[0]
         assert "columns sum to 32, -1" in screen
         assert "一、本年新收政府信息公开申请数量 / 自然人: 29" in screen
         tmux("send-keys", "-t", "gikr", "n")
-        tmux.wait_for("商业企业: 3 · from line 84")
+        tmux.wait_for("商业企业: 3 · in a failed identity (!) · from line 84")
         tmux("send-keys", "-t", "gikr", "h")
-        tmux.wait_for("自然人: 29 · from line 83")
+        tmux.wait_for("自然人: 29 · in a failed identity (!) · from line 83")
         # edit it back to consistent with the keyboard
         tmux("send-keys", "-t", "gikr", "e")
         tmux.wait_for("editing 一、本年新收政府信息公开申请数量 / 自然人 = 29")
@@ -84,8 +94,8 @@ def test_theme_option_on_a_16_colour_terminal(tmp_path):
     folder = make_folder(tmp_path)
     tmux = Tmux(f"gikr-theme-{os.getpid()}")
     env = f"TEXTUAL_ANIMATIONS=none GIKR_CACHE_DIR={shlex.quote(str(tmp_path / 'cache'))} TERM=xterm"
-    command = f"cd {shlex.quote(str(folder))} && env {env} {shlex.join(_gikr_command())} --theme ansi-dark; echo exit=$?; sleep 30"
-    tmux("new-session", "-d", "-s", "gikr", "-x", "80", "-y", "24", command)
+    command = f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())} --theme ansi-dark; echo exit=$?; sleep 30"
+    tmux.start(command, 80, 24)
     try:
         tmux.wait_for("1 Files", "ok a-good.txt", "2! b-broken.txt")
         # the failed identity is still told apart without colour: the ASCII mark

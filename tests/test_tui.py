@@ -28,7 +28,7 @@ from gikr_tui.tui.components.file_filter import FilterInput
 from gikr_tui.tui.components.files import FileTree
 from gikr_tui.tui.components.findings import FindingsList
 from gikr_tui.tui.components.grid import ReportGrid
-from gikr_tui.tui.components.reader import Reader
+from gikr_tui.tui.components.reader import PIECE_CHARS, Reader
 from gikr_tui.tui.components.sections import SectionTree
 from gikr_tui.tui.help import HelpScreen
 from gikr_tui.tui.session import T3
@@ -112,7 +112,7 @@ def keys_of(binding_id: str) -> list[str]:
 
 
 def status_text(app) -> str:
-    return app.query_one("#status").content.plain
+    return app.query_one("#status").plain
 
 
 def open_broken(app: GikrApp) -> str:
@@ -355,6 +355,52 @@ def test_sections_and_reader(tmp_path):
                 await pilot.press(key)
                 assert isinstance(app.focused, ReportGrid)
                 await pilot.press("5")
+
+    run(go())
+
+
+def test_a_huge_section_is_read_in_pieces(tmp_path):
+    # 15 MB of prose under 一、总体情况: laid out whole, it froze the screen for 27 s
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    line = "本机关持续深化政务公开，回应社会关切。" * 40 + "\n"
+    text = SEED.read_text(encoding="utf-8").replace("一、总体情况\n", "一、总体情况\n" + line * 6600, 1)
+    (folder / "huge.txt").write_text(text, encoding="utf-8")
+    assert (folder / "huge.txt").stat().st_size > 15_000_000
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot, app)
+            await pilot.press("2", "enter")
+            reader = app.query_one(Reader)
+            assert app.focused is reader
+            n = len(reader.pieces)
+            assert n > 300 and reader.piece == 0
+            assert len(reader.text.plain) <= PIECE_CHARS and reader.text.plain.startswith("一、总体情况")
+            assert f"5 Reader · piece 1 of {n}" == str(reader.border_title)
+            assert "shown in" in screen_text(app) and "pieces" in screen_text(app)
+            # the pieces read back as the whole section, nothing lost or repeated
+            section = app.query_one(SectionTree).cursor_node.data
+            whole = "".join(t for piece in reader.pieces for t, _ in piece)
+            assert whole.count(line.strip()) == 6600 and whole.startswith(section.text)
+            for key in keys_of("reader.next_piece"):
+                await pilot.press(key)
+                assert reader.piece == 1 and reader.scroll_y == 0
+            for key in keys_of("reader.previous_piece"):
+                await pilot.press(key)
+                assert reader.piece == 0
+            # scrolling past the end of a piece shows the next one
+            await pilot.press("G")
+            assert reader.piece == n - 1 and f"piece {n} of {n}" in status_text(app)
+            await pilot.press("g")
+            assert reader.piece == 0
+            reader.scroll_end(animate=False, immediate=True)
+            await pilot.pause()
+            await pilot.press("space")
+            assert reader.piece == 1 and reader.scroll_y == 0
+            await pilot.press("k")
+            assert reader.piece == 0 and reader.scroll_y == reader.max_scroll_y > 0
 
     run(go())
 

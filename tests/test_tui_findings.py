@@ -90,7 +90,7 @@ def test_a_hints_cells_get_their_own_mark(mixed_report):
             grid.focus()
             grid.cursor_coordinate = grid.coordinate_of((T3, "granted", "natural"))
             await pilot.pause()
-            assert "a hint names it as the likely cause (?)" in app.query_one("#status").content.plain
+            assert "a hint names it as the likely cause (?)" in app.query_one("#status").plain
             # the row made to hold, the hint and both marks go
             state.edit((T3, "granted", "natural"), "10")
             state.edit((T3, "granted", "commercial"), "2")

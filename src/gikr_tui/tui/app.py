@@ -19,10 +19,10 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static, Tree
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static, Tree
 
 from .. import cache
-from .. import template as T
 from ..i18n import _
 from ..model import Section
 from ..readers import FORMATS
@@ -34,15 +34,16 @@ from .components.file_filter import FilterInput
 from .components.files import FileTree
 from .components.findings import FindingsList
 from .components.grid import ReportGrid
+from .components.pane import Pane
 from .components.reader import Reader
 from .components.sections import SectionTree
+from .components.status import StatusLine
 from .help import HelpScreen
 from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed, ReportProgress
 from .parsing import ParsePool
-from .render import full_row_label, number_text, shown, status_words
-from .session import T3, EditRejected, FileState
+from .render import shown, status_words
+from .session import EditRejected, FileState
 
-PANES = {"files": "1 Files", "sections": "2 Sections", "grid": "3 Grid", "findings": "4 Findings", "reader": "5 Reader"}
 EXPORT_STEM = "gikr-findings"
 
 
@@ -116,7 +117,7 @@ class GikrApp(App[int]):
                     yield Static(id="grid-message")
                     yield FindingsList(id="findings")
                 yield Reader(id="reader")
-        yield Static(Text("scanning…"), id="status")
+        yield StatusLine(id="status")
         yield Footer()
 
     def _root_label(self) -> str:
@@ -129,9 +130,6 @@ class GikrApp(App[int]):
                 self.theme = self._theme_name
             else:
                 self.notify(f"Unknown theme {self._theme_name!r}; using {self.theme}.", severity="warning", markup=False)
-        self.query_one("#files-pane").border_title = PANES["files"]
-        for pane in ("sections", "grid", "findings", "reader"):
-            self.query_one(f"#{pane}").border_title = PANES[pane]
         self.query_one("#file-filter").display = False
         self._show_message(Text("Reading the folder…", style="dim"))
         self.query_one(FileTree).focus()
@@ -232,7 +230,7 @@ class GikrApp(App[int]):
         self._populate_files()
         if not self.paths:
             self._show_message(Text(f"No report files under {shown(self._root_label())} ({', '.join(sorted(FORMATS))})."))
-            self._set_status(Text("no report files found", style="yellow"))
+            self.query_one(StatusLine).show([Text(_("no report files found"), style="yellow")])
         else:
             self._open(self.paths[0])
             self._parse(self.paths)
@@ -251,7 +249,6 @@ class GikrApp(App[int]):
             if reloaded:
                 note = " (your edits were dropped)" if lost_edits else ""
                 self.notify(f"Reloaded {shown(os.path.basename(message.path))} from disk{note}.", timeout=3, markup=False)
-        self._update_status()
         if len(self.parsed_order) >= len(self.states) and self.all_parsed:
             # What is alive once the folder is read stays alive: out of the
             # collector's sight, a full collection no longer walks ~90,000
@@ -265,8 +262,7 @@ class GikrApp(App[int]):
         state.progress = (message.done, message.total)
         self.query_one(FileTree).refresh_badge(message.path, state)
         if message.path == self.current:
-            self._show_message(Text.assemble((os.path.basename(message.path), "bold"), "\n", status_words(state)))
-        self._update_status()
+            self._show_message(Text.assemble((shown(os.path.basename(message.path)), "bold"), "\n", status_words(state)))
 
     def on_files_changed(self, message: FilesChanged) -> None:
         if message.added:
@@ -302,11 +298,7 @@ class GikrApp(App[int]):
         state = self.states.get(path)
         grid = self.query_one(ReportGrid)
         name = shown(os.path.basename(path))
-        title = Text.assemble(PANES["grid"], " · ", name)
         report = state.report if state is not None else None
-        if report is not None:
-            title.append(f" · {report.template}")
-        grid.border_title = title
         if state is None or state.status == "pending":
             self._prioritise(path)
             self._show_message(Text.assemble((name, "bold"), "\nparsing…"))
@@ -316,14 +308,13 @@ class GikrApp(App[int]):
             self._show_message(Text("no tables"))
         else:
             self._show_message(None)
-        grid.show_state(state)
+        grid.show_state(state, name)
         self.query_one(FindingsList).show_state(state)
         sections = self.query_one(SectionTree)
         keep = same and keep_section
         sections.show_sections(report.sections if report is not None else [], keep_line=keep)
         if not keep:
             self.query_one(Reader).show_section(None)
-        self._update_status()
 
     # --- pane events ---------------------------------------------------------
 
@@ -332,7 +323,6 @@ class GikrApp(App[int]):
         path = event.node.data
         if path is not None and path != self.current:
             self._open(path)
-        self._update_status()
 
     @on(Tree.NodeSelected, "#files")
     def _file_selected(self, event: Tree.NodeSelected) -> None:
@@ -346,20 +336,11 @@ class GikrApp(App[int]):
     @on(Tree.NodeHighlighted, "#sections")
     def _section_highlighted(self, event: Tree.NodeHighlighted) -> None:
         self.query_one(Reader).show_section(event.node.data)
-        self._update_status()
 
     @on(Tree.NodeSelected, "#sections")
     def _section_selected(self, event: Tree.NodeSelected) -> None:
         self.query_one(Reader).show_section(event.node.data)
         self.action_focus_pane("reader")
-
-    @on(DataTable.CellHighlighted, "#grid")
-    def _cell_highlighted(self) -> None:
-        self._update_status()
-
-    @on(OptionList.OptionHighlighted, "#findings")
-    def _finding_highlighted(self) -> None:
-        self._update_status()
 
     @on(OptionList.OptionSelected, "#findings")
     def _finding_selected(self, event: OptionList.OptionSelected) -> None:
@@ -387,117 +368,42 @@ class GikrApp(App[int]):
             self.action_focus_pane("reader")
 
     def on_descendant_focus(self) -> None:
-        self._update_status()
+        self._show_status()
 
     # --- the status (detail) line ---------------------------------------------
 
-    def _set_status(self, text: Text) -> None:
-        text.no_wrap = True
-        text.overflow = "ellipsis"
-        # one line whatever it says: no layout pass for the whole screen on every cursor move
-        self.query_one("#status", Static).update(text, layout=False)
+    def focused_pane(self) -> Pane | None:
+        node = self.focused
+        while node is not None and not isinstance(node, Pane):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        return node
 
-    def _update_status(self) -> None:
+    def pane_status_changed(self, pane: Pane) -> None:
+        """A pane's bottom line changed: shown at once if that pane has the focus."""
+        if pane is self.focused:
+            self.query_one(StatusLine).show(pane.status())
+
+    def _show_status(self) -> None:
         if not self.is_mounted:
             return
-        focused = self.focused
-        if isinstance(focused, ReportGrid):
-            self._set_status(self._cell_detail())
-        elif isinstance(focused, FindingsList):
-            findings = focused
-            i = findings.highlighted
-            line = findings.lines[i] if i is not None and i < len(findings.lines) else ""
-            self._set_status(Text(line))
-        elif isinstance(focused, SectionTree):
-            node = focused.cursor_node
-            section = node.data if node is not None else None
-            if section is None:
-                self._set_status(Text("no sections", style="dim"))
-            else:
-                where = section.origin.describe() if section.origin is not None else "not in the report"
-                self._set_status(Text.assemble((section.title, "bold"), f" · {section.status} · {where}"))
-        else:
-            self._set_status(self._file_detail())
-
-    def _file_detail(self) -> Text:
-        tree = self.query_one(FileTree)
-        path = tree.current_path or self.current
-        if path is None:
-            return Text("scanning…" if not self.scanned else "no report selected", style="dim")
-        state = self.states.get(path)
-        out = Text.assemble((shown(os.path.relpath(path, self.root)), "bold"), ": ")
-        if state is None:
-            return out
-        style = {"error": "yellow", "violations": "red", "ok": "green"}.get(state.status, "dim")
-        out.append(status_words(state), style=style)
-        report = state.report
-        if report is not None:
-            bits = [b for b in (shown(report.agency), str(report.year or ""), f"template {report.template}", report.format) if b]
-            out.append(" · " + " · ".join(bits), style="dim")
-        return out
-
-    def _cell_detail(self) -> Text:
-        grid = self.query_one(ReportGrid)
-        state = grid.state
-        ref = grid.cursor_ref
-        if state is None or ref is None:
-            return Text("table 4: 行政复议 / 行政诉讼" if state is not None else "", style="dim")
-        table, row, col = ref
-        if table == T3:
-            where = f"{full_row_label(row)} / {T.COL_LABELS[col]}"
-        else:
-            where = f"{T.T4_GROUP_LABELS[row]} / {T.T4_FIELD_LABELS[col]}"
-        if grid.editing == ref:
-            return Text.assemble(
-                ("editing ", "bold yellow"), (where, "bold"), " = ", (grid.typed or "(blank)", "bold"),
-                (" · Enter applies · Esc cancels · Backspace deletes · Ctrl+U clears", "dim"),
-            )
-        value = state.value(ref)
-        out = Text.assemble((where, "bold"), ": ")
-        if value is None or value.blank:
-            out.append("blank", style="dim")
-        elif value.number is None:
-            out.append(f"“{shown(value.text)}” (no number, counts as 0)")
-        else:
-            out.append(shown(value.text))
-        bits: list[str] = []
-        original = state.original_value(ref)
-        if state.is_edited(ref):
-            was = "blank" if original is None or original.blank else shown(original.text)
-            bits.append(f"edited (file: {was})")
-        origin = (value.origin if value is not None else None) or (original.origin if original else None)
-        bits.append(f"from {origin.describe()}" if origin is not None else "not found in the file")
-        confidence = value.confidence if value is not None and not state.is_edited(ref) else None
-        if confidence is not None:
-            bits.append(_("read by OCR, confidence {confidence:.2f}").format(confidence=confidence))
-        computed = state.computed(ref)
-        if computed is not None:
-            bits.append(f"parts sum to {number_text(computed)}")
-        if ref in state.hinted():
-            bits.append(_("a hint names it as the likely cause (?)"))
-        elif ref in state.failing():
-            bits.append("in a failed identity (!)")
-        note = (value.note if value is not None else None) or (original.note if original else None)
-        if note:
-            bits.append(f"note: {shown(note)}")
-        out.append(" · " + " · ".join(bits), style="dim")
-        return out
+        pane = self.focused_pane()
+        if pane is None:
+            pane = self.query_one(FileTree)
+        self.query_one(StatusLine).show(pane.status())
 
     # --- actions: panes -------------------------------------------------------
 
-    def action_focus_pane(self, pane: str) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        if pane == "reader":
-            switcher.current = "reader"
-        elif pane in ("grid", "findings"):
-            switcher.current = "grid-view"
-        widget = self.query_one(f"#{pane}")
-        if pane == "grid" and not widget.display:
-            state = self._current_state()
-            why = status_words(state) if state is not None else "no report selected"
-            self.notify(f"No table to show: {why}", severity="warning", timeout=2, markup=False)
+    def panes(self) -> dict[str, Pane]:
+        # (a mixin is no CSS type: query() cannot select it)
+        return {node.PANE: node for node in self.screen_stack[0].walk_children(Widget) if isinstance(node, Pane) and node.PANE}
+
+    def action_focus_pane(self, name: str) -> None:
+        pane = self.panes()[name]
+        why = pane.reveal()
+        if why is not None:
+            self.notify(_("No table to show: {why}").format(why=why), severity="warning", timeout=2, markup=False)
             return
-        widget.focus()
+        pane.focus()
 
     def action_show_grid(self) -> None:
         self.action_focus_pane("grid")
@@ -509,17 +415,7 @@ class GikrApp(App[int]):
             self.screen.maximize(self.focused, container=False)
 
     def action_help(self) -> None:
-        focused = self.focused
-        pane = focused if isinstance(focused, (FileTree, SectionTree, ReportGrid, FindingsList, Reader, FilterInput)) else None
-        title = {
-            FileTree: "Files",
-            SectionTree: "Sections",
-            ReportGrid: "Grid",
-            FindingsList: "Findings",
-            Reader: "Reader",
-            FilterInput: "File filter",
-        }.get(type(pane), "")
-        self.push_screen(HelpScreen(pane, title))
+        self.push_screen(HelpScreen(self.focused_pane()))
 
     # --- actions: files -------------------------------------------------------
 
@@ -601,14 +497,11 @@ class GikrApp(App[int]):
         grid.stop_edit()
         self._after_edit(state)
 
-    @on(ReportGrid.EditChanged)
-    def _edit_changed(self) -> None:
-        self._update_status()
-
     def _after_edit(self, state: FileState) -> None:
-        self.query_one(ReportGrid).repaint()
+        grid = self.query_one(ReportGrid)
+        grid.repaint()
         self.query_one(FileTree).refresh_badge(state.path, state)
-        self._update_status()
+        grid.status_changed()
         # A new list of findings changes the list's height, and that re-lays the
         # whole screen out (about 30 ms here): the grid's cells and marks are
         # shown first, the findings in the frame after.

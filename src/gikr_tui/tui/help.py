@@ -10,8 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Static
+
+from ..i18n import _
+from .components.pane import Pane
 
 KEY_NAMES = {
     "slash": "/",
@@ -51,10 +53,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("up,k", "scroll('up')", "Up", show=False, id="help.up"),
     ]
 
-    def __init__(self, pane: Widget | None, pane_title: str) -> None:
+    def __init__(self, pane: Pane | None) -> None:
         super().__init__()
         self.pane = pane
-        self.pane_title = pane_title
         self.rows: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
@@ -62,17 +63,17 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("action")
         if self.pane is not None:
-            table.add_row(Text(self.pane_title, style="bold underline"), Text(getattr(self.pane, "HELP", ""), style="dim"))
-            for keys, desc, _ in binding_rows(self.pane):
+            table.add_row(Text(self.pane.help_title(), style="bold underline"), Text(self.pane.help_text(), style="dim"))
+            for keys, desc, binding_id in binding_rows(self.pane):
                 table.add_row(Text(keys), Text(desc))
-                self.rows.append((keys, desc, _))
+                self.rows.append((keys, desc, binding_id))
             table.add_row(Text(""), Text(""))
-        table.add_row(Text("Everywhere", style="bold underline"), Text(""))
-        for keys, desc, _ in binding_rows(self.app):
+        table.add_row(Text(_("Everywhere"), style="bold underline"), Text(""))
+        for keys, desc, binding_id in binding_rows(self.app):
             table.add_row(Text(keys), Text(desc))
-            self.rows.append((keys, desc, _))
+            self.rows.append((keys, desc, binding_id))
         with VerticalScroll(id="help-body") as body:
-            body.border_title = "Keys (Esc closes)"
+            body.border_title = _("Keys (Esc closes)")
             yield Static(table)
 
     def action_scroll(self, direction: str) -> None:

@@ -9,6 +9,8 @@ up and truncate with an ellipsis.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -189,47 +191,58 @@ def section_label(section: Section) -> Text:
     return out
 
 
-def section_body(section: Section, highlight: Quote | None = None) -> Text:
-    """A section's heading and text; `highlight`: a prose finding's sentence, shown in reverse."""
-    out = Text(end="")
-    out.append(shown(section.text or section.title), style="bold")
+def section_segments(section: Section, highlight: Quote | None = None) -> Iterator[tuple[str, str]]:
+    """The Reader's text of a section as (text, style) runs, heading first; `highlight`: a
+    prose finding's sentence, in its own run styled HIGHLIGHT."""
+    yield shown(section.text or section.title), "bold"
     if section.origin is not None:
-        out.append(f"  ({section.origin.describe()})", style="dim")
-    out.append("\n")
+        yield f"  ({section.origin.describe()})", "dim"
+    yield "\n", ""
     if section.status == "missing":
-        out.append(f"\nThis section ({section.title}) was not found in the report.\n", style="bold red")
+        yield f"\nThis section ({section.title}) was not found in the report.\n", "bold red"
     elif section.status != "ok":
         written = shown(section.numbering) or "none"
-        out.append(f"\n{section.status}: numbering as written: {written}; template: {section.title}\n", style="yellow")
-    starts: list[int] = []
-    for para in section.body:
-        out.append("\n")
-        starts.append(len(out))
-        out.append(shown(para.text, keep_lines=True))
-        out.append("\n")
-    if highlight is not None and highlight.paragraph is not None and highlight.paragraph < len(starts):
-        _highlight(out, section, starts, highlight)
+        yield f"\n{section.status}: numbering as written: {written}; template: {section.title}\n", "yellow"
+    marked = _highlighted(section, highlight) if highlight is not None else {}
+    for i, para in enumerate(section.body):
+        yield "\n", ""
+        text = shown(para.text, keep_lines=True)
+        if i in marked:
+            start, end = marked[i]
+            yield text[:start], ""
+            yield text[start:end], HIGHLIGHT
+            yield text[end:], ""
+        else:
+            yield text, ""
+        yield "\n", ""
     for child in section.children:
-        out.append("\n")
-        out.append(shown(child.text or child.title), style="bold")
-        out.append("\n")
+        yield "\n", ""
+        yield shown(child.text or child.title), "bold"
+        yield "\n", ""
         for para in child.body:
-            out.append(shown(para.text, keep_lines=True))
-            out.append("\n")
-    return out
+            yield shown(para.text, keep_lines=True), ""
+            yield "\n", ""
 
 
-def _highlight(out: Text, section: Section, starts: list[int], quote: Quote) -> None:
-    """Mark the quoted sentence; one a page break cut runs on into the next paragraphs."""
-    left = len(quote.quote)
-    index, offset = quote.paragraph or 0, quote.offset
-    while left > 0 and index < len(starts):
+def _highlighted(section: Section, quote: Quote) -> dict[int, tuple[int, int]]:
+    """paragraph index -> (start, end) of the quoted sentence in its shown text; one a page break cut runs on."""
+    out: dict[int, tuple[int, int]] = {}
+    if quote.paragraph is None or quote.paragraph >= len(section.body):
+        return out
+    left, index, offset = len(quote.quote), quote.paragraph, quote.offset
+    while left > 0 and index < len(section.body):
         length = len(shown(section.body[index].text, keep_lines=True))
         take = min(left, max(0, length - offset))
         if take:
-            out.stylize(HIGHLIGHT, starts[index] + offset, starts[index] + offset + take)
+            out[index] = (offset, offset + take)
         left -= take
         index, offset = index + 1, 0
+    return out
+
+
+def section_body(section: Section, highlight: Quote | None = None) -> Text:
+    """A section's heading and text; `highlight`: a prose finding's sentence, shown in reverse."""
+    return Text.assemble(*section_segments(section, highlight), end="")
 
 
 def highlight_start(text: Text) -> int | None:
@@ -238,3 +251,36 @@ def highlight_start(text: Text) -> int | None:
         if span.style == HIGHLIGHT:
             return span.start
     return None
+
+
+Piece = list[tuple[str, str]]
+
+
+def pieces(segments: Iterable[tuple[str, str]], size: int) -> list[Piece]:
+    """Runs of text cut into pieces of at most `size` characters.
+
+    A piece ends at a paragraph's end when one falls in its second half, else
+    at the last line break that fits, else mid-line; nothing is lost or
+    repeated, so the pieces read back as the whole text.
+    """
+    out: list[Piece] = [[]]
+    used = 0
+    for text, style in segments:
+        while text:
+            room = size - used
+            if len(text) <= room:
+                out[-1].append((text, style))
+                used += len(text)
+                break
+            if used > size // 2 and len(text) <= size:
+                cut = 0  # the whole paragraph starts the next piece
+            else:
+                cut = text.rfind("\n", 0, room) + 1 or room
+                out[-1].append((text[:cut], style))
+            text = text[cut:]
+            out.append([])
+            used = 0
+    if not out[-1] and len(out) > 1:
+        out.pop()
+    return out
+

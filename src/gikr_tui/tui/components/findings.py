@@ -20,6 +20,7 @@ from ...i18n import N_, _
 from ...model import Note
 from ..render import shown
 from ..session import FileState, GridRef, finding_refs
+from .pane import Pane
 
 # mark and style per severity: errors and warnings fail the report (their cells are `!` in the grid), hints do not (`?`)
 SEVERITY_MARKS = {"error": ("! ", "bold red"), "warning": ("! ", "bold yellow"), "hint": ("? ", "bold cyan")}
@@ -35,8 +36,9 @@ class Target:
     quote: Quote | None = None
 
 
-class FindingsList(OptionList, inherit_bindings=False):
-    HELP = (
+class FindingsList(Pane, OptionList, inherit_bindings=False):
+    PANE, KEY, NAME = "findings", "4", N_("Findings")
+    HELP = N_(
         "The checks' findings, errors first, then warnings, then hints (? in the grid). Enter goes to the finding: "
         "the grid cell of a table finding, the sentence of a prose finding (in the Reader, highlighted)."
     )
@@ -55,6 +57,14 @@ class FindingsList(OptionList, inherit_bindings=False):
         super().__init__(id=id)
         self.targets: list[Target | None] = []
         self.lines: list[str] = []
+
+    def status(self) -> list[Text]:
+        i = self.highlighted
+        return [Text(self.lines[i])] if i is not None and i < len(self.lines) else []
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self.status_changed()
 
     def show_state(self, state: FileState | None) -> None:
         items: list[tuple[Text, Target | None]] = []  # (line, where Enter goes)

@@ -21,10 +21,10 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
-from textual.message import Message
 from textual.widgets import DataTable
 
 from ... import template as T
+from ...i18n import N_, _
 from ..render import (
     COL_SHORT,
     LABEL_WIDTH,
@@ -32,9 +32,13 @@ from ..render import (
     T4_GROUP_SHORT,
     cell,
     fit,
+    full_row_label,
+    number_text,
     row_label,
+    shown,
 )
 from ..session import T3, T4, FileState, GridRef
+from .pane import Pane
 
 T4_HEAD = "t4:head"
 LABEL_COL = "label"
@@ -48,9 +52,10 @@ def _row_key(table: str, row: str) -> str:
     return f"{table}:{row}"
 
 
-class ReportGrid(DataTable, inherit_bindings=False):
+class ReportGrid(Pane, DataTable, inherit_bindings=False):
     _batch = False  # set while repaint() updates cells (class-level: DataTable.__init__ refreshes already)
-    HELP = (
+    PANE, KEY, NAME = "grid", "3", N_("Grid")
+    HELP = N_(
         "Table 3 and table 4. ! marks a cell in a failed identity, ? a cell a hint names as its likely cause, "
         "~ an unsure OCR reading, * an edited cell, · a blank cell. "
         "Enter or e edits the cell in place: type digits (or a dash), Backspace deletes, Ctrl+U clears, "
@@ -80,9 +85,6 @@ class ReportGrid(DataTable, inherit_bindings=False):
         Binding("Y", "app.copy_table", "Copy table", show=False, tooltip="Copy tables 3 and 4 as TSV (OSC 52)", id="grid.copy_table"),
     ]
 
-    class EditChanged(Message):
-        """The cell being edited, or what is typed in it, changed."""
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="cell", zebra_stripes=False, show_row_labels=False)
         self.editing: GridRef | None = None
@@ -93,6 +95,7 @@ class ReportGrid(DataTable, inherit_bindings=False):
         self._replace = False  # the first character typed replaces the whole value
         self.fixed_columns = 1
         self.state: FileState | None = None
+        self.file_name = ""
         self.show_computed = False
         self._refs: list[GridRef | None] = []  # row index -> table/row, per data column below
         self._shown: dict[tuple[str, str], str] = {}  # (row key, col key) -> plain text + style, for diffing
@@ -166,6 +169,76 @@ class ReportGrid(DataTable, inherit_bindings=False):
             return "empty"
         return key + "\0" + self._shown[(key, cols[column_index - 1])]
 
+    # --- the pane: title, bottom line -------------------------------------------
+
+    def title(self) -> Text:
+        out = super().title()
+        if self.file_name:
+            out.append(" · ")
+            out.append(self.file_name)
+        report = self.state.report if self.state is not None else None
+        if report is not None:
+            # the year the report covers; the template vintage is in the bottom line
+            out.append(f" · {report.year}" if report.year else " · " + _("template {template}").format(template=report.template))
+        return out
+
+    def reveal(self) -> str | None:
+        super().reveal()
+        if self.display:
+            return None
+        from ..render import status_words
+
+        return status_words(self.state) if self.state is not None else _("no report selected")
+
+    def watch_cursor_coordinate(self, old: Coordinate, value: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, value)
+        self.status_changed()
+
+    def status(self) -> list[Text]:
+        state = self.state
+        ref = self.cursor_ref
+        if state is None or ref is None:
+            return [Text(_("table 4: 行政复议 / 行政诉讼") if state is not None else "", style="dim")]
+        table, row, col = ref
+        if table == T3:
+            where = f"{full_row_label(row)} / {T.COL_LABELS[col]}"
+        else:
+            where = f"{T.T4_GROUP_LABELS[row]} / {T.T4_FIELD_LABELS[col]}"
+        if self.editing == ref:
+            head = Text.assemble((_("editing") + " ", "bold yellow"), (where, "bold"), " = ", (self.typed or _("(blank)"), "bold"))
+            keys = (_("Enter applies"), _("Esc cancels"), _("Backspace deletes"), _("Ctrl+U clears"))
+            return [head, *(Text(k, style="dim") for k in keys)]
+        value = state.value(ref)
+        head = Text.assemble((where, "bold"), ": ")
+        if value is None or value.blank:
+            head.append(_("blank"), style="dim")
+        elif value.number is None:
+            head.append(_("“{text}” (no number, counts as 0)").format(text=shown(value.text)))
+        else:
+            head.append(shown(value.text))
+        # most telling first: the line shows whole phrases only, as many as fit
+        bits: list[str] = []
+        original = state.original_value(ref)
+        if state.is_edited(ref):
+            was = _("blank") if original is None or original.blank else shown(original.text)
+            bits.append(_("edited (file: {value})").format(value=was))
+        if ref in self._hinted:
+            bits.append(_("a hint names it as the likely cause (?)"))
+        elif ref in self._failing:
+            bits.append(_("in a failed identity (!)"))
+        computed = state.computed(ref)
+        if computed is not None:
+            bits.append(_("parts sum to {sum}").format(sum=number_text(computed)))
+        origin = (value.origin if value is not None else None) or (original.origin if original else None)
+        bits.append(_("from {where}").format(where=origin.describe()) if origin is not None else _("not found in the file"))
+        confidence = value.confidence if value is not None and not state.is_edited(ref) else None
+        if confidence is not None:
+            bits.append(_("read by OCR, confidence {confidence:.2f}").format(confidence=confidence))
+        note = (value.note if value is not None else None) or (original.note if original else None)
+        if note:
+            bits.append(_("note: {note}").format(note=shown(note)))
+        return [head, *(Text(b, style="dim") for b in bits)]
+
     # --- layout of rows ----------------------------------------------------
 
     def ref_at(self, coordinate: Coordinate) -> GridRef | None:
@@ -195,16 +268,20 @@ class ReportGrid(DataTable, inherit_bindings=False):
     def cursor_ref(self) -> GridRef | None:
         return self.ref_at(self.cursor_coordinate)
 
-    def show_state(self, state: FileState | None) -> None:
+    def show_state(self, state: FileState | None, file_name: str = "") -> None:
         """Lay the grid out for another file (or none)."""
         self.editing = None
         keep = self.cursor_coordinate
         self.state = state
+        self.file_name = file_name
         self.clear()
         self._refs = []
         self._shown = {}
+        self._failing, self._hinted = set(), set()
+        self.show_title()
         report = state.report if state is not None else None
         if report is None:
+            self.status_changed()
             return
         self._failing, self._hinted = state.failing(), state.hinted()
         for row in T.rows_for(report.template):
@@ -219,14 +296,15 @@ class ReportGrid(DataTable, inherit_bindings=False):
             self._refs.append((T4, group, ""))
         if self.is_valid_coordinate(keep):
             self.cursor_coordinate = keep
+        self.status_changed()
 
     def _render(self, ref: GridRef) -> Text:
         assert self.state is not None
         if ref == self.editing:
-            shown = Text(justify="right", no_wrap=True, end="")
-            shown.append(self.typed, style="reverse" if self._replace else "bold")
-            shown.append(EDIT_CURSOR, style="bold")
-            return shown
+            typed = Text(justify="right", no_wrap=True, end="")
+            typed.append(self.typed, style="reverse" if self._replace else "bold")
+            typed.append(EDIT_CURSOR, style="bold")
+            return typed
         return cell(
             self.state.value(ref),
             failing=ref in self._failing,
@@ -338,7 +416,7 @@ class ReportGrid(DataTable, inherit_bindings=False):
 
     def _edit_changed(self, ref: GridRef) -> None:
         self.repaint(only=ref)
-        self.post_message(self.EditChanged())
+        self.status_changed()
 
     def action_cancel_edit(self) -> None:
         ref = self.editing

@@ -6,14 +6,17 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from .fitted import FittedTree
 
+from ...i18n import N_, _
 from ...model import Section
 from ..render import section_label
+from .fitted import FittedTree
+from .pane import Pane
 
 
-class SectionTree(FittedTree, inherit_bindings=False):
-    HELP = "The report's sections. Marks: ! missing, ? misnumbered, ~ unnumbered, < out of order. Enter shows the text."
+class SectionTree(Pane, FittedTree, inherit_bindings=False):
+    PANE, KEY, NAME = "sections", "2", N_("Sections")
+    HELP = N_("The report's sections. Marks: ! missing, ? misnumbered, ~ unnumbered, < out of order. Enter shows the text.")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="sections.up"),
@@ -44,3 +47,15 @@ class SectionTree(FittedTree, inherit_bindings=False):
 
     def _restore_line(self, line: int) -> None:
         self.cursor_line = min(line, max(0, self.last_line))
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        super().watch_cursor_line(previous_line, line)
+        self.status_changed()
+
+    def status(self) -> list[Text]:
+        node = self.cursor_node
+        section = node.data if node is not None else None
+        if section is None:
+            return [Text(_("no sections"), style="dim")]
+        where = section.origin.describe() if section.origin is not None else _("not in the report")
+        return [Text(section.title, style="bold"), Text(section.status), Text(where, style="dim")]
