@@ -15,11 +15,14 @@ import os
 import re
 import shutil
 import signal
+import unicodedata
 from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual import events
 from textual.binding import Binding
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
 from gikr_tui.settings import Settings
 from gikr_tui.tui.app import GikrApp
@@ -86,6 +89,29 @@ async def until(pilot, condition, bound: float = 30.0) -> None:
 
 def run(coro) -> None:
     asyncio.run(coro)
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event a terminal sends for `key` (a name, as pilot.press takes)."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys arriving together, as over SSH: all are queued before the first is handled."""
+    app = pilot.app
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        app.post_message(event)
+    await until(pilot, lambda: not getattr(app, "_key_busy", False))
+    await pilot.pause()
+    await pilot.pause(0.05)
 
 
 def screen_text(app) -> str:
@@ -629,6 +655,41 @@ def test_edit_recompute_undo_revert(folder):
                 assert "ok" in label()
             # the file itself never changes
             assert (folder / "a-good.txt").read_bytes() == SEED.read_bytes()
+
+    run(go())
+
+
+def test_keys_typed_ahead_go_to_the_editor_they_open(folder):
+    # Every key after the one that opens an editor or the filter belongs to it,
+    # however fast they arrive (over SSH keys bunch up exactly like this).
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("3")
+            grid = app.query_one(ReportGrid)
+            state = app.states[app.current]
+            ref = (T3, "received_new", "natural")
+            grid.cursor_coordinate = grid.coordinate_of(ref)
+            await pilot.pause()
+            await burst(pilot, "enter", "3", "1", "enter")
+            assert state.value(ref).number == 31 and grid.editing is None
+            assert app.focused is grid  # `3` and `1` were digits, not pane keys
+            await burst(pilot, "enter", "5", "enter")
+            assert state.value(ref).number == 5 and app.focused is grid  # not the Reader
+            # the burst goes on after the editor closes: these are pane keys again
+            await burst(pilot, "e", "7", "escape", "1")
+            assert state.value(ref).number == 5 and isinstance(app.focused, FileTree)
+            await burst(pilot, "slash", "r", "0", "5")
+            box = app.query_one(FilterInput)
+            assert app.focused is box and box.value == "r05"
+            await burst(pilot, "escape", "3", "enter", "1", "2", "enter")
+            assert box.value == "" and not box.display
+            assert state.value(ref).number == 12
+            # a pane key then a key for that pane, from the Files pane
+            await burst(pilot, "1", "G", "enter", "e", "4", "enter")
+            broken = app.states[open_broken(app)]
+            assert app.current == broken.path and broken.value(ref).number == 4
 
     run(go())
 

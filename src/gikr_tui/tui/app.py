@@ -39,6 +39,7 @@ from .components.reader import Reader
 from .components.sections import SectionTree
 from .components.status import StatusLine
 from .help import HelpScreen
+from .keys import OrderedKeys
 from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed, ReportProgress
 from .parsing import ParsePool
 from .render import shown, status_words
@@ -47,7 +48,7 @@ from .session import EditRejected, FileState
 EXPORT_STEM = "gikr-findings"
 
 
-class GikrApp(App[int]):
+class GikrApp(OrderedKeys, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "gikr"
     COMMANDS = App.COMMANDS | {GikrCommands}

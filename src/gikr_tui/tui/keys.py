@@ -1,0 +1,101 @@
+"""Keys in the order they were typed, each seeing what the one before it did.
+
+Textual hands a key to the widget that has the focus when the key arrives,
+and runs the app's bindings only when the key comes back up from that
+widget.  Keys that arrive in one burst (over SSH they bunch up, and tmux
+`send-keys` sends them together) are all handed out before the first one's
+binding has run: `Enter 3 1 Enter` on a grid cell sent `3` and `1` to the
+grid before Enter had opened its editor, so they switched panes instead of
+typing 31; `/r05` left the filter empty because `r`, `0` and `5` went to
+the file list.
+
+So a key is handed on only once the key before it is done: a marker
+message follows each key into the widget that received it and up the same
+path, and when it is back the key's own work is done.  A second round
+follows the messages that key's binding posted (a tree's NodeSelected, which
+moves the focus), and the next key goes out after the focus changes they
+asked for.  A key typed when nothing is in flight goes out at once, so
+typing by hand costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from functools import partial
+
+from textual import events
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+
+# A marker that never comes back (its widget was removed on the way) must
+# not hold the keyboard: the next key goes out after this long regardless.
+STUCK_AFTER = 1.0
+ROUNDS = 2
+
+
+class KeyMarker(Message):
+    """Follows a key through the widgets that handle it."""
+
+    def __init__(self, token: int, round: int, target: Widget) -> None:
+        super().__init__()
+        self.token = token
+        self.round = round
+        self.target = target
+
+
+class OrderedKeys:
+    """Mixin for an App (before App in its bases): keys handled strictly one after the other."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._typeahead: deque[events.Key] = deque()
+        self._key_token = 0
+        self._key_busy = False
+        self._key_watchdog: Timer | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._key_busy:
+                self._typeahead.append(event)
+            else:
+                await self._send_key(event)
+            return
+        await super().on_event(event)
+
+    async def _send_key(self, event: events.Key) -> None:
+        self._key_busy = True
+        self._key_token += 1
+        token = self._key_token
+        target = self.focused or self.screen
+        await super().on_event(event)  # a priority binding, or forwarded to the focused widget
+        if event.is_forwarded and target.is_attached:
+            self._mark(target, 1)
+            self._key_watchdog = self.set_timer(STUCK_AFTER, partial(self._release, token))
+        else:
+            self._release(token)
+
+    def _mark(self, target: Widget, round: int) -> None:
+        target.post_message(KeyMarker(self._key_token, round, target))
+
+    def on_key_marker(self, message: KeyMarker) -> None:
+        message.stop()
+        if message.token != self._key_token:
+            return  # a key the watchdog released meanwhile
+        target = message.target
+        if message.round < ROUNDS and target.is_attached:
+            self._mark(target, message.round + 1)
+        else:
+            # after the focus changes the key asked for (call_later, queued already)
+            self.call_later(self._release, message.token)
+
+    def _release(self, token: int) -> None:
+        if token != self._key_token or not self._key_busy:
+            return  # released already (by the watchdog, or the marker came back late)
+        if self._key_watchdog is not None:
+            self._key_watchdog.stop()
+            self._key_watchdog = None
+        if self._typeahead:
+            self.call_later(self._send_key, self._typeahead.popleft())  # still busy: order kept
+        else:
+            self._key_busy = False
