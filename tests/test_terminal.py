@@ -79,7 +79,10 @@ def test_broken_report_read_off_a_real_terminal(tmp_path):
         tmux.wait_for("editing 一、本年新收政府信息公开申请数量 / 自然人 = 29")
         tmux("send-keys", "-t", "gikr", "2", "8", "Enter")
         tmux.wait_for("ok* b-broken.txt", "28*", "every check holds")
+        # quitting with an edit asks first
         tmux("send-keys", "-t", "gikr", "q")
+        tmux.wait_for("Quit? Your edits to 1 file are dropped")
+        tmux("send-keys", "-t", "gikr", "y")
         end = time.monotonic() + 20
         while "gikr" in tmux("list-sessions") and time.monotonic() < end:
             time.sleep(0.2)

@@ -27,6 +27,7 @@ from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_fro
 from gikr_tui.settings import Settings
 from gikr_tui.tui.app import GikrApp
 from gikr_tui.tui.commands import COMMANDS
+from gikr_tui.tui.confirm import ConfirmScreen
 from gikr_tui.tui.components.file_filter import FilterInput
 from gikr_tui.tui.components.files import FileTree
 from gikr_tui.tui.components.findings import FindingsList
@@ -41,7 +42,7 @@ SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED = SEEDS / "000_8a0178302d297c36.txt"
 BROKEN_LINE = 83  # 一、本年新收 / 自然人 in the seed: 28 (row total 31)
 
-BINDING_CLASSES = (GikrApp, FileTree, SectionTree, ReportGrid, FindingsList, Reader, FilterInput, HelpScreen)
+BINDING_CLASSES = (GikrApp, FileTree, SectionTree, ReportGrid, FindingsList, Reader, FilterInput, HelpScreen, ConfirmScreen)
 
 
 # --- helpers -------------------------------------------------------------------
@@ -649,7 +650,7 @@ def test_edit_recompute_undo_revert(folder):
             assert grid.editing is None and state.value(ref).blank
             await pilot.press("3")
             for key in keys_of("grid.revert"):
-                await pilot.press(key)
+                await pilot.press(key, "y")  # (asked first: see test_edits_are_never_dropped_without_asking)
                 assert not state.dirty and state.value(ref) is parsed
                 assert grid.get_row_at(0)[1].plain == "28"
                 assert "ok" in label()
@@ -878,6 +879,35 @@ def test_export_csv_and_json_to_cwd(folder, tmp_path, monkeypatch):
     assert sorted(p.name for p in folder.iterdir()) == ["a-good.txt", "b-broken.txt"]
 
 
+def test_edits_are_never_dropped_without_asking(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            state = app.states[app.current]
+            await pilot.press("3", "e", "9", "enter")
+            assert state.dirty
+            # R, r and q each ask; n and Escape keep everything as it was
+            for keys, words in (("R", "Drop your edit to a-good.txt"), ("r", "Read a-good.txt again"), ("q", "Quit? Your edits to 1 file")):
+                for no in keys_of("confirm.no"):
+                    await pilot.press(keys)
+                    assert isinstance(app.screen, ConfirmScreen) and words in screen_text(app)
+                    await pilot.press(no)
+                    assert not isinstance(app.screen, ConfirmScreen)
+                    assert state.dirty and app.return_code is None
+            assert state.value((T3, "received_new", "natural")).number == 9
+            # typed ahead with the question's answer, as over SSH
+            await burst(pilot, "r", "y")
+            await until(pilot, lambda: not state.dirty and state.status == "ok")
+            await pilot.press("e", "9", "enter")
+            for yes in keys_of("confirm.yes"):
+                await pilot.press("q", yes)
+            await pilot.pause()
+        assert app.return_code == 0
+
+    run(go())
+
+
 def test_quit_key(folder):
     async def go():
         app = GikrApp(folder)
@@ -915,8 +945,11 @@ def test_reload_key_and_live_reload(folder, watch):
             assert state.status == "ok"
             await pilot.press("3", "e", "1", "enter")
             assert state.dirty
-            # the file changes on disk: the watcher re-reads it and the view follows
+            # the file changes on disk: the watcher asks before its edits are dropped, then re-reads it
             Path(good).write_text(broken_text() + "\n", encoding="utf-8")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            assert "a-good.txt changed on disk" in screen_text(app)
+            await pilot.press("y")
             await until(pilot, lambda: app.states[good].status == "violations" and not app.states[good].dirty)
             grid = app.query_one(ReportGrid)
             await until(pilot, lambda: grid.get_row_at(0)[1].plain == "29!")

@@ -23,13 +23,14 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static, Tree
 
 from .. import cache
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import Section
 from ..readers import FORMATS
 from ..scan import ScanProblem, is_report, scan
 from ..serialize import CSV_FIELDS, csv_rows, json_text, result_json
 from ..settings import Settings
 from .commands import GikrCommands
+from .confirm import ConfirmScreen
 from .components.file_filter import FilterInput
 from .components.files import FileTree
 from .components.findings import FindingsList
@@ -102,6 +103,7 @@ class GikrApp(OrderedKeys, App[int]):
         self._mtimes: dict[str, float] = {}
         self._theme_name = theme
         self.last_export: str | None = None
+        self._reload_asked: set[str] | None = None  # files a question about reloading is open for
 
     # --- layout --------------------------------------------------------------
 
@@ -272,9 +274,41 @@ class GikrApp(OrderedKeys, App[int]):
                 self._by_real[os.path.realpath(path)] = path
             self.paths = sorted(set(self.paths) | message.added)
             self._populate_files()
-        targets = sorted(message.changed | message.added)
+        dirty = {p for p in message.changed if self.states[p].dirty}
+        targets = sorted((message.changed - dirty) | message.added)
         if targets:
             self._parse(targets)
+        if dirty:
+            self._ask_reload(dirty)
+
+    def _ask_reload(self, paths: set[str]) -> None:
+        """Files with edits changed on disk: reading them again drops the edits, so ask first."""
+        if self._reload_asked is not None:
+            self._reload_asked |= paths  # one question at a time, for every file it concerns
+            return
+        self._reload_asked = set(paths)
+        names = ", ".join(sorted(shown(os.path.basename(p)) for p in paths))
+        question = ngettext(
+            "{names} changed on disk. Read it again? Your edits to it are dropped.",
+            "{names} changed on disk. Read them again? Your edits to them are dropped.",
+            len(paths),
+        ).format(names=names)
+
+        def answer(yes: bool | None) -> None:
+            asked, self._reload_asked = self._reload_asked or set(), None
+            if yes:
+                self._parse(sorted(asked))
+            else:
+                self.notify(
+                    _("Kept your edits, on the contents read before the change; r reads the file again."),
+                    timeout=4,
+                    markup=False,
+                )
+
+        self.push_screen(ConfirmScreen(question, _("read again"), _("keep my edits")), answer)
+
+    def _confirm(self, question: str, yes: str, then) -> None:
+        self.push_screen(ConfirmScreen(question, yes, _("cancel")), lambda ok: then() if ok else None)
 
     # --- showing a file -----------------------------------------------------
 
@@ -460,9 +494,37 @@ class GikrApp(OrderedKeys, App[int]):
                 return
 
     def action_reload(self) -> None:
-        if self.current is not None:
-            self._parse([self.current])
-            self.notify(f"Reading {shown(os.path.basename(self.current))} again…", timeout=2, markup=False)
+        path = self.current
+        if path is None:
+            return
+        state = self.states.get(path)
+
+        def reload() -> None:
+            self._parse([path])
+            self.notify(f"Reading {shown(os.path.basename(path))} again…", timeout=2, markup=False)
+
+        if state is not None and state.dirty:
+            n = len(state.edits())
+            question = ngettext(
+                "Read {name} again and drop your edit to it?",
+                "Read {name} again and drop your {n} edits to it?",
+                n,
+            ).format(name=shown(os.path.basename(path)), n=n)
+            self._confirm(question, _("read again"), reload)
+        else:
+            reload()
+
+    async def action_quit(self) -> None:
+        dirty = [s for s in self.states.values() if s.dirty]
+        if not dirty:
+            self.exit()
+            return
+        question = ngettext(
+            "Quit? Your edits to {n} file are dropped (gikr never writes them to a report).",
+            "Quit? Your edits to {n} files are dropped (gikr never writes them to a report).",
+            len(dirty),
+        ).format(n=len(dirty))
+        self._confirm(question, _("quit"), self.exit)
 
     # --- actions: editing -------------------------------------------------------
 
@@ -525,9 +587,19 @@ class GikrApp(OrderedKeys, App[int]):
         if state is None or not state.dirty:
             self.notify("No edits to revert.", timeout=2, markup=False)
             return
-        state.revert()
-        self._after_edit(state)
-        self.notify("Reverted to the file's values.", timeout=2, markup=False)
+        n = len(state.edits())
+
+        def revert() -> None:
+            state.revert()
+            self._after_edit(state)
+            self.notify(_("Reverted to the file's values."), timeout=2, markup=False)
+
+        question = ngettext(
+            "Drop your edit to {name} and go back to the file's values?",
+            "Drop your {n} edits to {name} and go back to the file's values?",
+            n,
+        ).format(n=n, name=shown(os.path.basename(state.path)))
+        self._confirm(question, _("revert"), revert)
 
     def action_next_failing(self) -> None:
         self.action_focus_pane("grid")

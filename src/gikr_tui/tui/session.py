@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .. import checks
+from .. import template as T
 from ..checks import CellRef, Finding
 from ..checks.arithmetic import parts_sum
 from ..model import Report, Value
@@ -153,6 +154,11 @@ class FileState:
         assert self.edited is not None
         self.findings = checks.run(self.edited, errors=[])
 
+    def edits(self) -> list[tuple[GridRef, Value | None, Value | None]]:
+        """Each cell the edits changed: (cell, value in the file, edited value), in table order."""
+        refs = {step.ref for step in self._undo if self.is_edited(step.ref)}
+        return [(ref, self.original_value(ref), self.value(ref)) for ref in sorted(refs, key=_grid_order)]
+
     def current_result(self) -> Result | None:
         """A Result carrying the edited report and its findings (for export)."""
         if self.result is None:
@@ -164,6 +170,13 @@ class FileState:
 
 
 _GRID_TABLES = {3: T3, 4: T4}
+
+
+def _grid_order(ref: GridRef) -> tuple:
+    table, row, col = ref
+    if table == T3:
+        return (0, list(T.ROW_SPECS).index(row), T.COLS.index(col))
+    return (1, T.T4_GROUPS.index(row), T.T4_FIELDS.index(col))
 
 
 def finding_refs(finding: Finding) -> list[GridRef]:
