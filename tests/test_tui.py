@@ -124,6 +124,19 @@ def screen_text(app) -> str:
     return console.export_text(styles=False)
 
 
+def notifications(app) -> list[str]:
+    """Every notification the app shows from now on (recorded on its way to the screen)."""
+    seen: list[str] = []
+    show = app.notify
+
+    def notify(message, *args, **kwargs):
+        seen.append(str(message))
+        return show(message, *args, **kwargs)
+
+    app.notify = notify
+    return seen
+
+
 def all_bindings() -> dict[str, Binding]:
     out: dict[str, Binding] = {}
     for cls in BINDING_CLASSES:
@@ -906,6 +919,94 @@ def test_edits_are_never_dropped_without_asking(folder):
         assert app.return_code == 0
 
     run(go())
+
+
+def test_exports_hold_the_files_as_published_and_list_the_edits(folder, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(pilot, app)
+            await pilot.press("]", "3")
+            grid = app.query_one(ReportGrid)
+            # fix the broken cell, and break another one: a what-if the files do not hold
+            grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
+            await pilot.press("e", "2", "8", "enter")
+            grid.cursor_coordinate = grid.coordinate_of((T3, "granted", "natural"))
+            await pilot.press("e", "1", "0", "0", "enter")
+            assert app.states[app.current].status == "violations"
+            told = notifications(app)
+            await pilot.press("x")
+            assert told[-1].startswith("Exported 2 findings from 2 files to")
+            assert told[-1].endswith("(as published; the edits to 1 file are listed apart)")
+            await pilot.press("X")
+            await until(pilot, lambda: app.last_export is not None and app.last_export.endswith(".json"))
+
+    run(go())
+    rows = list(csv.DictReader((out / "gikr-findings.csv").open(encoding="utf-8")))
+    broken = [r for r in rows if r["path"].endswith("b-broken.txt")]
+    published = [r for r in broken if r["record"] == "report"]
+    # the file as published: its own status and findings, nothing from the edits
+    assert {r["status"] for r in broken} == {"violations"}
+    assert sorted(r["rule"] for r in published) == ["balance", "row_total"]
+    assert not any("100" in r["message"] for r in published)
+    edits = [r for r in broken if r["record"] == "edit"]
+    assert [(r["row"], r["col"], r["file_value"], r["edited_value"]) for r in edits] == [
+        ("received_new", "natural", "29", "28"),
+        ("granted", "natural", "8", "100"),
+    ]
+    only = [r for r in broken if r["record"] == "with_edits"]
+    assert only and all(r["message"].startswith("only with the edits: ") for r in only)
+    assert sorted((r["rule"], r["row"]) for r in only) == [("results_total", ""), ("row_total", "granted")]
+    assert all(r["record"] == "report" and r["status"] == "ok" for r in rows if r["path"].endswith("a-good.txt"))
+    data = {os.path.basename(d["path"]): d for d in json.loads((out / "gikr-findings.json").read_text(encoding="utf-8"))}
+    assert data["b-broken.txt"]["status"] == "violations"
+    assert {v["rule"] for v in data["b-broken.txt"]["violations"]} == {"row_total", "balance"}
+    assert [(e["row"], e["file"], e["edited"]) for e in data["b-broken.txt"]["edits"]] == [
+        ("received_new", "29", "28"), ("granted", "8", "100"),
+    ]
+    with_edits = data["b-broken.txt"]["violations_with_edits"]
+    assert with_edits and all(v["only_with_edits"] for v in with_edits)  # the file's own two are fixed by the edits
+    assert "edits" not in data["a-good.txt"]
+
+
+def test_export_after_the_current_folder_is_deleted_or_its_name_is_a_dangling_link(folder, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "gikr-findings.csv").symlink_to(tmp_path / "nowhere.csv")
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(out)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(pilot, app)
+            await pilot.press("]", "3", "e", "2", "8", "enter")
+            state = app.states[app.current]
+            # a dangling link holds the name: the next free name is used, every time
+            await pilot.press("x")
+            assert app.last_export == str(out / "gikr-findings-1.csv")
+            await pilot.press("x")
+            assert app.last_export == str(out / "gikr-findings-2.csv")
+            assert not (tmp_path / "nowhere.csv").exists()
+            # the folder the export goes to is deleted: a question, not a crash
+            shutil.rmtree(out)
+            await pilot.press("x")
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "current folder no longer exists" in screen_text(app)
+            await pilot.press("y")
+            await until(pilot, lambda: app.last_export == str(home / "gikr-findings.csv"))
+            assert app.return_code is None and state.dirty  # still running, edits kept
+            await pilot.press("x", "n")
+            assert not isinstance(app.screen, ConfirmScreen) and app.last_export == str(home / "gikr-findings.csv")
+
+    run(go())
+    assert (home / "gikr-findings.csv").read_text(encoding="utf-8").count("b-broken.txt") >= 3
 
 
 def test_quit_key(folder):

@@ -8,7 +8,6 @@ messages (messages.py) that the app handles on its own loop.
 from __future__ import annotations
 
 import asyncio
-import csv
 import gc
 import os
 from pathlib import Path
@@ -27,8 +26,8 @@ from ..i18n import _, ngettext
 from ..model import Section
 from ..readers import FORMATS
 from ..scan import ScanProblem, is_report, scan
-from ..serialize import CSV_FIELDS, csv_rows, json_text, result_json
 from ..settings import Settings
+from . import export
 from .commands import GikrCommands
 from .confirm import ConfirmScreen
 from .components.file_filter import FilterInput
@@ -45,9 +44,6 @@ from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed, Re
 from .parsing import ParsePool
 from .render import shown, status_words
 from .session import EditRejected, FileState
-
-EXPORT_STEM = "gikr-findings"
-
 
 class GikrApp(OrderedKeys, App[int]):
     CSS_PATH = "app.tcss"
@@ -631,33 +627,38 @@ class GikrApp(OrderedKeys, App[int]):
         self.notify(f"Copied tables 3 and 4 as TSV ({tsv.count(chr(10))} lines).", timeout=2, markup=False)
 
     def action_export(self, kind: str = "csv") -> None:
-        results = [s.current_result() for p in self.paths if (s := self.states.get(p)) is not None]
-        results = [r for r in results if r is not None]
-        if not results:
-            self.notify("Nothing parsed yet to export.", severity="warning", timeout=2, markup=False)
+        states = export.exported([self.states[p] for p in self.paths if p in self.states])
+        if not states:
+            self.notify(_("Nothing read yet to export."), severity="warning", timeout=2, markup=False)
             return
-        # The current folder, under a name that never replaces an earlier export.
-        target = Path.cwd() / f"{EXPORT_STEM}.{kind}"
-        n = 1
-        while target.exists():
-            target = Path.cwd() / f"{EXPORT_STEM}-{n}.{kind}"
-            n += 1
         try:
-            with open(target, "x", encoding="utf-8", newline="") as fh:
-                if kind == "json":
-                    fh.write(json_text([result_json(r) for r in results], indent=1))
-                    fh.write("\n")
-                else:
-                    writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, lineterminator="\n")
-                    writer.writeheader()
-                    for r in results:
-                        writer.writerows(csv_rows(r))
+            folder = export.current_folder()
+        except export.ExportFolderGone:
+            home = Path.home()
+            question = _("The current folder no longer exists. Write the export to {home} instead?").format(home=shown(str(home)))
+            self._confirm(question, _("write it there"), lambda: self._export_to(kind, states, home))
+            return
+        self._export_to(kind, states, folder)
+
+    def _export_to(self, kind: str, states: list[FileState], folder: Path) -> None:
+        try:
+            target = export.write(kind, states, folder)
         except OSError as e:
-            self.notify(f"Export failed: {e.strerror or e}", severity="error", markup=False)
+            self.notify(_("Export failed: {reason}").format(reason=e.strerror or e), severity="error", markup=False)
             return
         self.last_export = str(target)
-        findings = sum(len(r.findings) for r in results)
-        self.notify(f"Exported {findings} findings from {len(results)} files to {shown(str(target))}", timeout=6, markup=False)
+        findings = sum(len(s.result.findings) for s in states if s.result is not None)
+        edited = sum(1 for s in states if s.dirty)
+        message = _("Exported {findings} findings from {files} files to {target}").format(
+            findings=findings, files=len(states), target=shown(str(target))
+        )
+        if edited:
+            message += " " + ngettext(
+                "(as published; the edits to {n} file are listed apart)",
+                "(as published; the edits to {n} files are listed apart)",
+                edited,
+            ).format(n=edited)
+        self.notify(message, timeout=6, markup=False)
 
     # --- for tests and scripts -------------------------------------------------
 

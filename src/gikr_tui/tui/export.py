@@ -1,0 +1,161 @@
+"""`x` / `X`: every file's findings, as published, written for people (CSV) or scripts (JSON).
+
+An export says what the files hold, never what-if edits dressed up as
+findings: each file's status and findings are those of the file as
+published.  A file with edits also lists each edited cell (its value in the
+file and the edited value), and each finding that exists only with the
+edits, marked as such.
+
+Kept free of Textual: the app hands over its FileStates and shows what
+happened.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import os
+from pathlib import Path
+
+from .. import template as T
+from ..i18n import _
+from ..model import Value
+from ..checks import Finding
+from ..pipeline import Result
+from ..safety import csv_cell
+from ..serialize import CSV_FIELDS, csv_rows, json_text, result_json
+from .session import T3, FileState, GridRef
+
+STEM = "gikr-findings"
+# The columns of `gikr check --format csv`, then an edited cell's two values.
+# `record` says what a row is: report (the file as published, as check
+# writes it), edit (a cell changed in gikr) or with_edits (a finding that
+# exists only with the edits).
+FIELDS = (*CSV_FIELDS, "file_value", "edited_value")
+TRIES = 1000
+
+
+class ExportFolderGone(OSError):
+    """The folder the export goes to (the current folder) no longer exists."""
+
+
+def _key(f: Finding) -> tuple:
+    return (f.rule, f.table, f.row, f.col, f.group, f.field, f.section, f.of)
+
+
+def only_with_edits(state: FileState) -> list[Finding]:
+    """Findings the edited report has and the published one does not."""
+    published = {_key(f) for f in (state.result.findings if state.result is not None else [])}
+    return [f for f in state.findings if _key(f) not in published]
+
+
+def _text(value: Value | None) -> str:
+    return "" if value is None else value.text
+
+
+def _cell(ref: GridRef) -> dict:
+    table, row, col = ref
+    if table == T3:
+        return {"table": "t3", "row": row, "col": col, "label": f"{T.ROW_SPECS[row].label} / {T.COL_LABELS[col]}"}
+    return {"table": "t4", "group": row, "col": col, "label": f"{T.T4_GROUP_LABELS[row]} / {T.T4_FIELD_LABELS[col]}"}
+
+
+def exported(states: list[FileState]) -> list[FileState]:
+    """The files that have been read (pending ones have nothing to say yet)."""
+    return [s for s in states if s.result is not None]
+
+
+def csv_records(states: list[FileState]) -> list[dict]:
+    """The export's rows, each cell already safe for a spreadsheet (safety.csv_cell)."""
+    rows: list[dict] = []
+    for state in exported(states):
+        result = state.result
+        assert result is not None
+        published = csv_rows(result)
+        rows.extend(published)
+        if not state.dirty:
+            continue
+        base = {k: published[0][k] for k in ("path", "status", "error", "format", "template", "year", "agency")}
+        for ref, before, after in state.edits():
+            cell = _cell(ref)
+            message = _("edited in gikr: {cell}: {file} in the file, {edited} edited (not in the file)").format(
+                cell=cell["label"], file=_text(before) or _("blank"), edited=_text(after) or _("blank")
+            )
+            edit = {
+                "record": "edit", "row": cell.get("row", ""), "col": cell["col"], "group": cell.get("group", ""),
+                "table": 3 if cell["table"] == "t3" else 4,
+                "file_value": _text(before), "edited_value": _text(after), "message": message,
+            }
+            rows.append({**base, **{k: csv_cell(v) for k, v in edit.items()}})
+        only = only_with_edits(state)
+        if only:
+            edited = Result(result.path, result.status, result.format, result.report, only, result.error)
+            for row in csv_rows(edited):
+                row["record"] = "with_edits"
+                row["message"] = _("only with the edits: {finding}").format(finding=row["message"])
+                rows.append(row)
+    return rows
+
+
+def json_records(states: list[FileState]) -> list[dict]:
+    out = []
+    for state in exported(states):
+        assert state.result is not None
+        record = result_json(state.result)
+        if state.dirty:
+            record["edits"] = [
+                {**_cell(ref), "file": _text(before), "edited": _text(after),
+                 "file_number": before.number if before is not None else None,
+                 "edited_number": after.number if after is not None else None}
+                for ref, before, after in state.edits()
+            ]
+            only = {_key(f) for f in only_with_edits(state)}
+            record["violations_with_edits"] = [
+                {**f.to_json(), "only_with_edits": _key(f) in only} for f in state.findings
+            ]
+        out.append(record)
+    return out
+
+
+def _create(folder: Path, kind: str):
+    """A new file in `folder` under the first free name: gikr-findings.csv, gikr-findings-1.csv …
+
+    O_EXCL never follows or replaces anything already there, a dangling
+    symlink included: that name is skipped like any other taken one.
+    """
+    for n in range(TRIES):
+        target = folder / (f"{STEM}.{kind}" if n == 0 else f"{STEM}-{n}.{kind}")
+        if os.path.lexists(target):
+            continue
+        try:
+            return target, open(target, "x", encoding="utf-8", newline="")
+        except FileExistsError:
+            continue  # taken meanwhile
+        except FileNotFoundError as e:
+            raise ExportFolderGone(errno.ENOENT, f"{folder} no longer exists") from e
+    raise FileExistsError(errno.EEXIST, f"{TRIES} exports already in {folder}")
+
+
+def current_folder() -> Path:
+    try:
+        folder = Path.cwd()
+    except FileNotFoundError as e:  # the shell's folder was deleted under it
+        raise ExportFolderGone(errno.ENOENT, "the current folder no longer exists") from e
+    if not folder.is_dir():
+        raise ExportFolderGone(errno.ENOENT, f"{folder} no longer exists")
+    return folder
+
+
+def write(kind: str, states: list[FileState], folder: Path) -> Path:
+    """Write the export into `folder`; OSError (ExportFolderGone among them) when it cannot."""
+    target, fh = _create(folder, kind)
+    with fh:
+        if kind == "json":
+            # escaped as jsonl is: nothing a terminal acts on reaches a file people `cat`
+            fh.write(json_text(json_records(states), indent=1))
+            fh.write("\n")
+        else:
+            writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n", restval="")
+            writer.writeheader()
+            writer.writerows(csv_records(states))
+    return target
