@@ -35,12 +35,13 @@ from gikr_tui.tui.components.grid import ReportGrid
 from gikr_tui.tui.components.reader import PIECE_CHARS, Reader
 from gikr_tui.tui.components.sections import SectionTree
 from gikr_tui.tui.help import HelpScreen
-from gikr_tui.tui.session import T3
+from gikr_tui.tui.session import T3, T4
 from report_maker import with_long_prose
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED = SEEDS / "000_8a0178302d297c36.txt"
 BROKEN_LINE = 83  # 一、本年新收 / 自然人 in the seed: 28 (row total 31)
+TOTAL, NATURAL = 1, 2  # grid columns: 总计 frozen beside the labels, then 自然人 …
 
 BINDING_CLASSES = (GikrApp, FileTree, SectionTree, ReportGrid, FindingsList, Reader, FilterInput, HelpScreen, ConfirmScreen)
 
@@ -149,6 +150,10 @@ def all_bindings() -> dict[str, Binding]:
 def keys_of(binding_id: str) -> list[str]:
     """Every key of one binding: tests press each, so no alternative goes untested."""
     return [k.strip() for k in all_bindings()[binding_id].key.split(",")]
+
+
+def grid_text(grid) -> str:
+    return "\n".join(" ".join(c.plain for c in grid.get_row_at(i)) for i in range(grid.row_count))
 
 
 def status_text(app) -> str:
@@ -454,20 +459,20 @@ def test_grid_shape_labels_and_marks(folder):
             assert grid.row_count == 25 + 1 + 3  # table 3, the table-4 heading, table 4
             assert len(grid.columns) == 1 + 7
             labels = [grid.get_row_at(i)[0].plain for i in range(25)]
-            assert labels[0].startswith("一、本年新收")
-            assert labels[2] == "  （一）予以公开"
-            assert labels[1].endswith("…")  # truncated with an ellipsis
-            assert all(Console().measure(grid.get_row_at(i)[0]).maximum <= 16 for i in range(25))
+            # at 120 columns the labels have room to be read in full, each with its group
+            assert labels[0] == "一、本年新收政府信息公开申请数量"
+            assert labels[2] == "（一）予以公开"
+            assert labels[4] == "（三）1.属于国家秘密" and labels[13] == "（四）2.没有现成信息需要另行制作"
             # blank is not zero: the seed has blanks (·) and written zeros in table 4
-            assert grid.get_row_at(0)[3].plain == "·"
+            assert grid.get_row_at(0)[4].plain == "·"
             t4_review = grid.get_row_at(26)
-            assert [c.plain for c in t4_review[1:6]] == ["1", "0", "0", "0", "1"]
+            assert [c.plain for c in t4_review[1:6]] == ["1", "1", "0", "0", "0"]  # 总计 first
             # the broken file: marks on failing cells
             await pilot.press("]")
             assert os.path.basename(app.current) == "b-broken.txt"
             row = grid.get_row_at(0)
-            assert row[1].plain == "29!" and row[7].plain == "31!"
-            assert "red" in str(row[1].spans[0].style)
+            assert row[NATURAL].plain == "29!" and row[TOTAL].plain == "31!"
+            assert "red" in str(row[NATURAL].spans[0].style)
             findings = app.query_one(FindingsList)
             assert any("总计: reported 31, columns sum to 32, -1" in line for line in findings.lines)
             # the detail line: origin of the cell under the cursor
@@ -476,6 +481,56 @@ def test_grid_shape_labels_and_marks(folder):
             await pilot.pause()
             assert "from line 83" in status_text(app)
             assert "一、本年新收政府信息公开申请数量 / 自然人: 29" in status_text(app)
+
+    run(go())
+
+
+def test_at_80_columns_totals_and_groups_stay_in_sight(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("]", "3")
+            grid = app.query_one(ReportGrid)
+            labels = [grid.get_row_at(i)[0].plain for i in range(25)]
+            # short labels that keep their group: never three rows all reading "1.…"
+            assert labels[4] == "（三）1.国家秘密" and labels[13] == "（四）2.另行制作" and labels[15] == "（五）1.信访举报"
+            assert len(set(labels)) == len(labels)
+            assert all(Console().measure(grid.get_row_at(i)[0]).maximum <= grid.label_width for i in range(25))
+
+            def first_row() -> str:
+                return next(line for line in screen_text(app).splitlines() if "一、本年新收" in line)
+
+            # 总计 is frozen beside the labels: in sight at the row's start and at its end
+            assert "31!" in first_row() and "其他" not in screen_text(app)
+            await pilot.press("dollar_sign")
+            assert grid.cursor_ref == (T3, "received_new", "other")
+            assert "31!" in first_row() and "其他" in screen_text(app)
+            # table 4 has five values a row: $ stops at the last one, never an empty cell
+            grid.cursor_coordinate = grid.coordinate_of((T4, "review", "upheld"))
+            await pilot.press("dollar_sign")
+            assert grid.cursor_ref == (T4, "review", "pending")
+            await pilot.press("l")
+            assert grid.cursor_ref == (T4, "review", "pending")
+            # a wider terminal gives the labels their full text
+            await pilot.resize_terminal(120, 40)
+            await until(pilot, lambda: grid.get_row_at(4)[0].plain == "（三）1.属于国家秘密")
+            assert grid.label_width > 16
+
+    run(go())
+
+
+def test_a_huge_value_prints_as_written(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("3", "l", "e", *"100000000000000000000", "enter")
+            findings = app.query_one(FindingsList)
+            await until(pilot, lambda: any("columns sum to 100000000000000000003" in line for line in findings.lines))
+            assert not any("e+" in line for line in findings.lines)
+            await pilot.press("c")
+            assert "e+" not in grid_text(app.query_one(ReportGrid))
 
     run(go())
 
@@ -586,17 +641,17 @@ def test_edit_recompute_undo_revert(folder):
                 await pilot.press(key)
                 # edited in place: the grid keeps the focus, the cell shows what is typed
                 assert app.focused is grid and grid.editing == ref and grid.typed == "28"
-                assert grid.get_row_at(0)[1].plain == "28▏"
+                assert grid.get_row_at(0)[NATURAL].plain == "28▏"
                 assert "editing 一、本年新收政府信息公开申请数量 / 自然人 = 28" in status_text(app)
                 await pilot.press("3", "0")  # the first key replaces the value
-                assert grid.typed == "30" and grid.get_row_at(0)[1].plain == "30▏"
+                assert grid.typed == "30" and grid.get_row_at(0)[NATURAL].plain == "30▏"
                 assert state.value(ref) is parsed  # nothing applied before Enter
                 await pilot.press("enter")
                 assert app.focused is grid and grid.editing is None
                 seen_values.append(state.value(ref).number)
                 # every total, finding and badge follows at once
-                assert grid.get_row_at(0)[1].plain == "30!*"
-                assert grid.get_row_at(0)[7].plain == "31!"
+                assert grid.get_row_at(0)[NATURAL].plain == "30!*"
+                assert grid.get_row_at(0)[TOTAL].plain == "31!"
                 # and the screen shows it: the grid caches rendered lines by what they show
                 first_row = next(line for line in screen_text(app).splitlines() if "一、本年新收" in line)
                 assert "30!*" in first_row and "3!" in first_row  # (总计 is off screen at 80 columns)
@@ -607,7 +662,7 @@ def test_edit_recompute_undo_revert(folder):
                     await pilot.press(undo)
                     break
                 assert state.value(ref) is parsed
-                assert grid.get_row_at(0)[1].plain == "28"
+                assert grid.get_row_at(0)[NATURAL].plain == "28"
                 first_row = next(line for line in screen_text(app).splitlines() if "一、本年新收" in line)
                 assert "30" not in first_row and "!" not in first_row and " 28 " in first_row
                 assert "ok" in label() and "*" not in label()
@@ -640,7 +695,7 @@ def test_edit_recompute_undo_revert(folder):
                 await pilot.press(key)
             assert grid.typed == "4"
             await pilot.press("ctrl+u", "enter")
-            assert state.value(ref).blank and grid.get_row_at(0)[1].plain == "·!*"
+            assert state.value(ref).blank and grid.get_row_at(0)[NATURAL].plain == "·!*"
             # backspace on a cell starts an edit of an empty cell
             await pilot.press("backspace", "5", "enter")
             assert state.value(ref).number == 5
@@ -655,7 +710,7 @@ def test_edit_recompute_undo_revert(folder):
                 await pilot.press("e", "9")
                 await pilot.press(key)
                 assert grid.editing is None and app.focused is grid and state.value(ref).blank
-                assert grid.get_row_at(0)[1].plain == "·!*"
+                assert grid.get_row_at(0)[NATURAL].plain == "·!*"
             await pilot.press("e", "9", "tab")  # Tab is not part of a number either
             assert grid.editing == ref and app.focused is grid
             tree.focus()  # as a mouse click on another pane does
@@ -665,7 +720,7 @@ def test_edit_recompute_undo_revert(folder):
             for key in keys_of("grid.revert"):
                 await pilot.press(key, "y")  # (asked first: see test_edits_are_never_dropped_without_asking)
                 assert not state.dirty and state.value(ref) is parsed
-                assert grid.get_row_at(0)[1].plain == "28"
+                assert grid.get_row_at(0)[NATURAL].plain == "28"
                 assert "ok" in label()
             # the file itself never changes
             assert (folder / "a-good.txt").read_bytes() == SEED.read_bytes()
@@ -728,7 +783,7 @@ def test_edit_fixes_the_broken_report(folder):
             grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
             await pilot.press("e", "2", "8", "enter")
             assert state.status == "ok" and not state.failing()
-            assert grid.get_row_at(0)[1].plain == "28*"
+            assert grid.get_row_at(0)[NATURAL].plain == "28*"
             badge = app.query_one(FileTree)._path_nodes[app.current].label.plain
             assert badge.lstrip().startswith("ok*")
 
@@ -744,12 +799,12 @@ def test_computed_toggle_copy_and_findings_jump(folder):
             grid = app.query_one(ReportGrid)
             for key in keys_of("grid.computed"):
                 await pilot.press(key)
-                assert grid.get_row_at(0)[7].plain == "31! =32"
-                assert grid.get_row_at(0)[1].plain == "29!"  # not a total
+                assert grid.get_row_at(0)[TOTAL].plain == "31! =32"
+                assert grid.get_row_at(0)[NATURAL].plain == "29!"  # not a total
                 results = grid.get_row_at(T3_ROW_RESULTS)
-                assert results[1].plain.endswith("=26")
+                assert results[NATURAL].plain.endswith("=26")
                 await pilot.press(key)
-                assert grid.get_row_at(0)[7].plain == "31!"
+                assert grid.get_row_at(0)[TOTAL].plain == "31!"
             for key in keys_of("grid.copy_cell"):
                 grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
                 await pilot.press(key)
@@ -898,7 +953,7 @@ def test_edits_are_never_dropped_without_asking(folder):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
             state = app.states[app.current]
-            await pilot.press("3", "e", "9", "enter")
+            await pilot.press("3", "l", "e", "9", "enter")  # 自然人 (总计 is the first column)
             assert state.dirty
             # R, r and q each ask; n and Escape keep everything as it was
             for keys, words in (("R", "Drop your edit to a-good.txt"), ("r", "Read a-good.txt again"), ("q", "Quit? Your edits to 1 file")):
@@ -1053,13 +1108,13 @@ def test_reload_key_and_live_reload(folder, watch):
             await pilot.press("y")
             await until(pilot, lambda: app.states[good].status == "violations" and not app.states[good].dirty)
             grid = app.query_one(ReportGrid)
-            await until(pilot, lambda: grid.get_row_at(0)[1].plain == "29!")
+            await until(pilot, lambda: grid.get_row_at(0)[NATURAL].plain == "29!")
             # and back, by the reload key
             shutil.copy(SEED, good)
             for key in keys_of("app.reload"):
                 await pilot.press(key)
             await until(pilot, lambda: app.states[good].status == "ok")
-            await until(pilot, lambda: grid.get_row_at(0)[1].plain == "28")
+            await until(pilot, lambda: grid.get_row_at(0)[NATURAL].plain == "28")
             assert app.watch_mode == ("poll" if watch == "poll" else "inotify")
             if watch == "auto":
                 # a report saved into the folder shows up with its badge

@@ -46,6 +46,14 @@ def test_broken_report_on_its_failing_cell(snap_compare, tmp_path, size):
     assert snap_compare(GikrApp(folder), terminal_size=size, run_before=_waiting("]", "3", "G", "n"))
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_totals_frozen_and_group_labels_at_the_row_end(snap_compare, tmp_path, size):
+    # the cursor on （三）1.国家秘密 / 其他: 总计 still beside the labels, each
+    # label led by its group (the full label where the terminal is wide enough)
+    folder = make_folder(tmp_path)
+    assert snap_compare(GikrApp(folder), terminal_size=size, run_before=_waiting("]", "3", "j", "j", "j", "j", "dollar_sign"))
+
+
 def test_broken_report_computed_sums(snap_compare, tmp_path):
     folder = make_folder(tmp_path)
     assert snap_compare(GikrApp(folder), terminal_size=(120, 40), run_before=_waiting("]", "3", "c", "dollar_sign"))

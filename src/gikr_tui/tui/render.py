@@ -19,10 +19,11 @@ from ..checks import Quote
 from ..checks import failing as failures
 from ..i18n import _, ngettext
 from ..model import Section, Value
+from ..checks.finding import number
 from ..safety import visible
 from .session import FileState
 
-LABEL_WIDTH = 16  # cells for a row label in the grid; the detail line shows it in full
+LABEL_WIDTH = 16  # the least room for a row label in the grid; it widens with the pane
 
 # Short column heads so table 3 fits an 80-column terminal; the detail line
 # and the findings use the template's full labels.
@@ -47,6 +48,35 @@ T4_GROUP_SHORT: dict[str, str] = {
     "litigation_direct": "诉讼·直接起诉",
     "litigation_after_review": "诉讼·复议后起诉",
 }
+T4_TITLE, T4_TITLE_SHORT = "四、行政复议、行政诉讼", "四、复议·诉讼"
+
+# Row labels short enough for LABEL_WIDTH with their group kept in front:
+# （三）1.国家秘密, not three rows that all read "1.…".
+ROW_SHORT: dict[str, str] = {
+    "received_new": "一、本年新收",
+    "carried_over": "二、上年结转",
+    "partial": "（二）部分公开",
+    "denied_1": "1.国家秘密",
+    "denied_2": "2.法规禁止",
+    "denied_3": "3.三安一稳",
+    "denied_4": "4.第三方",
+    "denied_5": "5.内部事务",
+    "denied_6": "6.过程信息",
+    "denied_7": "7.执法案卷",
+    "denied_8": "8.查询事项",
+    "unable_1": "1.不掌握",
+    "unable_2": "2.另行制作",
+    "unable_3": "3.仍不明确",
+    "not_processed_1": "1.信访举报",
+    "not_processed_2": "2.重复申请",
+    "not_processed_3": "3.出版物",
+    "not_processed_4": "4.大量反复",
+    "not_processed_5": "5.确认出具",
+    "other_1": "1.不补正",
+    "other_2": "2.未缴费",
+    "other_3": "3.其他",
+    "carried_forward": "四、结转下年度",
+}
 
 BLANK_MARK = "·"
 FAIL_MARK = "!"
@@ -69,10 +99,27 @@ def fit(text: str, width: int, style: str = "") -> Text:
     return out
 
 
+def _group_mark(row: str) -> str:
+    group = T.ROW_SPECS[row].group
+    return group[: group.index("）") + 1] if group and "）" in group else ""
+
+
+def row_labels(row: str) -> tuple[str, str]:
+    """A row's label in full and short, each led by its group's number: （三）1.属于国家秘密."""
+    mark = _group_mark(row)
+    full = T.ROW_SPECS[row].label
+    return mark + full, mark + ROW_SHORT.get(row, full)
+
+
 def row_label(row: str, width: int = LABEL_WIDTH) -> Text:
-    spec = T.ROW_SPECS[row]
-    style = "bold" if spec.level == 0 else ""
-    return fit("  " * spec.level + spec.label, width, style)
+    """The longest form of a row's label that fits `width` cells."""
+    full, short = row_labels(row)
+    style = "bold" if T.ROW_SPECS[row].level == 0 else ""
+    return fit(full if cell_len(full) <= width else short, width, style)
+
+
+def longest(*texts: str) -> int:
+    return max(cell_len(t) for t in texts)
 
 
 def full_row_label(row: str) -> str:
@@ -88,9 +135,7 @@ def value_text(value: Value | None) -> str:
 
 
 def number_text(n: int | float | None) -> str:
-    if n is None:
-        return ""
-    return f"{n:g}" if isinstance(n, float) else str(n)
+    return "" if n is None else number(n)
 
 
 def cell(value: Value | None, *, failing: bool, edited: bool, computed: int | float | None, hinted: bool = False) -> Text:

@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
+from textual.widgets.data_table import ColumnKey
 from textual.widgets import DataTable
 
 from ... import template as T
@@ -30,11 +32,14 @@ from ..render import (
     LABEL_WIDTH,
     T4_FIELD_SHORT,
     T4_GROUP_SHORT,
+    T4_TITLE,
+    T4_TITLE_SHORT,
     cell,
     fit,
     full_row_label,
     number_text,
     row_label,
+    row_labels,
     shown,
 )
 from ..session import T3, T4, FileState, GridRef
@@ -42,6 +47,14 @@ from .pane import Pane
 
 T4_HEAD = "t4:head"
 LABEL_COL = "label"
+# 总计 comes first, frozen beside the labels: however narrow the pane, a row's
+# total stays in sight while its parts scroll.
+GRID_T3: tuple[str, ...] = ("total", *T.PART_COLS)
+GRID_T4: tuple[str, ...] = ("total", *T.T4_PART_FIELDS)
+
+
+def _cols(table: str) -> tuple[str, ...]:
+    return GRID_T3 if table == T3 else GRID_T4
 # What a cell editor accepts: digits (both widths), signs, separators and the
 # dashes agencies write for "nothing".
 CELL_CHAR = re.compile(r"[0-9０-９,，.\-+—–－/／无 ]")
@@ -93,7 +106,8 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         self._lines: LRUCache[tuple, object] = LRUCache(1024)
         self._widths: tuple[int, ...] = ()
         self._replace = False  # the first character typed replaces the whole value
-        self.fixed_columns = 1
+        self.fixed_columns = 2  # the labels and 总计
+        self._cell_width: dict[tuple[str, str], int] = {}  # (row key, col key) -> cells its text takes
         self.state: FileState | None = None
         self.file_name = ""
         self.show_computed = False
@@ -101,15 +115,21 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         self._shown: dict[tuple[str, str], str] = {}  # (row key, col key) -> plain text + style, for diffing
         self._failing: set[GridRef] = set()
         self._hinted: set[GridRef] = set()
+        self.label_width = LABEL_WIDTH
         self.add_column(Text("表三 / 表四"), key=LABEL_COL, width=LABEL_WIDTH)
-        for col in T.COLS:
+        for col in GRID_T3:
             self.add_column(Text(COL_SHORT[col], justify="right"), key=col)
 
     def validate_cursor_coordinate(self, value: Coordinate) -> Coordinate:
-        # the label column is not a cell: the cursor lives on values only
+        # the label column is not a cell: the cursor lives on values only;
+        # table 4 has five values a row, the columns past them are empty
         value = super().validate_cursor_coordinate(value)
         if value.column == 0 and len(self.columns) > 1:
             value = Coordinate(value.row, 1)
+        if 0 <= value.row < len(self._refs):
+            base = self._refs[value.row]
+            if base is not None and base[0] == T4 and value.column > len(GRID_T4):
+                value = Coordinate(value.row, len(GRID_T4))
         return value
 
     # --- rendering ----------------------------------------------------------------
@@ -164,7 +184,7 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         key = _row_key(table, row)
         if column_index == 0:
             return key  # a row's label depends on its key alone
-        cols = T.COLS if table == T3 else T.T4_FIELDS
+        cols = _cols(table)
         if column_index - 1 >= len(cols):
             return "empty"
         return key + "\0" + self._shown[(key, cols[column_index - 1])]
@@ -249,17 +269,14 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         if base is None:
             return None
         table, row, _ = base
-        if table == T3:
-            return (T3, row, T.COLS[coordinate.column - 1])
-        if coordinate.column - 1 < len(T.T4_FIELDS):
-            return (T4, row, T.T4_FIELDS[coordinate.column - 1])
-        return None
+        cols = _cols(table)
+        return (table, row, cols[coordinate.column - 1]) if coordinate.column - 1 < len(cols) else None
 
     def coordinate_of(self, ref: GridRef) -> Coordinate | None:
         table, row, col = ref
         for i, base in enumerate(self._refs):
             if base is not None and base[0] == table and base[1] == row:
-                cols = T.COLS if table == T3 else T.T4_FIELDS
+                cols = _cols(table)
                 if col in cols:
                     return Coordinate(i, cols.index(col) + 1)
         return None
@@ -277,6 +294,7 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         self.clear()
         self._refs = []
         self._shown = {}
+        self._cell_width = {}
         self._failing, self._hinted = set(), set()
         self.show_title()
         report = state.report if state is not None else None
@@ -284,15 +302,18 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
             self.status_changed()
             return
         self._failing, self._hinted = state.failing(), state.hinted()
-        for row in T.rows_for(report.template):
-            key = _row_key(T3, row)
-            self.add_row(row_label(row), *self._t3_cells(row), key=key)
+        rows = [(row, self._t3_cells(row)) for row in T.rows_for(report.template)]
+        groups = [(group, self._t4_cells(group)) for group in T.T4_GROUPS]
+        self._set_label_width(self._label_room())
+        width = self.label_width
+        for row, cells in rows:
+            self.add_row(row_label(row, width), *cells, key=_row_key(T3, row))
             self._refs.append((T3, row, ""))
-        heads = [Text(T4_FIELD_SHORT[f], style="bold", justify="right") for f in T.T4_FIELDS]
-        self.add_row(fit("四、复议·诉讼", LABEL_WIDTH, "bold"), *heads, Text(""), Text(""), key=T4_HEAD)
+        heads = [Text(T4_FIELD_SHORT[f], style="bold", justify="right") for f in GRID_T4]
+        self.add_row(self._t4_label(None), *heads, Text(""), Text(""), key=T4_HEAD)
         self._refs.append(None)
-        for group in T.T4_GROUPS:
-            self.add_row(fit("  " + T4_GROUP_SHORT[group], LABEL_WIDTH), *self._t4_cells(group), key=_row_key(T4, group))
+        for group, cells in groups:
+            self.add_row(self._t4_label(group), *cells, key=_row_key(T4, group))
             self._refs.append((T4, group, ""))
         if self.is_valid_coordinate(keep):
             self.cursor_coordinate = keep
@@ -313,21 +334,70 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
             hinted=ref in self._hinted,
         )
 
-    def _t3_cells(self, row: str) -> list[Text]:
+    def _cells(self, table: str, row: str) -> list[Text]:
         out = []
-        for col in T.COLS:
-            text = self._render((T3, row, col))
-            self._shown[(_row_key(T3, row), col)] = _signature(text)
+        key = _row_key(table, row)
+        for col in _cols(table):
+            text = self._render((table, row, col))
+            self._shown[(key, col)] = _signature(text)
+            self._cell_width[(key, col)] = text.cell_len
             out.append(text)
         return out
 
+    def _t3_cells(self, row: str) -> list[Text]:
+        return self._cells(T3, row)
+
     def _t4_cells(self, group: str) -> list[Text]:
-        out = []
-        for field in T.T4_FIELDS:
-            text = self._render((T4, group, field))
-            self._shown[(_row_key(T4, group), field)] = _signature(text)
-            out.append(text)
-        return [*out, Text(""), Text("")]
+        return [*self._cells(T4, group), Text(""), Text("")]
+
+    # --- the label column: as wide as the pane allows ---------------------------------
+
+    def _label_room(self) -> int:
+        """Cells left for labels once every value column has its width."""
+        values = [
+            max([cell_len(COL_SHORT[col]), *(w for (_, c), w in self._cell_width.items() if c == col)])
+            for col in GRID_T3
+        ]
+        room = self.scrollable_content_region.width - sum(w + 2 * self.cell_padding for w in values)
+        return room - 2 * self.cell_padding
+
+    def _set_label_width(self, room: int) -> bool:
+        """Labels as wide as they need, within `room` (at least LABEL_WIDTH); True if it changed."""
+        report = self.state.report if self.state is not None else None
+        rows = T.rows_for(report.template) if report is not None else ()
+        longest_label = max(
+            [LABEL_WIDTH, *(cell_len(row_labels(r)[0]) for r in rows), cell_len(T4_TITLE),
+             *(cell_len(T.T4_GROUP_LABELS[g]) for g in T.T4_GROUPS)]
+        )
+        width = max(LABEL_WIDTH, min(room, longest_label))
+        if width == self.label_width:
+            return False
+        self.label_width = width
+        self.columns[ColumnKey(LABEL_COL)].width = width
+        self._require_update_dimensions = True
+        return True
+
+    def _t4_label(self, group: str | None) -> Text:
+        width = self.label_width
+        if group is None:
+            return fit(T4_TITLE if cell_len(T4_TITLE) <= width else T4_TITLE_SHORT, width, "bold")
+        full = T.T4_GROUP_LABELS[group]
+        return fit(full if cell_len(full) <= width else T4_GROUP_SHORT[group], width)
+
+    def _fit_labels(self) -> None:
+        """Re-fit the labels to the room there is now (a resize, or values grew)."""
+        if not self._refs or not self._set_label_width(self._label_room()):
+            return
+        for base in self._refs:
+            if base is None:
+                self.update_cell(T4_HEAD, LABEL_COL, self._t4_label(None))
+            elif base[0] == T3:
+                self.update_cell(_row_key(T3, base[1]), LABEL_COL, row_label(base[1], self.label_width))
+            else:
+                self.update_cell(_row_key(T4, base[1]), LABEL_COL, self._t4_label(base[1]))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_labels)
 
     def repaint(self, only: GridRef | None = None) -> None:
         """Update the cells whose text or style changed.
@@ -341,12 +411,13 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
             cells = [
                 (index, (base[0], base[1], col), i)
                 for index, base in enumerate(self._refs) if base is not None
-                for i, col in enumerate(T.COLS if base[0] == T3 else T.T4_FIELDS)
+                for i, col in enumerate(_cols(base[0]))
             ]
         else:
             where = self.coordinate_of(only)
             cells = [] if where is None else [(where.row, only, where.column - 1)]
         rows: set[int] = set()
+        resized = False
         self._batch = True  # update_cell repaints the whole table each time: the changed rows are enough
         try:
             for index, ref, i in cells:
@@ -355,12 +426,16 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
                 key = (_row_key(ref[0], ref[1]), ref[2])
                 if self._shown.get(key) != sig:
                     self._shown[key] = sig
-                    self.update_cell(key[0], T.COLS[i], text, update_width=True)
+                    resized |= self._cell_width.get(key) != text.cell_len
+                    self._cell_width[key] = text.cell_len
+                    self.update_cell(key[0], GRID_T3[i], text, update_width=True)
                     rows.add(index)
         finally:
             self._batch = False
         for index in rows:
             self.refresh_row(index)
+        if resized and only is None:
+            self._fit_labels()  # values widened or narrowed: the labels get what is left
 
     def refresh(self, *regions, repaint=True, layout=False, recompose=False):
         if self._batch and not (regions or layout or recompose):
