@@ -303,11 +303,17 @@ def test_pane_keys_tab_and_maximize(folder):
             for key in keys_of("app.focus_previous"):
                 await pilot.press(key)
                 assert isinstance(app.focused, FindingsList)
+            status = app.query_one("#status")
             for key in keys_of("app.maximize"):
-                await pilot.press(key)
-                assert app.screen.maximized is app.focused
-                await pilot.press(key)
-                assert app.screen.maximized is None
+                # every pane takes the whole screen but the bottom line and the footer
+                for pane in ("1", "2", "3", "4", "5"):
+                    await pilot.press(pane, key)
+                    assert app.screen.maximized is app.focused
+                    await pilot.pause()
+                    assert app.focused.region.height == 24 - 2, (pane, app.focused.region)
+                    assert status.region.y == 22 and status.phrases[0].plain[:8] in screen_text(app).splitlines()[22]
+                    await pilot.press(key)
+                    assert app.screen.maximized is None
 
     run(go())
 
@@ -847,13 +853,43 @@ def test_computed_toggle_copy_and_findings_jump(folder):
                 assert findings.highlighted == 0
             findings.highlighted = 1
             await pilot.pause()
-            assert "reported 31, columns sum to 32" in status_text(app)
+            assert "reported 31 · columns sum to 32 · -1" in status_text(app)
             for key in keys_of("findings.goto"):
                 findings.focus()
                 findings.highlighted = 2  # balance / 自然人
                 await pilot.press(key)
                 assert isinstance(app.focused, ReportGrid)
                 assert grid.cursor_ref == (T3, "received_new", "natural")
+
+    run(go())
+
+
+def test_findings_take_the_focus_on_their_first_entry_and_the_bottom_line_keeps_whole_phrases(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("]", "3", "l", "e", "4", "1", "enter")
+            grid = app.query_one(ReportGrid)
+
+            def bottom_line() -> str:
+                return screen_text(app).splitlines()[-2].strip()
+
+            def whole_phrases() -> None:
+                shown, full = bottom_line(), status_text(app)
+                assert len(full) > len(shown)  # this test is about lines that do not fit
+                assert shown.endswith(" …"), shown
+                kept = shown[: -len(" …")]
+                assert full.startswith(kept) and full[len(kept):].startswith(" · "), (kept, full)
+
+            whole_phrases()  # the grid cell: value, edited, failing, …
+            await pilot.press("4")
+            findings = app.query_one(FindingsList)
+            assert findings.highlighted == 1 and findings.lines[0].startswith("errors")  # the first finding, not its heading
+            whole_phrases()  # reported 31, columns sum to 44, -13: never "columns sum to" alone
+            assert not bottom_line().endswith("columns sum to …")
+            await pilot.press("enter")
+            assert app.focused is grid and grid.cursor_ref == (T3, "received_new", "total")
 
     run(go())
 
@@ -876,10 +912,28 @@ def test_help_screen_lists_the_focused_panes_keys(folder):
                 assert not ({b.id for b in FileTree.BINDINGS} & ids)
                 text = screen_text(app)
                 assert "Edit the cell" in text and "Grid" in text and "Escape cancels" in text
+                body = app.screen.query_one("#help-body")
+                assert body.max_scroll_y > 0  # more keys than an 80×24 screen shows
+                for bottom in keys_of("help.bottom"):
+                    await pilot.press(bottom)
+                    assert body.scroll_y == body.max_scroll_y
+                    assert "Command palette" in screen_text(app)  # the last of the app's keys
+                for top in keys_of("help.top"):
+                    await pilot.press(top)
+                    assert body.scroll_y == 0
                 for down in keys_of("help.down"):
-                    await pilot.press(down)
+                    await pilot.press("g", down)
+                    assert body.scroll_y == 1
                 for up in keys_of("help.up"):
                     await pilot.press(up)
+                    assert body.scroll_y == 0
+                    await pilot.press("j")
+                for page in keys_of("help.page_down"):
+                    await pilot.press("g", page)
+                    assert body.scroll_y > 5
+                for page in keys_of("help.page_up"):
+                    await pilot.press("g", "pagedown", page)
+                    assert body.scroll_y == 0
                 await pilot.press("escape")
                 assert not isinstance(app.screen, HelpScreen)
             for key in keys_of("help.close"):
@@ -908,10 +962,21 @@ def test_command_palette_runs_app_actions(folder):
                 await until(pilot, lambda: "Toggle computed sums" in screen_text(app))
                 await pilot.press("enter")
                 await until(pilot, lambda: grid.show_computed)
-            # every command names a real action
+            # every command names a real action, and none is listed twice under two names
             for _, action, _ in COMMANDS:
                 name = action.split("(")[0]
                 assert hasattr(app, f"action_{name}"), name
+            ours = {name for name, _, _ in COMMANDS}
+            assert {"Previous failing cell", "Maximize or restore pane", "Show keys"} <= ours
+            grid.focus()
+            await pilot.pause()
+            system = {command.title for command in app.get_system_commands(app.screen)}
+            assert system and not system & {"Keys", "Maximize", "Minimize"}
+            await pilot.press("ctrl+p", *["space" if c == " " else c for c in "previous failing"])
+            await until(pilot, lambda: "Previous failing cell" in screen_text(app))
+            grid.cursor_coordinate = (5, 3)
+            await pilot.press("enter")
+            await until(pilot, lambda: grid.cursor_ref in app.states[app.current].failing())
 
     run(go())
 

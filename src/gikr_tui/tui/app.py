@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
+from textual.screen import Screen
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -49,6 +51,8 @@ class GikrApp(OrderedKeys, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "gikr"
     COMMANDS = App.COMMANDS | {GikrCommands}
+    # `z` gives a pane the screen; the bottom line still says where the cursor is
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
     # Footer space is scarce at 80 columns: only the keys that teach the rest show there.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -600,6 +604,17 @@ class GikrApp(OrderedKeys, App[int]):
     def action_next_failing(self) -> None:
         self.action_focus_pane("grid")
         self.query_one(ReportGrid).action_next_failing()
+
+    def action_previous_failing(self) -> None:
+        self.action_focus_pane("grid")
+        self.query_one(ReportGrid).action_previous_failing()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Textual's Keys and Maximize/Minimize say again what Show keys and
+        # Maximize or restore pane say (for the focused pane, with its keys)
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Maximize", "Minimize"):
+                yield command
 
     def action_toggle_computed(self) -> None:
         self.query_one(ReportGrid).action_toggle_computed()

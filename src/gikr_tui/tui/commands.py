@@ -12,6 +12,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Next file with findings", "next_flagged(1)", "jump the Files pane to the next file with findings"),
     ("Previous file with findings", "next_flagged(-1)", "jump the Files pane to the previous file with findings"),
     ("Next failing cell", "next_failing", "move the grid cursor to the next cell marked !"),
+    ("Previous failing cell", "previous_failing", "move the grid cursor to the previous cell marked !"),
     ("Toggle computed sums", "toggle_computed", "show what each total's parts add up to"),
     ("Edit cell", "edit_cell", "type a new value into the cell under the cursor"),
     ("Undo edit", "undo", "undo the last cell edit"),

@@ -51,6 +51,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
         Binding("down,j", "scroll('down')", "Down", show=False, id="help.down"),
         Binding("up,k", "scroll('up')", "Up", show=False, id="help.up"),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False, id="help.page_down"),
+        Binding("pageup,b", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
+        Binding("G,end", "scroll('bottom')", "Bottom", show=False, id="help.bottom"),
+        Binding("g,home", "scroll('top')", "Top", show=False, id="help.top"),
     ]
 
     def __init__(self, pane: Pane | None) -> None:
@@ -72,10 +76,19 @@ class HelpScreen(ModalScreen[None]):
         for keys, desc, binding_id in binding_rows(self.app):
             table.add_row(Text(keys), Text(desc))
             self.rows.append((keys, desc, binding_id))
-        with VerticalScroll(id="help-body") as body:
+        with VerticalScroll(id="help-body", can_focus=False) as body:  # the screen's keys scroll it
             body.border_title = _("Keys (Esc closes)")
             yield Static(table)
 
     def action_scroll(self, direction: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)
-        body.scroll_relative(y=1 if direction == "down" else -1, animate=False)
+        page = max(1, body.scrollable_content_region.height - 1)
+        target = {
+            "down": body.scroll_y + 1,
+            "up": body.scroll_y - 1,
+            "page_down": body.scroll_y + page,
+            "page_up": body.scroll_y - page,
+            "bottom": body.max_scroll_y,
+            "top": 0,
+        }[direction]
+        body.scroll_to(y=target, animate=False, immediate=True)

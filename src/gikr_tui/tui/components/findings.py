@@ -57,37 +57,54 @@ class FindingsList(Pane, OptionList, inherit_bindings=False):
         super().__init__(id=id)
         self.targets: list[Target | None] = []
         self.lines: list[str] = []
+        self.items: list[Finding | Note | None] = []  # what each entry says
 
     def status(self) -> list[Text]:
         i = self.highlighted
-        return [Text(self.lines[i])] if i is not None and i < len(self.lines) else []
+        if i is None or i >= len(self.items):
+            return []
+        item = self.items[i]
+        if isinstance(item, Finding):
+            # the message's clauses as phrases: the line drops whole clauses, never half of one
+            _mark, style = SEVERITY_MARKS.get(item.severity, ("! ", "bold red"))
+            return [Text(item.rule, style=style), *(Text(part) for part in shown(item.message()).split(", "))]
+        return [Text(self.lines[i])]
+
+    def on_focus(self) -> None:
+        # the first finding is selected as the pane gets the focus (not a heading): 4 then Enter goes to it
+        if self.highlighted is None and self.option_count:
+            first = next((i for i, where in enumerate(self.targets) if where is not None), 0)
+            self.highlighted = first
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         self.status_changed()
 
     def show_state(self, state: FileState | None) -> None:
-        items: list[tuple[Text, Target | None]] = []  # (line, where Enter goes)
+        # (line, where Enter goes, what it says: a finding or a note for the bottom line)
+        items: list[tuple[Text, Target | None, Finding | Note | None]] = []
         if state is None:
             pass
         elif state.status == "pending":
-            items.append((Text("parsing…", style="dim"), None))
+            items.append((Text("parsing…", style="dim"), None, None))
         elif state.status == "error":
-            items.append((Text.assemble(("unreadable: ", "bold yellow"), shown(state.error)), None))
+            items.append((Text.assemble(("unreadable: ", "bold yellow"), shown(state.error)), None, None))
         else:
             if not state.findings:
-                items.append((Text(_("✓ consistent: every check holds"), style="green"), None))
+                items.append((Text(_("✓ consistent: every check holds"), style="green"), None, None))
             findings = by_severity(state.findings)
             for severity in SEVERITIES:
                 group = [f for f in findings if f.severity == severity]
                 if group:
                     # a heading line (a disabled option would trip OptionList's paging)
-                    items.append((Text(_(HEADINGS[severity]).format(count=len(group)), style="bold underline"), None))
-                    items += [(_finding_text(f), target(f)) for f in group]
+                    items.append((Text(_(HEADINGS[severity]).format(count=len(group)), style="bold underline"), None, None))
+                    items += [(_finding_text(f), target(f), f) for f in group]
             report = state.report
             for note in report.notes if report is not None else []:
-                items.append((_note_text(note), None))
-        self._show(items)
+                items.append((_note_text(note), None, note))
+        self.items = [said for _text, _target, said in items]
+        self._show([(text, where) for text, where, _said in items])
+        self.status_changed()
 
     def _show(self, items: list[tuple[Text, Target | None]]) -> None:
         lines = [text.plain for text, _target in items]

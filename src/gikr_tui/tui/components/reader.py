@@ -49,6 +49,7 @@ class Reader(Pane, VerticalScroll, inherit_bindings=False):
         "scrolling past the end of one shows the next, n and N jump a piece."
     )
     can_focus = True
+    ALLOW_MAXIMIZE = True  # (a scroll container is not maximized by default)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "line(-1)", "Up", show=False, id="reader.up"),
