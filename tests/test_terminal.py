@@ -61,7 +61,7 @@ def test_broken_report_read_off_a_real_terminal(tmp_path):
     command = f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())}"
     tmux.start(command, 100, 30)
     try:
-        tmux.wait_for("1 Files", "b-broken.txt", "2! b-broken.txt", "ok a-good.txt")
+        tmux.wait_for("1 Files", "b-broken.txt", "2!  b-broken.txt", "ok  a-good.txt")
         tmux("send-keys", "-t", "gikr", "]")
         tmux.wait_for("3 Grid · b-broken.txt")
         tmux("send-keys", "-t", "gikr", "3")
@@ -80,7 +80,7 @@ def test_broken_report_read_off_a_real_terminal(tmp_path):
         tmux("send-keys", "-t", "gikr", "e")
         tmux.wait_for("editing 一、本年新收政府信息公开申请数量 / 自然人 = 29")
         tmux("send-keys", "-t", "gikr", "2", "8", "Enter")
-        tmux.wait_for("ok* b-broken.txt", "28*", "every check holds")
+        tmux.wait_for("ok*  b-broken.txt", "28*", "every check holds")
         # quitting with an edit asks first
         tmux("send-keys", "-t", "gikr", "q")
         tmux.wait_for("Quit? Your edits to 1 file are dropped")
@@ -101,7 +101,7 @@ def test_theme_option_on_a_16_colour_terminal(tmp_path):
     command = f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())} --theme ansi-dark; echo exit=$?; sleep 30"
     tmux.start(command, 80, 24)
     try:
-        tmux.wait_for("1 Files", "ok a-good.txt", "2! b-broken.txt")
+        tmux.wait_for("1 Files", "ok  a-good.txt", "2!  b-broken.txt")
         # the failed identity is still told apart without colour: the ASCII mark
         tmux("send-keys", "-t", "gikr", "]")
         screen = tmux.wait_for("29!")
@@ -122,11 +122,11 @@ def test_a_burst_of_keys_in_one_send_keys_call(tmp_path):
     command = f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())}"
     tmux.start(command, 100, 30)
     try:
-        tmux.wait_for("ok a-good.txt", "2! b-broken.txt")
+        tmux.wait_for("ok  a-good.txt", "2!  b-broken.txt")
         tmux("send-keys", "-t", "gikr", "]", "3", "l", "Enter", "2", "8", "Enter")
-        tmux.wait_for("ok* b-broken.txt", "28*", "every check holds")
+        tmux.wait_for("ok*  b-broken.txt", "28*", "every check holds")
         tmux("send-keys", "-t", "gikr", "1", "/", "g", "o", "o", "d", "Enter")
         # the filter holds the letters, and the list shows what they match
-        tmux.wait_for("│good ", "ok a-good.txt", absent=("b-broken.txt",), bound=20)
+        tmux.wait_for("│good ", "ok  a-good.txt", absent=("b-broken.txt",), bound=20)
     finally:
         tmux("kill-server")

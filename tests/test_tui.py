@@ -66,6 +66,23 @@ def make_folder(root: Path) -> Path:
     return folder
 
 
+def make_triage_folder(root: Path) -> Path:
+    """a-good, b-broken (2 findings), c-empty (unreadable), sub/d-changchun (another agency), sub/e-old (2019, 3 findings)."""
+    folder = make_folder(root)
+    (folder / "c-empty.txt").write_bytes(b"")
+    sub = folder / "sub"
+    sub.mkdir()
+    shutil.copy(SEEDS / "003_071553c8290f36c9.txt", sub / "d-changchun.txt")
+    lines = broken_text().split("\n")
+    lines[91] = lines[91].replace("2", "5")  # 二、上年结转 / 自然人: a third finding
+    (sub / "e-old.txt").write_text("\n".join(lines).replace("2021年", "2019年"), encoding="utf-8")
+    return folder
+
+
+def names(paths) -> list[str]:
+    return [os.path.basename(p) for p in paths]
+
+
 @pytest.fixture
 def folder(tmp_path) -> Path:
     return make_folder(tmp_path)
@@ -248,6 +265,120 @@ def test_filter_by_name(folder):
                 assert not app.query_one(FilterInput).display
 
     run(go())
+
+
+def test_triage_counts_sorting_showing_and_filtering(tmp_path):
+    folder = make_triage_folder(tmp_path)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            tree = app.query_one(FileTree)
+            await pilot.pause()
+            # the folder's counts, in the pane's bottom border and on the folder's line
+            assert app.query_one("#files-pane")._border_subtitle.plain == "5 files: 2 ok · 2! · 1 ERR"
+            tree.cursor_line = 0
+            await pilot.pause()
+            assert status_text(app) == "reports/ · 5 files · 2 consistent · 2 with findings · 1 unreadable · 0 being read"
+            sub = tree._folder_nodes[str(folder / "sub")]
+            assert sub.label.plain == "sub/"
+            sub.collapse()
+            await pilot.pause()
+            assert sub.label.plain == "sub/ 1 ok · 1!"  # a folded folder counts its own files
+            sub.expand()
+            await pilot.pause()
+            told = notifications(app)
+            expected = [
+                ("findings", ["b-broken.txt", "c-empty.txt", "a-good.txt", "e-old.txt", "d-changchun.txt"]),
+                ("status", ["c-empty.txt", "b-broken.txt", "a-good.txt", "e-old.txt", "d-changchun.txt"]),
+                ("agency", ["a-good.txt", "b-broken.txt", "c-empty.txt", "e-old.txt", "d-changchun.txt"]),
+                ("year", ["a-good.txt", "b-broken.txt", "c-empty.txt", "d-changchun.txt", "e-old.txt"]),
+                ("name", ["a-good.txt", "b-broken.txt", "c-empty.txt", "d-changchun.txt", "e-old.txt"]),
+            ]
+            for key in keys_of("files.sort"):
+                for sort, order in expected:
+                    tree.focus()
+                    await pilot.press(key)
+                    assert tree.sort == sort and names(tree.order) == order, (sort, names(tree.order))
+                    assert told[-1].startswith("Files sorted by")
+            for key in keys_of("files.show"):
+                await pilot.press(key)
+                assert names(tree.order) == ["b-broken.txt", "c-empty.txt", "e-old.txt"]
+                assert told[-1] == "Showing files with findings or unreadable: 3 of 5."
+                await pilot.press(key)
+                assert names(tree.order) == ["c-empty.txt"]
+                await pilot.press(key)
+                assert len(tree.order) == 5
+            # the filter matches the agency and the year as well as the name
+            for words, expect in (("相城区", ["a-good.txt", "b-broken.txt", "e-old.txt"]), ("2019", ["e-old.txt"]), ("长春 2021", ["d-changchun.txt"])):
+                tree.focus()
+                await burst(pilot, "slash", *["space" if c == " " else c for c in words])
+                assert names(tree.order) == expect, words
+                assert f"{len(expect)} of 5 files" in status_text(app)
+                await pilot.press("escape")
+            assert len(tree.order) == 5
+
+    run(go())
+
+
+def test_reviewed_marks_are_remembered_in_gikrs_data_never_in_the_report(tmp_path, monkeypatch):
+    data = tmp_path / "gikr-data"
+    monkeypatch.setenv("GIKR_DATA_DIR", str(data))
+    folder = make_triage_folder(tmp_path)
+    listing = sorted(p.name for p in folder.rglob("*"))
+    broken = str(folder / "b-broken.txt")
+
+    async def first_run():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            tree = app.query_one(FileTree)
+            told = notifications(app)
+            # ] and [ go through the files that need a look: findings and unreadable ones
+            await pilot.press("]")
+            assert os.path.basename(app.current) == "b-broken.txt"
+            await pilot.press("]")
+            assert os.path.basename(app.current) == "c-empty.txt"
+            await pilot.press("]", "]")
+            assert os.path.basename(app.current) == "b-broken.txt"
+            assert told[-1] == "Wrapped around to the top of the list."
+            await pilot.press("[")
+            assert os.path.basename(app.current) == "e-old.txt" and told[-1] == "Wrapped around to the bottom of the list."
+            await pilot.press("]")
+            for key in keys_of("app.reviewed"):
+                await pilot.press(key)
+                assert told[-1] == "Marked b-broken.txt reviewed."
+                assert "2!✓ b-broken.txt" in tree._path_nodes[broken].label.plain
+                await pilot.press(key)
+                assert told[-1] == "b-broken.txt is no longer marked reviewed."
+                await pilot.press(key)
+            await pilot.press("1")
+            assert "reviewed" in status_text(app)
+            # a reviewed file is skipped by ] and [
+            await pilot.press("[", "]")
+            assert os.path.basename(app.current) == "c-empty.txt"
+
+    async def second_run(changed: bool):
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            tree = app.query_one(FileTree)
+            label = tree._path_nodes[broken].label.plain
+            tree.select_path(broken)
+            await pilot.pause()
+            if changed:
+                assert "✓" not in label and "reviewed, but the file changed since" in status_text(app)
+            else:
+                assert "2!✓ b-broken.txt" in label and "reviewed" in status_text(app)
+
+    run(first_run())
+    run(second_run(changed=False))
+    assert sorted(p.name for p in folder.rglob("*")) == listing  # nothing written beside the reports
+    assert (data / "reviewed.json").is_file() and broken.encode() not in (folder / "b-broken.txt").read_bytes()
+    with open(folder / "b-broken.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    run(second_run(changed=True))
 
 
 def test_next_and_previous_file_with_findings(tmp_path):

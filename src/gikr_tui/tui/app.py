@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static, Tree
@@ -41,6 +42,7 @@ from .components.reader import Reader
 from .components.sections import SectionTree
 from .components.status import StatusLine
 from .help import HelpScreen
+from .reviewed import ReviewMarks
 from .keys import OrderedKeys
 from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed, ReportProgress
 from .parsing import ParsePool
@@ -64,8 +66,9 @@ class GikrApp(OrderedKeys, App[int]):
         Binding("3", "focus_pane('grid')", "Grid pane", show=False, id="app.pane_grid"),
         Binding("4", "focus_pane('findings')", "Findings pane", show=False, id="app.pane_findings"),
         Binding("5", "focus_pane('reader')", "Reader pane", show=False, id="app.pane_reader"),
-        Binding("right_square_bracket", "next_flagged(1)", "Next file with findings", show=False, id="app.next_flagged"),
-        Binding("left_square_bracket", "next_flagged(-1)", "Previous file with findings", show=False, id="app.previous_flagged"),
+        Binding("right_square_bracket", "next_flagged(1)", "Next file to look at", show=False, tooltip="The next file with findings or unreadable (reviewed ones are skipped)", id="app.next_flagged"),
+        Binding("left_square_bracket", "next_flagged(-1)", "Previous file to look at", show=False, tooltip="The previous file with findings or unreadable (reviewed ones are skipped)", id="app.previous_flagged"),
+        Binding("m", "toggle_reviewed", "Reviewed", show=False, tooltip="Mark the file reviewed, or not (remembered in gikr's own data, never in the report)", id="app.reviewed"),
         Binding("x", "export('csv')", "Export findings CSV", show=False, tooltip="Write every file's findings (with your edits) to gikr-findings.csv in the current folder", id="app.export_csv"),
         Binding("X", "export('json')", "Export findings JSON", show=False, tooltip="Write every file's results (with your edits) to gikr-findings.json in the current folder", id="app.export_json"),
         Binding("r", "reload", "Reload file from disk", show=False, id="app.reload"),
@@ -104,6 +107,8 @@ class GikrApp(OrderedKeys, App[int]):
         self._theme_name = theme
         self.last_export: str | None = None
         self._reload_asked: set[str] | None = None  # files a question about reloading is open for
+        self._rearrange_timer: Timer | None = None
+        self.marks = ReviewMarks()
 
     # --- layout --------------------------------------------------------------
 
@@ -134,6 +139,9 @@ class GikrApp(OrderedKeys, App[int]):
             else:
                 self.notify(f"Unknown theme {self._theme_name!r}; using {self.theme}.", severity="warning", markup=False)
         self.query_one("#file-filter").display = False
+        self.marks.load()
+        if self.marks.problem:
+            self.notify(_("Reviewed marks could not be read ({problem}); marking a file starts them afresh.").format(problem=self.marks.problem), severity="warning", markup=False)
         self._show_message(Text("Reading the folder…", style="dim"))
         self.query_one(FileTree).focus()
         # the cache's notices (damaged, locked) as notifications, not lines under the screen
@@ -246,7 +254,10 @@ class GikrApp(OrderedKeys, App[int]):
         reloaded = state.result is not None
         lost_edits = state.dirty
         state.set_result(message.result)
-        self.query_one(FileTree).refresh_badge(message.path, state)
+        tree = self.query_one(FileTree)
+        tree.refresh_badge(message.path, state)
+        if tree.arranged and self._rearrange_timer is None:
+            self._rearrange_timer = self.set_timer(0.3, self._rearrange_files)
         if message.path == self.current:
             self._open(message.path, keep_section=True)
             if reloaded:
@@ -313,8 +324,16 @@ class GikrApp(OrderedKeys, App[int]):
     # --- showing a file -----------------------------------------------------
 
     def _populate_files(self) -> None:
-        pattern = self.query_one(FilterInput).value if self.query_one(FilterInput).display else ""
-        self.query_one(FileTree).populate(self.root, self.paths, self.states, pattern)
+        box = self.query_one(FilterInput)
+        tree = self.query_one(FileTree)
+        tree.populate(self.root, self.paths, self.states, box.value if box.display else "", self.marks)
+        box.matches = (len(tree.order), len(self.paths))
+        box.status_changed()
+
+    def _rearrange_files(self) -> None:
+        """Files sorted or shown by status move as results arrive: at most a few times a second."""
+        self._rearrange_timer = None
+        self._populate_files()
 
     def _show_message(self, text: Text | None) -> None:
         message = self.query_one("#grid-message", Static)
@@ -476,22 +495,56 @@ class GikrApp(OrderedKeys, App[int]):
         self.query_one(FileTree).focus()
 
     def action_next_flagged(self, step: int = 1) -> None:
+        """The next (step 1) or previous (-1) file that needs a look: findings, or unreadable.
+
+        Files marked reviewed are skipped while others are left; the Files
+        pane's order is followed, and going past its end says so.
+        """
         tree = self.query_one(FileTree)
         order = tree.order
-        flagged = [p for p in order if self.states.get(p) is not None and self.states[p].status == "violations"]
-        if not flagged:
-            self.notify("No file with findings (yet).", timeout=2, markup=False)
+        wanted = [p for p in order if (s := self.states.get(p)) is not None and s.status in ("violations", "error")]
+        if not wanted:
+            self.notify(_("No file with findings or unreadable (yet)."), timeout=2, markup=False)
             return
+        fresh = [p for p in wanted if not self.marks.is_reviewed(p)]
+        if not fresh:
+            self.notify(_("Every file with findings or unreadable is marked reviewed."), timeout=2, markup=False)
+        wanted_set = set(fresh or wanted)
         here = tree.current_path or self.current
-        i = order.index(here) if here in order else -1
+        i = order.index(here) if here in order else (-1 if step > 0 else len(order))
         n = len(order)
         for k in range(1, n + 1):
-            candidate = order[(i + step * k) % n]
-            if candidate in flagged:
+            j = i + step * k
+            candidate = order[j % n]
+            if candidate in wanted_set:
+                if not 0 <= j < n:
+                    where = _("the top") if step > 0 else _("the bottom")
+                    self.notify(_("Wrapped around to {where} of the list.").format(where=where), timeout=2, markup=False)
                 tree.select_path(candidate)
                 if candidate != self.current:
                     self._open(candidate)
                 return
+
+    def action_toggle_reviewed(self) -> None:
+        tree = self.query_one(FileTree)
+        path = (tree.current_path if self.focused is tree else None) or self.current
+        if path is None:
+            return
+        name = os.path.basename(path)
+        try:
+            if self.marks.is_reviewed(path):
+                self.marks.unmark(path)
+                said = _("{name} is no longer marked reviewed.").format(name=name)
+            else:
+                self.marks.mark(path)
+                said = _("Marked {name} reviewed.").format(name=name)
+        except OSError as e:
+            self.notify(_("Could not save the mark: {reason}").format(reason=e.strerror or e), severity="error", markup=False)
+            return
+        state = self.states.get(path)
+        if state is not None:
+            tree.refresh_badge(path, state)
+        self.notify(said, timeout=2, markup=False)
 
     def action_reload(self) -> None:
         path = self.current

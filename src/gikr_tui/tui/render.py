@@ -211,8 +211,33 @@ def status_words(state: FileState) -> str:
     return words
 
 
-def file_label(name: str, state: FileState | None) -> Text:
-    return Text.assemble(badge(state), " ", Text(shown(name), end=""), end="")
+REVIEWED_MARK = "✓"
+
+
+def file_label(name: str, state: FileState | None, reviewed: bool = False) -> Text:
+    mark = Text(REVIEWED_MARK if reviewed else " ", style="bold green", end="")
+    return Text.assemble(badge(state), mark, " ", Text(shown(name), end=""), end="")
+
+
+def folder_counts(counts, total: bool = False) -> Text:
+    """A folder's files by status, in the badges' own marks: `3 ok · 2! · 1 ERR · 4 ··`."""
+    out = Text(end="")
+    if total:
+        out.append(f"{sum(counts.values())} ")
+        out.append(_("files"), style="dim")
+        out.append(": ", style="dim")
+    parts = [
+        (f"{counts['ok']} ok", "green", counts["ok"]),
+        (f"{counts['violations']}!", "bold red", counts["violations"]),
+        (f"{counts['error']} ERR", "bold yellow", counts["error"]),
+        (f"{counts['pending']} ··", "dim", counts["pending"]),
+    ]
+    present = [(text, style) for text, style, n in parts if n] or [(parts[0][0], "dim")]
+    for i, (text, style) in enumerate(present):
+        if i:
+            out.append(" · ", style="dim")
+        out.append(text, style=style)
+    return out
 
 
 # --- sections ---------------------------------------------------------------
