@@ -561,7 +561,7 @@ def test_a_huge_section_is_read_in_pieces(tmp_path):
             assert n > 300 and reader.piece == 0
             assert len(reader.text.plain) <= PIECE_CHARS and reader.text.plain.startswith("一、总体情况")
             assert f"5 Reader · piece 1 of {n}" == str(reader.border_title)
-            assert "shown in" in screen_text(app) and "pieces" in screen_text(app)
+            await until(pilot, lambda: "shown in" in screen_text(app) and "pieces" in screen_text(app))
             # the pieces read back as the whole section, nothing lost or repeated
             section = app.query_one(SectionTree).cursor_node.data
             whole = "".join(t for piece in reader.pieces for t, _ in piece)
@@ -1155,7 +1155,8 @@ def test_edits_are_never_dropped_without_asking(folder):
             for keys, words in (("R", "Drop your edit to a-good.txt"), ("r", "Read a-good.txt again"), ("q", "Quit? Your edits to 1 file")):
                 for no in keys_of("confirm.no"):
                     await pilot.press(keys)
-                    assert isinstance(app.screen, ConfirmScreen) and words in screen_text(app)
+                    assert isinstance(app.screen, ConfirmScreen)
+                    await until(pilot, lambda: words in screen_text(app))
                     await pilot.press(no)
                     assert not isinstance(app.screen, ConfirmScreen)
                     assert state.dirty and app.return_code is None
@@ -1249,7 +1250,7 @@ def test_export_after_the_current_folder_is_deleted_or_its_name_is_a_dangling_li
             shutil.rmtree(out)
             await pilot.press("x")
             assert isinstance(app.screen, ConfirmScreen)
-            assert "current folder no longer exists" in screen_text(app)
+            await until(pilot, lambda: "current folder no longer exists" in screen_text(app))
             await pilot.press("y")
             await until(pilot, lambda: app.last_export == str(home / "gikr-findings.csv"))
             assert app.return_code is None and state.dirty  # still running, edits kept
@@ -1258,6 +1259,44 @@ def test_export_after_the_current_folder_is_deleted_or_its_name_is_a_dangling_li
 
     run(go())
     assert (home / "gikr-findings.csv").read_text(encoding="utf-8").count("b-broken.txt") >= 3
+
+
+def test_keys_of_your_own_from_keymap_toml(folder, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    monkeypatch.setenv("GIKR_CONFIG_DIR", str(config))
+    (config / "keymap.toml").write_text('[keys]\n"grid.edit" = "i"\n"grid.nothing" = "z"\n', encoding="utf-8")
+
+    async def go():
+        app = GikrApp(folder)
+        told = notifications(app)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            assert any("no binding is called 'grid.nothing'" in t for t in told)
+            await pilot.press("3", "l")
+            grid = app.query_one(ReportGrid)
+            state = app.states[app.current]
+            await pilot.press("e")
+            assert grid.editing is None  # e is no longer the edit key
+            await pilot.press("i", "7", "enter")
+            assert state.value((T3, "received_new", "natural")).number == 7
+            await pilot.press("question_mark")
+            assert ("i", "Edit the cell: digits, a dash, or empty for blank; Enter applies", "grid.edit") in app.screen.rows
+
+    run(go())
+    # a file that is not TOML costs a warning, never the session
+    (config / "keymap.toml").write_text("[keys\n", encoding="utf-8")
+
+    async def damaged():
+        app = GikrApp(folder)
+        told = notifications(app)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            assert any("keymap.toml" in t for t in told)
+            await pilot.press("3", "e")
+            assert app.query_one(ReportGrid).editing is not None  # the default keys
+
+    run(damaged())
 
 
 def test_quit_key(folder):
@@ -1299,8 +1338,7 @@ def test_reload_key_and_live_reload(folder, watch):
             assert state.dirty
             # the file changes on disk: the watcher asks before its edits are dropped, then re-reads it
             Path(good).write_text(broken_text() + "\n", encoding="utf-8")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            assert "a-good.txt changed on disk" in screen_text(app)
+            await until(pilot, lambda: "a-good.txt changed on disk" in screen_text(app))
             await pilot.press("y")
             await until(pilot, lambda: app.states[good].status == "violations" and not app.states[good].dirty)
             grid = app.query_one(ReportGrid)

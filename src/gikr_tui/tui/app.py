@@ -30,7 +30,7 @@ from ..model import Section
 from ..readers import FORMATS
 from ..scan import ScanProblem, is_report, scan
 from ..settings import Settings
-from . import export
+from . import export, keymap
 from .commands import GikrCommands
 from .confirm import ConfirmScreen
 from .components.file_filter import FilterInput
@@ -109,6 +109,7 @@ class GikrApp(OrderedKeys, App[int]):
         self._reload_asked: set[str] | None = None  # files a question about reloading is open for
         self._rearrange_timer: Timer | None = None
         self.marks = ReviewMarks()
+        self.user_keymap: dict[str, str] = {}  # from keymap.toml
 
     # --- layout --------------------------------------------------------------
 
@@ -139,6 +140,7 @@ class GikrApp(OrderedKeys, App[int]):
             else:
                 self.notify(f"Unknown theme {self._theme_name!r}; using {self.theme}.", severity="warning", markup=False)
         self.query_one("#file-filter").display = False
+        self._load_keymap()
         self.marks.load()
         if self.marks.problem:
             self.notify(_("Reviewed marks could not be read ({problem}); marking a file starts them afresh.").format(problem=self.marks.problem), severity="warning", markup=False)
@@ -148,6 +150,15 @@ class GikrApp(OrderedKeys, App[int]):
         self._cache_printer, cache.on_warning = cache.on_warning, self._cache_notice
         self._scan()
         self._watch()
+
+    def _load_keymap(self) -> None:
+        owners = (GikrApp, FileTree, FilterInput, SectionTree, ReportGrid, FindingsList, Reader, HelpScreen, ConfirmScreen)
+        known = {b.id for cls in owners for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+        self.user_keymap, problems = keymap.load(known)
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=8, markup=False)
 
     def on_unmount(self) -> None:
         self._stop_watch.set()

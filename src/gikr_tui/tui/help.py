@@ -33,8 +33,8 @@ def key_text(keys: str) -> str:
     return " ".join(out)
 
 
-def binding_rows(node: object) -> list[tuple[str, str, str]]:
-    """(keys, description, id) for every Binding a widget (or app/screen) declares."""
+def binding_rows(node: object, keymap: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(keys, description, id) for every Binding a widget (or app/screen) declares, keymap applied."""
     rows = []
     seen = set()
     for cls in type(node).__mro__:
@@ -42,7 +42,8 @@ def binding_rows(node: object) -> list[tuple[str, str, str]]:
             if not isinstance(b, Binding) or b.id is None or b.id in seen:
                 continue
             seen.add(b.id)
-            rows.append((key_text(b.key), b.tooltip or b.description or b.action, b.id))
+            keys = (keymap or {}).get(b.id, b.key)
+            rows.append((key_text(keys), b.tooltip or b.description or b.action, b.id))
     return rows
 
 
@@ -68,12 +69,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("action")
         if self.pane is not None:
             table.add_row(Text(self.pane.help_title(), style="bold underline"), Text(self.pane.help_text(), style="dim"))
-            for keys, desc, binding_id in binding_rows(self.pane):
+            for keys, desc, binding_id in binding_rows(self.pane, getattr(self.app, 'user_keymap', None)):
                 table.add_row(Text(keys), Text(desc))
                 self.rows.append((keys, desc, binding_id))
             table.add_row(Text(""), Text(""))
         table.add_row(Text(_("Everywhere"), style="bold underline"), Text(""))
-        for keys, desc, binding_id in binding_rows(self.app):
+        for keys, desc, binding_id in binding_rows(self.app, getattr(self.app, 'user_keymap', None)):
             table.add_row(Text(keys), Text(desc))
             self.rows.append((keys, desc, binding_id))
         with VerticalScroll(id="help-body", can_focus=False) as body:  # the screen's keys scroll it

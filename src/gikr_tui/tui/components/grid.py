@@ -509,12 +509,16 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         self._replace = False
         self._edit_changed(self.editing)
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """While editing, characters go into the cell and nothing else fires."""
-        if self.editing is None or event.key in ("enter", "escape", "backspace"):
-            return  # those are bindings: apply, cancel, delete
+        if self.editing is None or event.key in ("escape", "backspace"):
+            return  # those are bindings: cancel, delete
         event.stop()
         event.prevent_default()
+        if event.key == "enter":
+            # Enter applies whichever key opened the editor (a keymap may move that one)
+            await self.run_action("app.edit_cell")
+            return
         if event.key == "ctrl+u":
             self.typed, self._replace = "", False
         elif event.character and len(event.character) == 1 and CELL_CHAR.fullmatch(event.character):
