@@ -33,3 +33,19 @@ def test_usage_error_exits_2():
     out = subprocess.run([sys.executable, "-m", "gikr_tui", "check", "--format", "xml", "x"], capture_output=True, text=True)
     assert out.returncode == 2
     assert "invalid choice" in out.stderr
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_readme_starts_with_the_inspector_and_ci_runs_its_test_command_verbatim():
+    install, tests = _readme_commands()[:2]
+    # what users come for: the inspector on the bundled reports, not a check that exits 2
+    assert install.endswith("&& .venv/bin/gikr fixtures/"), install
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.rstrip().splitlines()[-1] == tests
+    # and CI installs what every test needs: tmux for the terminal tests, LibreOffice for .doc
+    assert "tmux" in ci and "libreoffice-writer-nogui" in ci and "--no-install-recommends" in ci

@@ -130,3 +130,22 @@ def test_a_burst_of_keys_in_one_send_keys_call(tmp_path):
         tmux.wait_for("│good ", "ok  a-good.txt", absent=("b-broken.txt",), bound=20)
     finally:
         tmux("kill-server")
+
+
+def test_readmes_first_command_opens_the_inspector_on_the_bundled_reports(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    first = readme.split("```sh\n", 1)[1].splitlines()[0]
+    gikr, args = first.rsplit("&& ", 1)[1].split(" ", 1)
+    assert gikr == ".venv/bin/gikr"
+    tmux = Tmux(f"gikr-readme-{os.getpid()}")
+    env = f"TEXTUAL_ANIMATIONS=none GIKR_CACHE_DIR={shlex.quote(os.environ.get('GIKR_CACHE_DIR', str(tmp_path / 'cache')))} TERM=xterm-256color"
+    command = f"cd {shlex.quote(str(root))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())} {args}; echo exit=$?; sleep 30"
+    tmux.start(command, 80, 24)
+    try:
+        tmux.wait_for("1 Files", "▼ fixtures", "broken/", "docx/")
+        tmux.wait_for(" ok  ", bound=60)  # badges arrive as the reports are read
+        tmux("send-keys", "-t", "gikr", "q")
+        tmux.wait_for("exit=0")
+    finally:
+        tmux("kill-server")
