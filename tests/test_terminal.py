@@ -40,6 +40,15 @@ class Tmux:
         """Run `command` in a new session of `width`×`height`."""
         self("new-session", "-d", "-s", "gikr", "-x", str(width), "-y", str(height), command)
 
+    def gikr(self, folder: Path, size: tuple[int, int], args: str = "", then: str = "", env: str = "TERM=xterm-256color") -> None:
+        """The installed gikr in `folder`, sharing the test run's parse cache; `then` runs after it exits."""
+        cache = shlex.quote(os.environ.get("GIKR_CACHE_DIR", str(folder.parent / "cache")))
+        command = (
+            f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} TEXTUAL_ANIMATIONS=none GIKR_CACHE_DIR={cache} {env} "
+            f"{shlex.join(_gikr_command())} {args}"
+        )
+        self.start(command + (f"; {then}" if then else ""), *size)
+
     def screen(self) -> str:
         return self("capture-pane", "-p", "-t", "gikr")
 
@@ -57,9 +66,7 @@ class Tmux:
 def test_broken_report_read_off_a_real_terminal(tmp_path):
     folder = make_folder(tmp_path)
     tmux = Tmux(f"gikr-test-{os.getpid()}")
-    env = f"TEXTUAL_ANIMATIONS=none TEXTUAL_FPS=30 GIKR_CACHE_DIR={shlex.quote(os.environ.get('GIKR_CACHE_DIR', str(tmp_path / 'cache')))} TERM=xterm-256color"
-    command = f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())}"
-    tmux.start(command, 100, 30)
+    tmux.gikr(folder, (100, 30), env="TEXTUAL_FPS=30 TERM=xterm-256color")
     try:
         tmux.wait_for("1 Files", "b-broken.txt", "2!  b-broken.txt", "ok  a-good.txt")
         tmux("send-keys", "-t", "gikr", "]")
@@ -97,9 +104,7 @@ def test_broken_report_read_off_a_real_terminal(tmp_path):
 def test_theme_option_on_a_16_colour_terminal(tmp_path):
     folder = make_folder(tmp_path)
     tmux = Tmux(f"gikr-theme-{os.getpid()}")
-    env = f"TEXTUAL_ANIMATIONS=none GIKR_CACHE_DIR={shlex.quote(str(tmp_path / 'cache'))} TERM=xterm"
-    command = f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())} --theme ansi-dark; echo exit=$?; sleep 30"
-    tmux.start(command, 80, 24)
+    tmux.gikr(folder, (80, 24), "--theme ansi-dark", then="echo exit=$?; sleep 30", env="TERM=xterm")
     try:
         tmux.wait_for("1 Files", "ok  a-good.txt", "2!  b-broken.txt")
         # the failed identity is still told apart without colour: the ASCII mark
@@ -118,9 +123,7 @@ def test_a_burst_of_keys_in_one_send_keys_call(tmp_path):
     # the filter that / opened.
     folder = make_folder(tmp_path)
     tmux = Tmux(f"gikr-burst-{os.getpid()}")
-    env = f"TEXTUAL_ANIMATIONS=none GIKR_CACHE_DIR={shlex.quote(os.environ.get('GIKR_CACHE_DIR', str(tmp_path / 'cache')))} TERM=xterm-256color"
-    command = f"cd {shlex.quote(str(folder))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())}"
-    tmux.start(command, 100, 30)
+    tmux.gikr(folder, (100, 30))
     try:
         tmux.wait_for("ok  a-good.txt", "2!  b-broken.txt")
         tmux("send-keys", "-t", "gikr", "]", "3", "l", "Enter", "2", "8", "Enter")
@@ -139,9 +142,7 @@ def test_readmes_first_command_opens_the_inspector_on_the_bundled_reports(tmp_pa
     gikr, args = first.rsplit("&& ", 1)[1].split(" ", 1)
     assert gikr == ".venv/bin/gikr"
     tmux = Tmux(f"gikr-readme-{os.getpid()}")
-    env = f"TEXTUAL_ANIMATIONS=none GIKR_CACHE_DIR={shlex.quote(os.environ.get('GIKR_CACHE_DIR', str(tmp_path / 'cache')))} TERM=xterm-256color"
-    command = f"cd {shlex.quote(str(root))} && env {SIZE_FROM_TERMINAL} {env} {shlex.join(_gikr_command())} {args}; echo exit=$?; sleep 30"
-    tmux.start(command, 80, 24)
+    tmux.gikr(root, (80, 24), args, then="echo exit=$?; sleep 30")
     try:
         tmux.wait_for("1 Files", "▼ fixtures", "broken/", "docx/")
         tmux.wait_for(" ok  ", bound=60)  # badges arrive as the reports are read

@@ -1112,10 +1112,16 @@ def test_command_palette_runs_app_actions(folder):
     run(go())
 
 
-def test_export_csv_and_json_to_cwd(folder, tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    out.mkdir()
-    monkeypatch.chdir(out)
+@pytest.fixture
+def out(tmp_path, monkeypatch) -> Path:
+    """An empty current folder for exports."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_export_csv_and_json_to_cwd(folder, out):
 
     async def go():
         app = GikrApp(folder)
@@ -1173,10 +1179,7 @@ def test_edits_are_never_dropped_without_asking(folder):
     run(go())
 
 
-def test_exports_hold_the_files_as_published_and_list_the_edits(folder, tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    out.mkdir()
-    monkeypatch.chdir(out)
+def test_exports_hold_the_files_as_published_and_list_the_edits(folder, out):
 
     async def go():
         app = GikrApp(folder)
@@ -1225,14 +1228,11 @@ def test_exports_hold_the_files_as_published_and_list_the_edits(folder, tmp_path
     assert "edits" not in data["a-good.txt"]
 
 
-def test_export_after_the_current_folder_is_deleted_or_its_name_is_a_dangling_link(folder, tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    out.mkdir()
+def test_export_after_the_current_folder_is_deleted_or_its_name_is_a_dangling_link(folder, out, tmp_path, monkeypatch):
     (out / "gikr-findings.csv").symlink_to(tmp_path / "nowhere.csv")
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(out)
 
     async def go():
         app = GikrApp(folder)
