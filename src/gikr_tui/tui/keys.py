@@ -14,8 +14,9 @@ message follows each key into the widget that received it and up the same
 path, and when it is back the key's own work is done.  A second round
 follows the messages that key's binding posted (a tree's NodeSelected, which
 moves the focus), and the next key goes out after the focus changes they
-asked for.  A key typed when nothing is in flight goes out at once, so
-typing by hand costs nothing.
+asked for.  A key that opened a screen (the command palette, a question)
+waits for that screen to have mounted and focused its input.  A key typed
+when nothing is in flight goes out at once, so typing by hand costs nothing.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class OrderedKeys:
         self._key_token = 0
         self._key_busy = False
         self._key_watchdog: Timer | None = None
+        self._key_screen: object = None  # the screen the key in flight was typed on
+        self._screen_marked = False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -68,12 +71,13 @@ class OrderedKeys:
         self._key_token += 1
         token = self._key_token
         target = self.focused or self.screen
+        self._key_screen, self._screen_marked = self.screen, False
+        self._key_watchdog = self.set_timer(STUCK_AFTER, partial(self._release, token))
         await super().on_event(event)  # a priority binding, or forwarded to the focused widget
         if event.is_forwarded and target.is_attached:
             self._mark(target, 1)
-            self._key_watchdog = self.set_timer(STUCK_AFTER, partial(self._release, token))
         else:
-            self._release(token)
+            self._settled(token)
 
     def _mark(self, target: Widget, round: int) -> None:
         target.post_message(KeyMarker(self._key_token, round, target))
@@ -86,8 +90,17 @@ class OrderedKeys:
         if message.round < ROUNDS and target.is_attached:
             self._mark(target, message.round + 1)
         else:
-            # after the focus changes the key asked for (call_later, queued already)
-            self.call_later(self._release, message.token)
+            self._settled(message.token)
+
+    def _settled(self, token: int) -> None:
+        screen = self.screen
+        if screen is not self._key_screen and screen.focused is None and not self._screen_marked:
+            # a screen the key opened: its mount and first focus are queued on it
+            self._screen_marked = True
+            self._mark(screen, ROUNDS)
+            return
+        # after the focus changes the key asked for (call_later, queued already)
+        self.call_later(self._release, token)
 
     def _release(self, token: int) -> None:
         if token != self._key_token or not self._key_busy:
