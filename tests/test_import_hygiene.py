@@ -26,10 +26,18 @@ def test_core_module_list_is_not_empty():
     assert {"gikr_tui.checks", "gikr_tui.checks.arithmetic", "gikr_tui.model", "gikr_tui.pipeline", "gikr_tui.cli"} <= set(CORE)
 
 
+def _loaded_after_all(modules: list[str]) -> set[str]:
+    code = f"import sys, importlib; [importlib.import_module(m) for m in {modules!r}]; print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
 def test_no_core_module_imports_textual():
-    for module in CORE:
-        loaded = _loaded_after(module)
-        assert "textual" not in loaded, f"{module} imports textual"
+    # One process imports them all (a process per module cost seconds): if none
+    # of them loads textual, no single one does; if one does, find which.
+    if "textual" in _loaded_after_all(CORE):
+        culprits = [module for module in CORE if "textual" in _loaded_after(module)]
+        raise AssertionError(f"{', '.join(culprits)} import textual")
 
 
 def test_entry_points_do_not_import_pdf_or_docx_libraries():

@@ -121,6 +121,13 @@ def key_event(key: str) -> events.Key:
     return events.Key(key, char)
 
 
+async def press(pilot, *keys: str) -> None:
+    """Keys as a user types them, each handled once the one before is done (the app's
+    OrderedKeys), with one screen update at the end: pilot.press waits for the CPU to go
+    idle after every key, which costs 60 ms a key and most of this file's run time."""
+    await burst(pilot, *keys)
+
+
 async def burst(pilot, *keys: str) -> None:
     """Keys arriving together, as over SSH: all are queued before the first is handled."""
     app = pilot.app
@@ -207,40 +214,40 @@ def test_file_pane_keys(folder):
             good, broken = sorted(app.paths)
             for key in keys_of("files.down"):
                 tree.select_path(good)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.current_path == broken and app.current == broken
             for key in keys_of("files.up"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.current_path == good
                 tree.select_path(broken)
             for key in keys_of("files.first"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_line == 0  # the folder itself
             for key in keys_of("files.last"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.current_path == broken
             for key in keys_of("files.page_up"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_line == 0
             for key in keys_of("files.page_down"):
                 tree.cursor_line = 0
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.current_path == broken
             for key in keys_of("files.parent"):
                 tree.select_path(broken)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_line == 0
             for key in keys_of("files.toggle"):
                 tree.cursor_line = 0
-                await pilot.press(key)
+                await press(pilot, key)
                 assert not tree.root.is_expanded
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.root.is_expanded
             for key in keys_of("files.open"):
                 tree.select_path(good)
                 await pilot.pause()
                 tree.focus()
-                await pilot.press(key)
+                await press(pilot, key)
                 assert isinstance(app.focused, ReportGrid) and app.current == good
 
     run(go())
@@ -254,17 +261,17 @@ def test_filter_by_name(folder):
             tree = app.query_one(FileTree)
             for key in keys_of("files.filter"):
                 tree.focus()
-                await pilot.press(key)
+                await press(pilot, key)
                 assert isinstance(app.focused, FilterInput)
-                await pilot.press("b", "r", "o")
+                await press(pilot, "b", "r", "o")
                 await until(pilot, lambda: [os.path.basename(p) for p in tree.order] == ["b-broken.txt"])
                 for done in keys_of("filter.done"):
-                    await pilot.press(done)
+                    await press(pilot, done)
                     assert app.focused is tree
                 assert len(tree.order) == 1  # the filter stays while browsing
-                await pilot.press(key)
+                await press(pilot, key)
                 for clear in keys_of("filter.clear"):
-                    await pilot.press(clear)
+                    await press(pilot, clear)
                 assert app.focused is tree and len(tree.order) == 2
                 assert not app.query_one(FilterInput).display
 
@@ -303,16 +310,16 @@ def test_triage_counts_sorting_showing_and_filtering(tmp_path):
             for key in keys_of("files.sort"):
                 for sort, order in expected:
                     tree.focus()
-                    await pilot.press(key)
+                    await press(pilot, key)
                     assert tree.sort == sort and names(tree.order) == order, (sort, names(tree.order))
                     assert told[-1].startswith("Files sorted by")
             for key in keys_of("files.show"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert names(tree.order) == ["b-broken.txt", "c-empty.txt", "e-old.txt"]
                 assert told[-1] == "Showing files with findings or unreadable: 3 of 5."
-                await pilot.press(key)
+                await press(pilot, key)
                 assert names(tree.order) == ["c-empty.txt"]
-                await pilot.press(key)
+                await press(pilot, key)
                 assert len(tree.order) == 5
             # the filter matches the agency and the year as well as the name
             for words, expect in (("相城区", ["a-good.txt", "b-broken.txt", "e-old.txt"]), ("2019", ["e-old.txt"]), ("长春 2021", ["d-changchun.txt"])):
@@ -320,7 +327,7 @@ def test_triage_counts_sorting_showing_and_filtering(tmp_path):
                 await burst(pilot, "slash", *["space" if c == " " else c for c in words])
                 assert names(tree.order) == expect, words
                 assert f"{len(expect)} of 5 files" in status_text(app)
-                await pilot.press("escape")
+                await press(pilot, "escape")
             assert len(tree.order) == 5
 
     run(go())
@@ -340,27 +347,27 @@ def test_reviewed_marks_are_remembered_in_gikrs_data_never_in_the_report(tmp_pat
             tree = app.query_one(FileTree)
             told = notifications(app)
             # ] and [ go through the files that need a look: findings and unreadable ones
-            await pilot.press("]")
+            await press(pilot, "]")
             assert os.path.basename(app.current) == "b-broken.txt"
-            await pilot.press("]")
+            await press(pilot, "]")
             assert os.path.basename(app.current) == "c-empty.txt"
-            await pilot.press("]", "]")
+            await press(pilot, "]", "]")
             assert os.path.basename(app.current) == "b-broken.txt"
             assert told[-1] == "Wrapped around to the top of the list."
-            await pilot.press("[")
+            await press(pilot, "[")
             assert os.path.basename(app.current) == "e-old.txt" and told[-1] == "Wrapped around to the bottom of the list."
-            await pilot.press("]")
+            await press(pilot, "]")
             for key in keys_of("app.reviewed"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert told[-1] == "Marked b-broken.txt reviewed."
                 assert "2!✓ b-broken.txt" in tree._path_nodes[broken].label.plain
-                await pilot.press(key)
+                await press(pilot, key)
                 assert told[-1] == "b-broken.txt is no longer marked reviewed."
-                await pilot.press(key)
-            await pilot.press("1")
+                await press(pilot, key)
+            await press(pilot, "1")
             assert "reviewed" in status_text(app)
             # a reviewed file is skipped by ] and [
-            await pilot.press("[", "]")
+            await press(pilot, "[", "]")
             assert os.path.basename(app.current) == "c-empty.txt"
 
     async def second_run(changed: bool):
@@ -397,15 +404,15 @@ def test_next_and_previous_file_with_findings(tmp_path):
             names = lambda: os.path.basename(app.current)  # noqa: E731
             assert names() == "a-good.txt"
             for key in keys_of("app.next_flagged"):
-                await pilot.press(key)
+                await press(pilot, key)
             assert names() == "b-broken.txt"
             for key in keys_of("app.next_flagged"):
-                await pilot.press(key)
+                await press(pilot, key)
             assert names() == "d-broken.txt"
-            await pilot.press(*keys_of("app.next_flagged"))
+            await press(pilot, *keys_of("app.next_flagged"))
             assert names() == "b-broken.txt"  # wraps around
             for key in keys_of("app.previous_flagged"):
-                await pilot.press(key)
+                await press(pilot, key)
             assert names() == "d-broken.txt"
             assert app.query_one(FileTree).current_path == app.current
 
@@ -426,28 +433,28 @@ def test_pane_keys_tab_and_maximize(folder):
             ]
             for keys, cls in expect:
                 for key in keys:
-                    await pilot.press(key)
+                    await press(pilot, key)
                     assert isinstance(app.focused, cls), key
-            await pilot.press("3", "1")  # back to the grid view: the reader is not a tab stop then
+            await press(pilot, "3", "1")  # back to the grid view: the reader is not a tab stop then
             order = []
             for key in keys_of("app.focus_next"):
                 for _ in range(4):
-                    await pilot.press(key)
+                    await press(pilot, key)
                     order.append(type(app.focused))
             assert order == [SectionTree, ReportGrid, FindingsList, FileTree]
             for key in keys_of("app.focus_previous"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert isinstance(app.focused, FindingsList)
             status = app.query_one("#status")
             for key in keys_of("app.maximize"):
                 # every pane takes the whole screen but the bottom line and the footer
                 for pane in ("1", "2", "3", "4", "5"):
-                    await pilot.press(pane, key)
+                    await press(pilot, pane, key)
                     assert app.screen.maximized is app.focused
                     await pilot.pause()
                     assert app.focused.region.height == 24 - 2, (pane, app.focused.region)
                     assert status.region.y == 22 and status.phrases[0].plain[:8] in screen_text(app).splitlines()[22]
-                    await pilot.press(key)
+                    await press(pilot, key)
                     assert app.screen.maximized is None
 
     run(go())
@@ -465,7 +472,7 @@ def test_sections_and_reader(tmp_path):
         app = GikrApp(folder)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot, app)
-            await pilot.press("2")
+            await press(pilot, "2")
             tree = app.query_one(SectionTree)
             sections = [n.data for n in tree.root.children]
             assert [s.number for s in sections] == [1, 2, 3, 4, 5, 6]
@@ -475,72 +482,72 @@ def test_sections_and_reader(tmp_path):
             assert "(missing)" in tree.root.children[4].label.plain
             for key in keys_of("sections.down"):
                 tree.cursor_line = 0
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_line == 1
             for key in keys_of("sections.up"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_line == 0
                 tree.cursor_line = 1
             for key in keys_of("sections.last"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_node.data.number == 6
             for key in keys_of("sections.first"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_line == 0
             for key in keys_of("sections.toggle"):
                 tree.cursor_line = 0
                 assert tree.cursor_node.children  # 一 has sub-items in this seed
-                await pilot.press(key)
+                await press(pilot, key)
                 assert not tree.cursor_node.is_expanded
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_node.is_expanded
             for key in keys_of("sections.parent"):
                 tree.cursor_line = 1
-                await pilot.press(key)
+                await press(pilot, key)
                 assert tree.cursor_line == 0
             reader = app.query_one(Reader)
             for key in keys_of("sections.read"):
                 app.query_one(SectionTree).focus()
                 tree.cursor_line = 0
-                await pilot.press(key)
+                await press(pilot, key)
                 assert app.focused is reader
                 assert reader.text.plain.startswith("一、总体情况")
                 assert "相城区人民政府办公室" in reader.text.plain
             # the missing section says so in the reader
             tree.focus()
             tree.cursor_line = tree.root.children[sections.index(missing[0])].line
-            await pilot.press("enter")
+            await press(pilot, "enter")
             assert "was not found" in reader.text.plain
             tree.focus()
             tree.cursor_line = 0
-            await pilot.press("enter")
+            await press(pilot, "enter")
             for key in keys_of("reader.bottom"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert reader.scroll_y == reader.max_scroll_y > 0
             for key in keys_of("reader.top"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert reader.scroll_y == 0
-                await pilot.press("G")
+                await press(pilot, "G")
             for key in keys_of("reader.up"):
-                await pilot.press("G")
-                await pilot.press(key)
+                await press(pilot, "G")
+                await press(pilot, key)
                 assert reader.scroll_y == reader.max_scroll_y - 1
             for key in keys_of("reader.down"):
-                await pilot.press("g")
-                await pilot.press(key)
+                await press(pilot, "g")
+                await press(pilot, key)
                 assert reader.scroll_y == 1
             for key in keys_of("reader.page_down"):
-                await pilot.press("g")
-                await pilot.press(key)
+                await press(pilot, "g")
+                await press(pilot, key)
                 assert reader.scroll_y > 1
             for key in keys_of("reader.page_up"):
-                await pilot.press("G")
-                await pilot.press(key)
+                await press(pilot, "G")
+                await press(pilot, key)
                 assert reader.scroll_y < reader.max_scroll_y - 1
             for key in keys_of("reader.back"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert isinstance(app.focused, ReportGrid)
-                await pilot.press("5")
+                await press(pilot, "5")
 
     run(go())
 
@@ -558,7 +565,7 @@ def test_a_huge_section_is_read_in_pieces(tmp_path):
         app = GikrApp(folder)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await settle(pilot, app)
-            await pilot.press("2", "enter")
+            await press(pilot, "2", "enter")
             reader = app.query_one(Reader)
             assert app.focused is reader
             n = len(reader.pieces)
@@ -571,21 +578,21 @@ def test_a_huge_section_is_read_in_pieces(tmp_path):
             whole = "".join(t for piece in reader.pieces for t, _ in piece)
             assert whole.count(line.strip()) == 6600 and whole.startswith(section.text)
             for key in keys_of("reader.next_piece"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert reader.piece == 1 and reader.scroll_y == 0
             for key in keys_of("reader.previous_piece"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert reader.piece == 0
             # scrolling past the end of a piece shows the next one
-            await pilot.press("G")
+            await press(pilot, "G")
             assert reader.piece == n - 1 and f"piece {n} of {n}" in status_text(app)
-            await pilot.press("g")
+            await press(pilot, "g")
             assert reader.piece == 0
             reader.scroll_end(animate=False, immediate=True)
             await pilot.pause()
-            await pilot.press("space")
+            await press(pilot, "space")
             assert reader.piece == 1 and reader.scroll_y == 0
-            await pilot.press("k")
+            await press(pilot, "k")
             assert reader.piece == 0 and reader.scroll_y == reader.max_scroll_y > 0
 
     run(go())
@@ -609,7 +616,7 @@ def test_grid_shape_labels_and_marks(folder):
             t4_review = grid.get_row_at(26)
             assert [c.plain for c in t4_review[1:6]] == ["1", "1", "0", "0", "0"]  # 总计 first
             # the broken file: marks on failing cells
-            await pilot.press("]")
+            await press(pilot, "]")
             assert os.path.basename(app.current) == "b-broken.txt"
             row = grid.get_row_at(0)
             assert row[NATURAL].plain == "29!" and row[TOTAL].plain == "31!"
@@ -617,7 +624,7 @@ def test_grid_shape_labels_and_marks(folder):
             findings = app.query_one(FindingsList)
             assert any("总计: reported 31, columns sum to 32, -1" in line for line in findings.lines)
             # the detail line: origin of the cell under the cursor
-            await pilot.press("3")
+            await press(pilot, "3")
             grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
             await pilot.pause()
             assert "from line 83" in status_text(app)
@@ -631,7 +638,7 @@ def test_at_80_columns_totals_and_groups_stay_in_sight(folder):
         app = GikrApp(folder)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
-            await pilot.press("]", "3")
+            await press(pilot, "]", "3")
             grid = app.query_one(ReportGrid)
             labels = [grid.get_row_at(i)[0].plain for i in range(25)]
             # short labels that keep their group: never three rows all reading "1.…"
@@ -644,14 +651,14 @@ def test_at_80_columns_totals_and_groups_stay_in_sight(folder):
 
             # 总计 is frozen beside the labels: in sight at the row's start and at its end
             assert "31!" in first_row() and "其他" not in screen_text(app)
-            await pilot.press("dollar_sign")
+            await press(pilot, "dollar_sign")
             assert grid.cursor_ref == (T3, "received_new", "other")
             assert "31!" in first_row() and "其他" in screen_text(app)
             # table 4 has five values a row: $ stops at the last one, never an empty cell
             grid.cursor_coordinate = grid.coordinate_of((T4, "review", "upheld"))
-            await pilot.press("dollar_sign")
+            await press(pilot, "dollar_sign")
             assert grid.cursor_ref == (T4, "review", "pending")
-            await pilot.press("l")
+            await press(pilot, "l")
             assert grid.cursor_ref == (T4, "review", "pending")
             # a wider terminal gives the labels their full text
             await pilot.resize_terminal(120, 40)
@@ -666,11 +673,11 @@ def test_a_huge_value_prints_as_written(folder):
         app = GikrApp(folder)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot, app)
-            await pilot.press("3", "l", "e", *"100000000000000000000", "enter")
+            await press(pilot, "3", "l", "e", *"100000000000000000000", "enter")
             findings = app.query_one(FindingsList)
             await until(pilot, lambda: any("columns sum to 100000000000000000003" in line for line in findings.lines))
             assert not any("e+" in line for line in findings.lines)
-            await pilot.press("c")
+            await press(pilot, "c")
             assert "e+" not in grid_text(app.query_one(ReportGrid))
 
     run(go())
@@ -707,7 +714,7 @@ def test_grid_navigation_keys(folder):
         app = GikrApp(folder)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
-            await pilot.press("3")
+            await press(pilot, "3")
             grid = app.query_one(ReportGrid)
             assert grid.cursor_coordinate.column == 1  # never on the label column
 
@@ -716,45 +723,45 @@ def test_grid_navigation_keys(folder):
 
             for key in keys_of("grid.down"):
                 at(0, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate == (1, 1)
             for key in keys_of("grid.up"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate == (0, 1)
                 at(1, 1)
             for key in keys_of("grid.right"):
                 at(0, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate == (0, 2)
             for key in keys_of("grid.left"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate == (0, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate == (0, 1)  # the label column is skipped
                 at(0, 2)
             for key in keys_of("grid.bottom"):
                 at(0, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate.row == grid.row_count - 1
             for key in keys_of("grid.top"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate.row == 0
                 at(5, 1)
             for key in keys_of("grid.row_end"):
                 at(0, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate.column == 7
             for key in keys_of("grid.row_start"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate.column == 1
                 at(0, 7)
             for key in keys_of("grid.page_down"):
                 at(0, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate.row > 3
             for key in keys_of("grid.page_up"):
                 at(20, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_coordinate.row < 17
 
     run(go())
@@ -770,7 +777,7 @@ def test_edit_recompute_undo_revert(folder):
             tree = app.query_one(FileTree)
             label = lambda: tree._path_nodes[good].label.plain  # noqa: E731
             assert "ok" in label()
-            await pilot.press("3")
+            await press(pilot, "3")
             grid = app.query_one(ReportGrid)
             findings = app.query_one(FindingsList)
             state = app.states[good]
@@ -779,15 +786,15 @@ def test_edit_recompute_undo_revert(folder):
             seen_values = []
             for key in keys_of("grid.edit"):
                 grid.cursor_coordinate = grid.coordinate_of(ref)
-                await pilot.press(key)
+                await press(pilot, key)
                 # edited in place: the grid keeps the focus, the cell shows what is typed
                 assert app.focused is grid and grid.editing == ref and grid.typed == "28"
                 assert grid.get_row_at(0)[NATURAL].plain == "28▏"
                 assert "editing 一、本年新收政府信息公开申请数量 / 自然人 = 28" in status_text(app)
-                await pilot.press("3", "0")  # the first key replaces the value
+                await press(pilot, "3", "0")  # the first key replaces the value
                 assert grid.typed == "30" and grid.get_row_at(0)[NATURAL].plain == "30▏"
                 assert state.value(ref) is parsed  # nothing applied before Enter
-                await pilot.press("enter")
+                await press(pilot, "enter")
                 assert app.focused is grid and grid.editing is None
                 seen_values.append(state.value(ref).number)
                 # every total, finding and badge follows at once
@@ -800,7 +807,7 @@ def test_edit_recompute_undo_revert(folder):
                 assert any("columns sum to 33" in line for line in findings.lines)
                 assert "edited (file: 28)" in status_text(app)
                 for undo in keys_of("grid.undo"):
-                    await pilot.press(undo)
+                    await press(pilot, undo)
                     break
                 assert state.value(ref) is parsed
                 assert grid.get_row_at(0)[NATURAL].plain == "28"
@@ -810,56 +817,56 @@ def test_edit_recompute_undo_revert(folder):
             assert seen_values == [30, 30]
             # an edit that keeps the number of findings updates their texts in place
             grid.cursor_coordinate = grid.coordinate_of(ref)
-            await pilot.press("e", "3", "0", "enter")
+            await press(pilot, "e", "3", "0", "enter")
             count = findings.option_count
-            await pilot.press("e", "3", "2", "enter")
+            await press(pilot, "e", "3", "2", "enter")
             assert findings.option_count == count
             shown = [str(findings.get_option_at_index(i).prompt) for i in range(count)]
             assert any("columns sum to 35" in line for line in shown) and shown == findings.lines
             assert not any("columns sum to 33" in line for line in shown)
-            await pilot.press("u", "u")
+            await press(pilot, "u", "u")
             assert state.value(ref) is parsed
             # the remaining undo key, and undo with nothing to undo
             for undo in keys_of("grid.undo")[1:]:
                 grid.cursor_coordinate = grid.coordinate_of(ref)
-                await pilot.press("e", "7", "enter")
+                await press(pilot, "e", "7", "enter")
                 assert state.value(ref).number == 7
-                await pilot.press(undo)
+                await press(pilot, undo)
                 assert state.value(ref) is parsed
-            await pilot.press("u")
+            await press(pilot, "u")
             assert state.value(ref) is parsed
             # keys that are not part of a number do nothing while editing: not even their bindings
-            await pilot.press("e", "4", "n", "u", "j", "x", "2")
+            await press(pilot, "e", "4", "n", "u", "j", "x", "2")
             assert grid.typed == "42" and grid.cursor_ref == ref and state.value(ref) is parsed
             # backspace deletes one character, ctrl+u clears; empty applies as blank
             for key in keys_of("grid.edit_backspace"):
-                await pilot.press(key)
+                await press(pilot, key)
             assert grid.typed == "4"
-            await pilot.press("ctrl+u", "enter")
+            await press(pilot, "ctrl+u", "enter")
             assert state.value(ref).blank and grid.get_row_at(0)[NATURAL].plain == "·!*"
             # backspace on a cell starts an edit of an empty cell
-            await pilot.press("backspace", "5", "enter")
+            await press(pilot, "backspace", "5", "enter")
             assert state.value(ref).number == 5
-            await pilot.press("u")
+            await press(pilot, "u")
             assert state.value(ref).blank
             # a dash is a value that holds no number
-            await pilot.press("e", "-", "enter")
+            await press(pilot, "e", "-", "enter")
             assert state.value(ref).text == "-" and state.value(ref).number is None
-            await pilot.press("u")
+            await press(pilot, "u")
             # cancel: Escape, or moving the focus away
             for key in keys_of("grid.cancel_edit"):
-                await pilot.press("e", "9")
-                await pilot.press(key)
+                await press(pilot, "e", "9")
+                await press(pilot, key)
                 assert grid.editing is None and app.focused is grid and state.value(ref).blank
                 assert grid.get_row_at(0)[NATURAL].plain == "·!*"
-            await pilot.press("e", "9", "tab")  # Tab is not part of a number either
+            await press(pilot, "e", "9", "tab")  # Tab is not part of a number either
             assert grid.editing == ref and app.focused is grid
             tree.focus()  # as a mouse click on another pane does
             await pilot.pause()
             assert grid.editing is None and state.value(ref).blank
-            await pilot.press("3")
+            await press(pilot, "3")
             for key in keys_of("grid.revert"):
-                await pilot.press(key, "y")  # (asked first: see test_edits_are_never_dropped_without_asking)
+                await press(pilot, key, "y")  # (asked first: see test_edits_are_never_dropped_without_asking)
                 assert not state.dirty and state.value(ref) is parsed
                 assert grid.get_row_at(0)[NATURAL].plain == "28"
                 assert "ok" in label()
@@ -876,7 +883,7 @@ def test_keys_typed_ahead_go_to_the_editor_they_open(folder):
         app = GikrApp(folder)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
-            await pilot.press("3")
+            await press(pilot, "3")
             grid = app.query_one(ReportGrid)
             state = app.states[app.current]
             ref = (T3, "received_new", "natural")
@@ -915,20 +922,20 @@ def test_edit_fixes_the_broken_report(folder):
         app = GikrApp(folder)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
-            await pilot.press("]", "3")
+            await press(pilot, "]", "3")
             grid = app.query_one(ReportGrid)
             state = app.states[app.current]
             assert state.status == "violations"
             for key in keys_of("grid.next_failing"):
                 grid.cursor_coordinate = (24, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_ref in state.failing()
             for key in keys_of("grid.previous_failing"):
                 grid.cursor_coordinate = (0, 1)
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.cursor_ref in state.failing() and grid.cursor_coordinate.row > 0
             grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
-            await pilot.press("e", "2", "8", "enter")
+            await press(pilot, "e", "2", "8", "enter")
             assert state.status == "ok" and not state.failing()
             assert grid.get_row_at(0)[NATURAL].plain == "28*"
             badge = app.query_one(FileTree)._path_nodes[app.current].label.plain
@@ -942,55 +949,55 @@ def test_computed_toggle_copy_and_findings_jump(folder):
         app = GikrApp(folder)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot, app)
-            await pilot.press("]", "3")
+            await press(pilot, "]", "3")
             grid = app.query_one(ReportGrid)
             for key in keys_of("grid.computed"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.get_row_at(0)[TOTAL].plain == "31! =32"
                 assert grid.get_row_at(0)[NATURAL].plain == "29!"  # not a total
                 results = grid.get_row_at(T3_ROW_RESULTS)
                 assert results[NATURAL].plain.endswith("=26")
-                await pilot.press(key)
+                await press(pilot, key)
                 assert grid.get_row_at(0)[TOTAL].plain == "31!"
             for key in keys_of("grid.copy_cell"):
                 grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
-                await pilot.press(key)
+                await press(pilot, key)
                 assert app.clipboard == "29"
                 grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "research"))
-                await pilot.press(key)
+                await press(pilot, key)
                 assert app.clipboard == ""  # blank copies as empty
             for key in keys_of("grid.copy_table"):
-                await pilot.press(key)
+                await press(pilot, key)
                 lines = app.clipboard.splitlines()
                 assert lines[0].split("\t")[1:] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
                 assert lines[1].split("\t") == ["一、本年新收政府信息公开申请数量", "29", "3", "", "", "", "", "31"]
                 assert len(lines) == 1 + 25 + 1 + 1 + 3
                 assert lines[-3].startswith("行政复议\t1\t0")
-            await pilot.press("4")
+            await press(pilot, "4")
             findings = app.query_one(FindingsList)
             assert isinstance(app.focused, FindingsList)
             for key in keys_of("findings.last"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert findings.highlighted == findings.option_count - 1
             # findings are grouped by severity under a heading line
             assert findings.lines[0] == "errors (2)" and findings.targets[0] is None
             for key in keys_of("findings.first"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert findings.highlighted == 0
             for key in keys_of("findings.down"):
                 findings.highlighted = 0
-                await pilot.press(key)
+                await press(pilot, key)
                 assert findings.highlighted == 1
             for key in keys_of("findings.up"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert findings.highlighted == 0
                 findings.highlighted = 1
             for key in keys_of("findings.page_down"):
                 findings.highlighted = 0
-                await pilot.press(key)
+                await press(pilot, key)
                 assert findings.highlighted == findings.option_count - 1
             for key in keys_of("findings.page_up"):
-                await pilot.press(key)
+                await press(pilot, key)
                 assert findings.highlighted == 0
             findings.highlighted = 1
             await pilot.pause()
@@ -998,7 +1005,7 @@ def test_computed_toggle_copy_and_findings_jump(folder):
             for key in keys_of("findings.goto"):
                 findings.focus()
                 findings.highlighted = 2  # balance / 自然人
-                await pilot.press(key)
+                await press(pilot, key)
                 assert isinstance(app.focused, ReportGrid)
                 assert grid.cursor_ref == (T3, "received_new", "natural")
 
@@ -1010,7 +1017,7 @@ def test_findings_take_the_focus_on_their_first_entry_and_the_bottom_line_keeps_
         app = GikrApp(folder)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
-            await pilot.press("]", "3", "l", "e", "4", "1", "enter")
+            await press(pilot, "]", "3", "l", "e", "4", "1", "enter")
             grid = app.query_one(ReportGrid)
 
             def bottom_line() -> str:
@@ -1024,12 +1031,12 @@ def test_findings_take_the_focus_on_their_first_entry_and_the_bottom_line_keeps_
                 assert full.startswith(kept) and full[len(kept):].startswith(" · "), (kept, full)
 
             whole_phrases()  # the grid cell: value, edited, failing, …
-            await pilot.press("4")
+            await press(pilot, "4")
             findings = app.query_one(FindingsList)
             assert findings.highlighted == 1 and findings.lines[0].startswith("errors")  # the first finding, not its heading
             whole_phrases()  # reported 31, columns sum to 44, -13: never "columns sum to" alone
             assert not bottom_line().endswith("columns sum to …")
-            await pilot.press("enter")
+            await press(pilot, "enter")
             assert app.focused is grid and grid.cursor_ref == (T3, "received_new", "total")
 
     run(go())
@@ -1044,8 +1051,8 @@ def test_help_screen_lists_the_focused_panes_keys(folder):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
             for key in keys_of("app.help"):
-                await pilot.press("3")
-                await pilot.press(key)
+                await press(pilot, "3")
+                await press(pilot, key)
                 assert isinstance(app.screen, HelpScreen)
                 ids = {row[2] for row in app.screen.rows}
                 grid_ids = {b.id for b in ReportGrid.BINDINGS}
@@ -1056,32 +1063,32 @@ def test_help_screen_lists_the_focused_panes_keys(folder):
                 body = app.screen.query_one("#help-body")
                 assert body.max_scroll_y > 0  # more keys than an 80×24 screen shows
                 for bottom in keys_of("help.bottom"):
-                    await pilot.press(bottom)
+                    await press(pilot, bottom)
                     assert body.scroll_y == body.max_scroll_y
                     assert "Command palette" in screen_text(app)  # the last of the app's keys
                 for top in keys_of("help.top"):
-                    await pilot.press(top)
+                    await press(pilot, top)
                     assert body.scroll_y == 0
                 for down in keys_of("help.down"):
-                    await pilot.press("g", down)
+                    await press(pilot, "g", down)
                     assert body.scroll_y == 1
                 for up in keys_of("help.up"):
-                    await pilot.press(up)
+                    await press(pilot, up)
                     assert body.scroll_y == 0
-                    await pilot.press("j")
+                    await press(pilot, "j")
                 for page in keys_of("help.page_down"):
-                    await pilot.press("g", page)
+                    await press(pilot, "g", page)
                     assert body.scroll_y > 5
                 for page in keys_of("help.page_up"):
-                    await pilot.press("g", "pagedown", page)
+                    await press(pilot, "g", "pagedown", page)
                     assert body.scroll_y == 0
-                await pilot.press("escape")
+                await press(pilot, "escape")
                 assert not isinstance(app.screen, HelpScreen)
             for key in keys_of("help.close"):
-                await pilot.press("1", "?")
+                await press(pilot, "1", "?")
                 assert isinstance(app.screen, HelpScreen)
                 assert {b.id for b in FileTree.BINDINGS} <= {row[2] for row in app.screen.rows}
-                await pilot.press(key)
+                await press(pilot, key)
                 assert not isinstance(app.screen, HelpScreen)
 
     run(go())
@@ -1092,16 +1099,16 @@ def test_command_palette_runs_app_actions(folder):
         app = GikrApp(folder)
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot, app)
-            await pilot.press("]", "3")
+            await press(pilot, "]", "3")
             grid = app.query_one(ReportGrid)
             for key in keys_of("app.palette"):
-                await pilot.press(key)
+                await press(pilot, key)
                 await pilot.pause()
                 assert app.screen.__class__.__name__ == "CommandPalette"
                 for ch in "toggle computed":
-                    await pilot.press("space" if ch == " " else ch)
+                    await press(pilot, "space" if ch == " " else ch)
                 await until(pilot, lambda: "Toggle computed sums" in screen_text(app))
-                await pilot.press("enter")
+                await press(pilot, "enter")
                 await until(pilot, lambda: grid.show_computed)
             # every command names a real action, and none is listed twice under two names
             for _, action, _ in COMMANDS:
@@ -1113,10 +1120,10 @@ def test_command_palette_runs_app_actions(folder):
             await pilot.pause()
             system = {command.title for command in app.get_system_commands(app.screen)}
             assert system and not system & {"Keys", "Maximize", "Minimize"}
-            await pilot.press("ctrl+p", *["space" if c == " " else c for c in "previous failing"])
+            await press(pilot, "ctrl+p", *["space" if c == " " else c for c in "previous failing"])
             await until(pilot, lambda: "Previous failing cell" in screen_text(app))
             grid.cursor_coordinate = (5, 3)
-            await pilot.press("enter")
+            await press(pilot, "enter")
             await until(pilot, lambda: grid.cursor_ref in app.states[app.current].failing())
 
     run(go())
@@ -1138,13 +1145,13 @@ def test_export_csv_and_json_to_cwd(folder, out):
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await settle(pilot, app)
             for key in keys_of("app.export_csv"):
-                await pilot.press(key)
+                await press(pilot, key)
                 # the notification says where the file went
                 await until(pilot, lambda: "Exported 2 findings from 2 files to" in screen_text(app))
                 assert app.last_export == str(out / "gikr-findings.csv")
             for key in keys_of("app.export_json"):
-                await pilot.press(key)
-            await pilot.press("x")  # a second export never overwrites the first
+                await press(pilot, key)
+            await press(pilot, "x")  # a second export never overwrites the first
             return app.last_export
 
     run(go())
@@ -1165,24 +1172,24 @@ def test_edits_are_never_dropped_without_asking(folder):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
             state = app.states[app.current]
-            await pilot.press("3", "l", "e", "9", "enter")  # 自然人 (总计 is the first column)
+            await press(pilot, "3", "l", "e", "9", "enter")  # 自然人 (总计 is the first column)
             assert state.dirty
             # R, r and q each ask; n and Escape keep everything as it was
             for keys, words in (("R", "Drop your edit to a-good.txt"), ("r", "Read a-good.txt again"), ("q", "Quit? Your edits to 1 file")):
                 for no in keys_of("confirm.no"):
-                    await pilot.press(keys)
+                    await press(pilot, keys)
                     assert isinstance(app.screen, ConfirmScreen)
                     await until(pilot, lambda: words in screen_text(app))
-                    await pilot.press(no)
+                    await press(pilot, no)
                     assert not isinstance(app.screen, ConfirmScreen)
                     assert state.dirty and app.return_code is None
             assert state.value((T3, "received_new", "natural")).number == 9
             # typed ahead with the question's answer, as over SSH
             await burst(pilot, "r", "y")
             await until(pilot, lambda: not state.dirty and state.status == "ok")
-            await pilot.press("e", "9", "enter")
+            await press(pilot, "e", "9", "enter")
             for yes in keys_of("confirm.yes"):
-                await pilot.press("q", yes)
+                await press(pilot, "q", yes)
             await pilot.pause()
         assert app.return_code == 0
 
@@ -1195,19 +1202,19 @@ def test_exports_hold_the_files_as_published_and_list_the_edits(folder, out):
         app = GikrApp(folder)
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await settle(pilot, app)
-            await pilot.press("]", "3")
+            await press(pilot, "]", "3")
             grid = app.query_one(ReportGrid)
             # fix the broken cell, and break another one: a what-if the files do not hold
             grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
-            await pilot.press("e", "2", "8", "enter")
+            await press(pilot, "e", "2", "8", "enter")
             grid.cursor_coordinate = grid.coordinate_of((T3, "granted", "natural"))
-            await pilot.press("e", "1", "0", "0", "enter")
+            await press(pilot, "e", "1", "0", "0", "enter")
             assert app.states[app.current].status == "violations"
             told = notifications(app)
-            await pilot.press("x")
+            await press(pilot, "x")
             assert told[-1].startswith("Exported 2 findings from 2 files to")
             assert told[-1].endswith("(as published; the edits to 1 file are listed apart)")
-            await pilot.press("X")
+            await press(pilot, "X")
             await until(pilot, lambda: app.last_export is not None and app.last_export.endswith(".json"))
 
     run(go())
@@ -1248,23 +1255,23 @@ def test_export_after_the_current_folder_is_deleted_or_its_name_is_a_dangling_li
         app = GikrApp(folder)
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await settle(pilot, app)
-            await pilot.press("]", "3", "e", "2", "8", "enter")
+            await press(pilot, "]", "3", "e", "2", "8", "enter")
             state = app.states[app.current]
             # a dangling link holds the name: the next free name is used, every time
-            await pilot.press("x")
+            await press(pilot, "x")
             assert app.last_export == str(out / "gikr-findings-1.csv")
-            await pilot.press("x")
+            await press(pilot, "x")
             assert app.last_export == str(out / "gikr-findings-2.csv")
             assert not (tmp_path / "nowhere.csv").exists()
             # the folder the export goes to is deleted: a question, not a crash
             shutil.rmtree(out)
-            await pilot.press("x")
+            await press(pilot, "x")
             assert isinstance(app.screen, ConfirmScreen)
             await until(pilot, lambda: "current folder no longer exists" in screen_text(app))
-            await pilot.press("y")
+            await press(pilot, "y")
             await until(pilot, lambda: app.last_export == str(home / "gikr-findings.csv"))
             assert app.return_code is None and state.dirty  # still running, edits kept
-            await pilot.press("x", "n")
+            await press(pilot, "x", "n")
             assert not isinstance(app.screen, ConfirmScreen) and app.last_export == str(home / "gikr-findings.csv")
 
     run(go())
@@ -1283,14 +1290,14 @@ def test_keys_of_your_own_from_keymap_toml(folder, tmp_path, monkeypatch):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
             assert any("no binding is called 'grid.nothing'" in t for t in told)
-            await pilot.press("3", "l")
+            await press(pilot, "3", "l")
             grid = app.query_one(ReportGrid)
             state = app.states[app.current]
-            await pilot.press("e")
+            await press(pilot, "e")
             assert grid.editing is None  # e is no longer the edit key
-            await pilot.press("i", "7", "enter")
+            await press(pilot, "i", "7", "enter")
             assert state.value((T3, "received_new", "natural")).number == 7
-            await pilot.press("question_mark")
+            await press(pilot, "question_mark")
             assert ("i", "Edit the cell: digits, a dash, or empty for blank; Enter applies", "grid.edit") in app.screen.rows
 
     run(go())
@@ -1303,7 +1310,7 @@ def test_keys_of_your_own_from_keymap_toml(folder, tmp_path, monkeypatch):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
             assert any("keymap.toml" in t for t in told)
-            await pilot.press("3", "e")
+            await press(pilot, "3", "e")
             assert app.query_one(ReportGrid).editing is not None  # the default keys
 
     run(damaged())
@@ -1315,7 +1322,7 @@ def test_quit_key(folder):
         async with app.run_test(size=(80, 24)) as pilot:
             assert app.return_code is None
             for key in keys_of("app.quit"):
-                await pilot.press(key)
+                await press(pilot, key)
             await pilot.pause()
         assert app.return_code == 0
 
@@ -1328,7 +1335,7 @@ def test_first_frame_before_any_parse(folder):
         async with app.run_test(size=(80, 24)) as pilot:
             # the screen is up and answers keys while the pool is still starting
             assert app.query_one(FileTree) is not None
-            await pilot.press("2", "1")
+            await press(pilot, "2", "1")
             assert isinstance(app.focused, FileTree)
             await settle(pilot, app)
 
@@ -1344,19 +1351,19 @@ def test_reload_key_and_live_reload(folder, watch):
             good = app.current
             state = app.states[good]
             assert state.status == "ok"
-            await pilot.press("3", "e", "1", "enter")
+            await press(pilot, "3", "e", "1", "enter")
             assert state.dirty
             # the file changes on disk: the watcher asks before its edits are dropped, then re-reads it
             Path(good).write_text(broken_text() + "\n", encoding="utf-8")
             await until(pilot, lambda: "a-good.txt changed on disk" in screen_text(app))
-            await pilot.press("y")
+            await press(pilot, "y")
             await until(pilot, lambda: app.states[good].status == "violations" and not app.states[good].dirty)
             grid = app.query_one(ReportGrid)
             await until(pilot, lambda: grid.get_row_at(0)[NATURAL].plain == "29!")
             # and back, by the reload key
             shutil.copy(SEED, good)
             for key in keys_of("app.reload"):
-                await pilot.press(key)
+                await press(pilot, key)
             await until(pilot, lambda: app.states[good].status == "ok")
             await until(pilot, lambda: grid.get_row_at(0)[NATURAL].plain == "28")
             assert app.watch_mode == ("poll" if watch == "poll" else "inotify")
@@ -1390,12 +1397,12 @@ def test_brackets_in_report_text_stay_literal(tmp_path):
             assert "[bold]相城区[/bold]" in (state.report.agency or "")
             assert "[b]weird[.txt" in screen_text(app)
             assert "[bold]相城区[/bold]" in status_text(app)
-            await pilot.press("2", "enter")
+            await press(pilot, "2", "enter")
             reader = app.query_one(Reader)
             assert "[red]不是标记[/red] [link=x]y[/link] [" in reader.text.plain
             assert "[red]不是标记[/red]" in screen_text(app)
             # file names reach notifications literally too
-            await pilot.press("r")
+            await press(pilot, "r")
             await until(pilot, lambda: "Reading [b]weird[.txt again" in screen_text(app))
 
     run(go())
@@ -1417,7 +1424,7 @@ def test_broken_files_get_error_badges_and_keys_keep_working(tmp_path):
             tree = app.query_one(FileTree)
             # keys while parsing: moving around and switching panes never waits for a parse
             for key in ("down", "down", "2", "3", "1", "up", "j", "k", "tab", "shift+tab", "1"):
-                await pilot.press(key)
+                await press(pilot, key)
             await settle(pilot, app)
             names = {os.path.basename(p): s for p, s in app.states.items()}
             assert sorted(names) == ["binary.txt", "empty.txt", "noise.docx", "noise.pdf", "z-good.txt"]
@@ -1433,9 +1440,9 @@ def test_broken_files_get_error_badges_and_keys_keep_working(tmp_path):
             assert "unreadable: empty file" in status_text(app)
             assert "unreadable" in screen_text(app)
             # editing an unreadable file is refused, not crashed
-            await pilot.press("3", "e")
+            await press(pilot, "3", "e")
             assert app.query_one(ReportGrid).editing is None
-            await pilot.press("1", "G")
+            await press(pilot, "1", "G")
             assert os.path.basename(app.current) == "z-good.txt"
 
     run(go())
@@ -1455,7 +1462,7 @@ def test_the_file_on_screen_is_parsed_first(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: app.scanned and app.query_one(FileTree).current_path == app.paths[0])
             last = app.paths[-1]
-            await pilot.press("G")  # the last file: queued behind fifteen others
+            await press(pilot, "G")  # the last file: queued behind fifteen others
             assert app.current == last
             await settle(pilot, app)
             # only a couple of files were already handed to the pool when it jumped the queue
@@ -1481,7 +1488,7 @@ def test_ansi_theme_renders(folder):
         app = GikrApp(folder, theme="ansi-dark")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
-            await pilot.press("]")
+            await press(pilot, "]")
             assert app.theme == "ansi-dark"
             assert "29!" in screen_text(app)
 
