@@ -1453,7 +1453,7 @@ def test_the_file_on_screen_is_parsed_first(tmp_path):
     folder.mkdir()
     # each report carries pages of prose, so the sixteen take a second or two to
     # read: the queue is still long when the key arrives right after the scan
-    text = SEED.read_text(encoding="utf-8") + "\n" + "本机关持续深化政务公开，回应社会关切。\n" * 3000
+    text = SEED.read_text(encoding="utf-8") + "\n" + "本机关持续深化政务公开，回应社会关切。\n" * 6000
     for i in range(16):
         (folder / f"r{i:02d}.txt").write_text(text, encoding="utf-8")
 

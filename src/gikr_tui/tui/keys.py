@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from functools import partial
+from time import monotonic
 
 from textual import events
 from textual.message import Message
@@ -30,8 +31,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 # A marker that never comes back (its widget was removed on the way) must
-# not hold the keyboard: the next key goes out after this long regardless.
-STUCK_AFTER = 1.0
+# not hold the keyboard.  Every CHECK_EVERY seconds the widget it went to is
+# looked at: gone, the next key goes out; still there, the key is only slow
+# (a busy machine), and waiting keeps the order, up to GIVE_UP seconds.
+CHECK_EVERY = 1.0
+GIVE_UP = 10.0
 ROUNDS = 2
 
 
@@ -56,6 +60,8 @@ class OrderedKeys:
         self._key_watchdog: Timer | None = None
         self._key_screen: object = None  # the screen the key in flight was typed on
         self._screen_marked = False
+        self._marked: Widget | None = None  # where the marker in flight went
+        self._key_sent_at = 0.0
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -71,8 +77,9 @@ class OrderedKeys:
         self._key_token += 1
         token = self._key_token
         target = self.focused or self.screen
-        self._key_screen, self._screen_marked = self.screen, False
-        self._key_watchdog = self.set_timer(STUCK_AFTER, partial(self._release, token))
+        self._key_screen, self._screen_marked, self._marked = self.screen, False, None
+        self._key_sent_at = monotonic()
+        self._key_watchdog = self.set_interval(CHECK_EVERY, partial(self._check_stuck, token))
         await super().on_event(event)  # a priority binding, or forwarded to the focused widget
         if event.is_forwarded and target.is_attached:
             self._mark(target, 1)
@@ -80,7 +87,14 @@ class OrderedKeys:
             self._settled(token)
 
     def _mark(self, target: Widget, round: int) -> None:
+        self._marked = target
         target.post_message(KeyMarker(self._key_token, round, target))
+
+    def _check_stuck(self, token: int) -> None:
+        marked = self._marked
+        gone = marked is not None and not marked.is_attached
+        if gone or monotonic() - self._key_sent_at > GIVE_UP:
+            self._release(token)
 
     def on_key_marker(self, message: KeyMarker) -> None:
         message.stop()
