@@ -705,6 +705,9 @@ def test_2019_template_has_23_rows(tmp_path):
             assert grid.row_count == 23 + 1 + 3
             labels = [grid.get_row_at(i)[0].plain.strip() for i in range(23)]
             assert "（六）其他处理" in labels and "3.其他" not in labels
+            # the title gives the year the report covers, not its template's vintage
+            assert state.report.year == 2020
+            assert grid.border_title.endswith("r2019.txt · 2020") and "template 2019" in status_text(app)
 
     run(go())
 
