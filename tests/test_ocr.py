@@ -188,11 +188,11 @@ def test_inspector_marks_the_ocr_report_and_its_unsure_cells(ocr_cache, monkeypa
             await pilot.pause()
             rendered = grid._render((T3, row, col)).plain
             assert rendered.endswith("~")
-            status = app.query_one("#status").content.plain
+            status = app.query_one("#status").plain
             assert "read by OCR, confidence" in status
             app.query_one(FileTree).focus()
             await pilot.pause()
-            assert "read by OCR (3 pages)" in app.query_one("#status").content.plain
+            assert "read by OCR (3 pages)" in app.query_one("#status").plain
 
     try:
         asyncio.run(go())
