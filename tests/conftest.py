@@ -9,10 +9,15 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache_dir(tmp_path_factory):
-    """Keep the parse cache and gikr's own data (reviewed marks) of test runs out of the user's folders."""
+    """Keep the parse cache and gikr's own data (reviewed marks) of test runs out of the user's folders;
+    speak English whatever the locale the suite runs in (the Chinese tests ask for Chinese)."""
+    from gikr_tui import i18n
+
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GIKR_CACHE_DIR", str(tmp_path_factory.mktemp("gikr-cache")))
         mp.setenv("GIKR_DATA_DIR", str(tmp_path_factory.mktemp("gikr-data")))
+        mp.setenv("GIKR_LANG", "en")
+        i18n.set_language("en")
         yield
 
 

@@ -33,6 +33,7 @@ from gikr_tui import cache, errors
 from gikr_tui.errors import BinaryFile, LimitExceeded, ReportError
 from gikr_tui.limits import MAX_BLOCKS, MAX_ROW_CELLS, MAX_TABLE_CELLS, MAX_TABLE_ROWS, check_limits
 from gikr_tui.model import Cell, Document, Paragraph, Table
+from gikr_tui.msg import Msg
 from gikr_tui.pipeline import check_file
 from gikr_tui.readers.encoding import decode
 from gikr_tui.runner import run
@@ -84,9 +85,9 @@ def test_pipeline_gives_the_reason(broken, name):
     case = BY_NAME[name]
     result = check_file(broken / name)
     assert result.status == "error", result
-    assert not result.error.startswith("internal error"), result.debug
-    assert "\n" not in result.error
-    assert matches(case, result.error), f"{name}: {result.error!r} does not match {case.reason!r}"
+    assert not str(result.error).startswith("internal error"), result.debug
+    assert "\n" not in str(result.error)
+    assert matches(case, str(result.error)), f"{name}: {result.error!r} does not match {case.reason!r}"
 
 
 @pytest.mark.parametrize("name", sorted(MISNAMED))
@@ -94,7 +95,7 @@ def test_a_whole_report_under_the_wrong_extension_is_read_by_its_content(broken,
     result = check_file(broken / name)
     assert result.status != "error", result.error
     assert result.format == MISNAMED[name]
-    assert any("read by its content" in n.message for n in result.report.notes)
+    assert any("read by its content" in str(n.message) for n in result.report.notes)
 
 
 def test_misnamed_pdf_reads_exactly(broken):
@@ -111,7 +112,7 @@ def test_good_file_with_odd_name_reads_as_usual(broken):
 
 
 def test_folder_named_like_a_report(broken):
-    assert check_file(broken / FOLDER_NAME).error == "is a folder"
+    assert str(check_file(broken / FOLDER_NAME).error) == "is a folder"
     assert str(broken / FOLDER_NAME) not in scan([broken])
 
 
@@ -184,7 +185,7 @@ def test_file_deleted_after_scan(tmp_path, jobs):
     paths = scan([tmp_path / "reports"])
     a.unlink()
     results = {Path(r.path).name: r for r in run(paths, jobs=jobs)}
-    assert results["a.txt"].error == "file disappeared before it could be read"
+    assert str(results["a.txt"].error) == "file disappeared before it could be read"
     assert results["b.txt"].status != "error"
 
 
@@ -194,7 +195,7 @@ def test_file_replaced_by_a_folder_after_scan(tmp_path):
     a.unlink()
     a.mkdir()
     results = {Path(r.path).name: r for r in run(paths, jobs=1)}
-    assert results["a.txt"].error == "is a folder"
+    assert str(results["a.txt"].error) == "is a folder"
     assert results["b.txt"].status != "error"
 
 
@@ -204,7 +205,7 @@ def test_file_replaced_by_a_fifo_after_scan_does_not_hang(tmp_path):
     a.unlink()
     os.mkfifo(a)
     results = {Path(r.path).name: r for r in run(paths, jobs=1)}
-    assert results["a.txt"].error == "not a regular file (a named pipe)"
+    assert str(results["a.txt"].error) == "not a regular file (a named pipe)"
 
 
 def test_a_socket_named_like_a_report(tmp_path):
@@ -213,14 +214,14 @@ def test_a_socket_named_like_a_report(tmp_path):
     path = tmp_path / "s.txt"
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(path))
-        assert check_file(path).error in ("not a regular file (a socket)", "not a regular file")
+        assert str(check_file(path).error) in ("not a regular file (a socket)", "not a regular file")
 
 
 def test_file_emptied_after_scan(tmp_path):
     a, _ = _two_reports(tmp_path / "reports")
     paths = scan([tmp_path / "reports"])
     a.write_bytes(b"")
-    assert {Path(r.path).name: r.error for r in run(paths, jobs=1)}["a.txt"] == "empty file"
+    assert {Path(r.path).name: str(r.error) for r in run(paths, jobs=1)}["a.txt"] == "empty file"
 
 
 def test_undecodable_file_name(tmp_path):
@@ -288,7 +289,7 @@ def test_text_reader_stops_at_a_limit(tmp_path, data, limit):
     p = tmp_path / "big.txt"
     p.write_bytes(data)
     result = check_file(p)
-    assert result.status == "error" and limit in result.error, result.error
+    assert result.status == "error" and limit in str(result.error), result.error
 
 
 # --- decoding -----------------------------------------------------------------
@@ -362,8 +363,8 @@ def test_bom_then_garbage_is_a_decode_error():
 
 
 def test_messages_are_one_short_line():
-    assert str(ReportError("bad\n  thing\r\n here")) == "bad thing here"
-    long = str(ReportError("x" * 1000))
+    assert str(ReportError(Msg("bad\n  {what}\r\n here", {"what": "thing\n"}))) == "bad thing here"
+    long = str(ReportError(Msg("{x}", {"x": "x" * 1000})))
     assert len(long) == errors.MAX_MESSAGE and long.endswith("…")
 
 

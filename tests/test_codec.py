@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from gikr_tui import codec
 from gikr_tui.model import Origin, Report, Value
+from gikr_tui.msg import Msg
 from gikr_tui.pipeline import Result, check_file
 from gikr_tui.records import brief, parsed
 from gikr_tui.checks import Finding
@@ -121,11 +122,12 @@ def test_bytes_that_are_not_what_gikr_wrote_are_an_error_not_an_object():
 
 def test_a_file_name_that_is_not_utf8_travels_beside_the_data():
     name = "/tmp/" + "\udcc4\udcea report.txt"  # bytes of another encoding, as os.fsdecode gives them
-    result = Result(name, "error", "text", error="empty file")
+    result = Result(name, "error", "text", error=Msg("empty file"))
     p = parsed(result)
     assert p.path == name
     assert codec.loads(Result, p.brief).path == ""
-    assert codec.loads(Result, codec.dumps(Result("", "error", error="bad \udcff text"))).error == "bad \ufffd text"
+    bad = Result("", "error", error=Msg("{name} is bad", {"name": "bad \udcff text"}))
+    assert codec.loads(Result, codec.dumps(bad)).error.args["name"] == "bad \ufffd text"
 
 
 def test_rows_to_store_are_compressed_and_briefs_are_small():

@@ -58,7 +58,7 @@ def test_copy_reads_exactly(name):
 
 
 def _notes(report, row):
-    return [n.message for n in report.notes if n.row == row]
+    return [str(n.message) for n in report.notes if n.row == row]
 
 
 # --- 1: glued characters of a vertical label, and a typo ------------------------------
@@ -71,11 +71,11 @@ def test_a_row_with_a_vertical_labels_characters_and_a_typo_is_read_by_its_liken
     assert check(report) == []
     cell = report.requests["denied_2"]["natural"]
     assert (cell.number, cell.origin.page) == (1, 1) and cell.origin.bbox[0] == 210
-    assert "理结2.其他法律行政止公开" in cell.note and "read as 2.其他法律行政法规禁止公开" in cell.note
-    assert _notes(report, "denied_2") == [cell.note]
+    assert "理结2.其他法律行政止公开" in str(cell.note) and "read as 2.其他法律行政法规禁止公开" in str(cell.note)
+    assert _notes(report, "denied_2") == [str(cell.note)]
     # the rows whose keyword survived the glued characters need no note
     assert all(v.note is None for r in ("granted", "partial", "denied_1", "denied_3") for v in report.requests[r].values())
-    assert not any("not recognised" in n.message or "not found" in n.message for n in report.notes)
+    assert not any("not recognised" in str(n.message) or "not found" in str(n.message) for n in report.notes)
 
 
 # --- 2: a PDF converter's lines ------------------------------------------------------------
@@ -105,7 +105,7 @@ def test_table_4_written_per_group_is_read_whole():
     report = check_file(COPIES / "table4-per-group.md").report
     got = {g: [v.number for v in fields.values()] for g, fields in report.review_litigation.items()}
     assert got == {"review": [2, 1, 0, 0, 3], "litigation_direct": [0, 1, 0, 1, 2], "litigation_after_review": [1, 0, 0, 0, 1]}
-    assert not any(n.message.startswith("table 4") for n in report.notes)
+    assert not any(str(n.message).startswith("table 4") for n in report.notes)
 
 
 def test_per_group_tables_without_captions_are_placed_by_position_and_say_so():
@@ -114,9 +114,9 @@ def test_per_group_tables_without_captions_are_placed_by_position_and_say_so():
         text = text.replace(caption, "")
     report = interpret(parse_text(text, "markdown"))
     assert [v.number for v in report.review_litigation["litigation_direct"].values()] == [0, 1, 0, 1, 2]
-    notes = [n.message for n in report.notes if n.message.startswith("table 4")]
+    notes = [str(n.message) for n in report.notes if str(n.message).startswith("table 4")]
     assert len(notes) == 3 and all("by its position" in n for n in notes)
-    assert "by its position" in report.review_litigation["review"]["total"].note
+    assert "by its position" in str(report.review_litigation["review"]["total"].note)
 
 
 def test_two_small_tables_with_no_caption_for_three_groups_are_not_guessed():
@@ -126,7 +126,7 @@ def test_two_small_tables_with_no_caption_for_three_groups_are_not_guessed():
     text = text[:cut] + text[text.index("## 五"):]  # the third table is gone
     report = interpret(parse_text(text, "markdown"))
     assert all(v.blank for fields in report.review_litigation.values() for v in fields.values())
-    assert sum(n.message.startswith("table 4: values not used") for n in report.notes) == 2
+    assert sum(str(n.message).startswith("table 4: values not used") for n in report.notes) == 2
 
 
 # --- 4: a site's 标题： field ----------------------------------------------------------------------

@@ -65,7 +65,7 @@ def _lost(report, truth) -> tuple[set[str], set[str]]:
         if all(got[f].number == want for f, want in fields.items()):
             continue
         assert all(v.blank for v in got.values()), f"table 4 {g}: {[v.text for v in got.values()]}"
-        assert any(n.message.startswith("table 4") for n in report.notes), f"table 4 {g} blank without a note"
+        assert any(str(n.message).startswith("table 4") for n in report.notes), f"table 4 {g} blank without a note"
         groups.add(g)
     return rows, groups
 
@@ -85,8 +85,8 @@ def test_one_damaged_row_between_intact_ones_always_reads_back(case):
     (row, kind), = damage.items()
     assert _lost(report, truth) == (set(), set()), (row, kind)
     # the intact rows are read by their labels: any note is about the damaged row
-    assert {n.row for n in report.notes} <= {row}, [n.message for n in report.notes]
-    assert all(n.message == report.requests[row]["total"].note for n in report.notes)
+    assert {n.row for n in report.notes} <= {row}, [str(n.message) for n in report.notes]
+    assert all(str(n.message) == str(report.requests[row]["total"].note) for n in report.notes)
 
 
 def test_most_damaged_rows_read_back():

@@ -57,7 +57,7 @@ def test_missing_libreoffice_is_one_clear_error(monkeypatch, how):
 def test_missing_libreoffice_through_the_pipeline(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     result = check_file(FIXTURES / "2019-template-dashes.doc")
-    assert (result.status, result.error) == ("error", "legacy .doc needs LibreOffice (soffice), which is not installed")
+    assert (result.status, str(result.error)) == ("error", "legacy .doc needs LibreOffice (soffice), which is not installed")
 
 
 def test_a_docx_saved_as_doc_is_read_without_libreoffice(monkeypatch):

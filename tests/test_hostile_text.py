@@ -111,7 +111,7 @@ def test_the_hostile_report_reads_with_every_field_carrying_the_codes():
     assert report.sections[0].text == HEADING
     assert report.sections[0].children[0].text.startswith(SUB_HEADING)
     assert BODY in [p.text for p in report.sections[0].body]
-    assert any(BAD_LABEL in n.message for n in report.notes)
+    assert any(BAD_LABEL in str(n.message) for n in report.notes)
 
 
 # --- gikr check ---------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_what_the_inspector_writes_holds_no_code_from_the_report(hostile_folder,
             assert any(visible(BAD_LABEL) in line for line in app.query_one(FindingsList).lines)
             # notifications: the file read again
             await pilot.press("r")
-            await until(pilot, lambda: any("again" in n.message for n in app._notifications))
+            await until(pilot, lambda: any("again" in str(n.message) for n in app._notifications))
             await pilot.pause(0.2)
             return "".join(driver.written)
 

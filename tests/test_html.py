@@ -120,7 +120,7 @@ def test_a_charset_that_is_no_web_encoding_is_ignored_with_a_note(tmp_path, char
     assert result.error is None  # read, not "internal error: LookupError"
     assert result.report.agency == "淮安市自然资源和规划局"
     assert result.report.encoding == "gb18030"
-    assert result.report.notes[-1].message == (
+    assert str(result.report.notes[-1].message) == (
         f"the page declares the charset {charset}, which is not a web text encoding; read as gb18030, detected from its bytes"
     )
 

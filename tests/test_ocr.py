@@ -343,7 +343,7 @@ def test_pages_read_by_ocr_reach_the_parent_and_earn_time(tmp_path):
     assert index == 0
     from gikr_tui.records import Outcome
 
-    error = Outcome.of(index, parsed).brief.error or ""
+    error = str(Outcome.of(index, parsed).brief.error or "")
     assert not error.startswith("time limit"), error
     assert heard[0] == ("one-page.pdf", 0, 1) and heard[-1] == ("one-page.pdf", 1, 1)
 

@@ -324,8 +324,8 @@ def test_page_limit(monkeypatch):
 def test_pipeline_reports_errors_as_one_line():
     for name, start in (("scanned.pdf", "scanned at 56 ppi"), ("encrypted.pdf", "encrypted PDF"), ("truncated.pdf", "truncated PDF")):
         result = check_file(ERRORS / name)
-        assert result.status == "error" and result.error.startswith(start), (name, result.error)
-        assert "\n" not in result.error
+        assert result.status == "error" and str(result.error).startswith(start), (name, result.error)
+        assert "\n" not in str(result.error)
 
 
 _SOURCES = [(FIXTURES / n).read_bytes() for n in ("word-2021-basic.pdf", "word-2019-vintage.pdf")]

@@ -217,7 +217,7 @@ def test_the_watchdog_ends_a_conversion_with_its_worker(tmp_path, hanging_soffic
         thread.start()
         result = next(results)
         thread.join()
-        assert result.error == "time limit of 1 s reached (its worker stopped answering and was ended)"
+        assert str(result.error) == "time limit of 1 s reached (its worker stopped answering and was ended)"
     finally:
         executor.close()
         for k, v in saved.items():

@@ -89,7 +89,7 @@ def test_time_limit_ends_a_slow_parse(big_report):
     # a library installed, which reports it as an unraisable exception)
     [result] = run([str(big_report)], NO_CACHE, jobs=1, timeout=0.05)
     assert result.status == "error"
-    assert result.error == "time limit of 0.05 s reached"
+    assert str(result.error) == "time limit of 0.05 s reached"
     # and the same file, given time, is a report: the limit, not the file, failed it
     [result] = run([str(big_report)], NO_CACHE, jobs=1, timeout=60)
     assert result.status == "ok"
@@ -100,7 +100,7 @@ def test_time_limit_ends_a_slow_parse_in_a_worker(tmp_path):
     huge = write_long_report(tmp_path / "huge.txt")
     paths = [str(huge), str(SEED_FILES[1])]
     results = list(run(paths, NO_CACHE, jobs=2, timeout=0.5))
-    assert results[0].error == "time limit of 0.5 s reached"
+    assert str(results[0].error) == "time limit of 0.5 s reached"
     assert results[1].status == "ok"
 
 
@@ -129,7 +129,7 @@ def test_a_killed_worker_fails_its_file_only_and_is_replaced(tmp_path):
     results = _run_signalling(executor, paths, str(big), signal.SIGKILL)
     assert [r.path for r in results] == paths
     assert results[0].status == "error"
-    assert results[0].error == "the worker reading this file was killed by signal 9 (out of memory?)"
+    assert str(results[0].error) == "the worker reading this file was killed by signal 9 (out of memory?)"
     # one worker allowed, and it died: the two files after it needed a new one
     assert [r.status for r in results[1:]] == ["ok", "ok"]
     assert executor.started == 2
@@ -144,7 +144,7 @@ def test_a_worker_that_stops_answering_is_ended_after_its_time_limit(tmp_path):
     executor = ProcessExecutor(NO_CACHE.but(timeout=2, kill_grace=0.5), 1)
     results = _run_signalling(executor, paths, str(big), signal.SIGSTOP)
     assert [r.status for r in results] == ["ok", "error", "ok"]
-    assert results[1].error == "time limit of 2 s reached (its worker stopped answering and was ended)"
+    assert str(results[1].error) == "time limit of 2 s reached (its worker stopped answering and was ended)"
 
 
 def test_worker_memory_limit_turns_a_blow_up_into_an_error(tmp_path):
@@ -163,7 +163,7 @@ def test_worker_memory_limit_turns_a_blow_up_into_an_error(tmp_path):
     assert results[0].status == "error"
     # Where the allocation fails decides the way: a MemoryError, or a worker
     # that Python itself aborts (SIGABRT) when even the error cannot be made.
-    assert results[0].error in (
+    assert str(results[0].error) in (
         "out of memory reading this file",
         "the worker reading this file was killed by signal 6 (SIGABRT: a library failed, "
         "perhaps at the memory limit of 64.0 MB per worker)",

@@ -4,9 +4,10 @@ One SQLite file in the user cache directory (or `$GIKR_CACHE_DIR`), private
 to the user (folder 0700, file 0600).  A row is a file's result as data
 (`records.Parsed`: a brief and the whole result, codec bytes, never pickles),
 valid while the file's real path, size, modification and change times, inode
-and device, gikr's parser version and the language are what they were when
-it was read: a rewrite that keeps size and mtime (`cp -p`, `rsync -t`)
-still changes the ctime or the inode.  Outputs render what they read here;
+and device, and gikr's parser version are what they were when it was read: a
+rewrite that keeps size and mtime (`cp -p`, `rsync -t`) still changes the
+ctime or the inode.  The language is not part of it: a row holds data, worded
+where it is shown, so one row serves Chinese and English.  Outputs render what they read here;
 nothing here knows how.
 
 The cache is best-effort and never makes a run wait: WAL mode lets runs read
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from . import __version__, checks, codec
+from .i18n import _
 from .pipeline import Result
 from .readers import format_of
 from .records import Outcome, Parsed, parsed
@@ -169,7 +171,7 @@ def cacheable(result: Result) -> bool:
         return True
     # A reader bug keeps its traceback for --debug; a time or memory limit
     # depends on the run's settings and the machine's load.
-    return result.debug is None and not (result.error or "").startswith(TRANSIENT_ERRORS)
+    return result.debug is None and not (result.error is not None and result.error.startswith(TRANSIENT_ERRORS))
 
 
 # --- messages ---------------------------------------------------------------------
@@ -311,9 +313,7 @@ class Cache:
         """Drop the rows no run can use again (an older parser's, files that are gone); how many."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            current = code_version() + ":"  # rows of this code, in any language, stay
-            removed = self._db.execute("DELETE FROM results WHERE substr(version, 1, ?) != ?",
-                                       (len(current), current)).rowcount
+            removed = self._db.execute("DELETE FROM results WHERE version != ?", (version(),)).rowcount
             paths = [row[0] for row in self._db.execute("SELECT DISTINCT path FROM results")]
             gone = [(p,) for p in paths if not os.path.exists(os.fsdecode(p))]
             removed += self._db.executemany("DELETE FROM results WHERE path = ?", gone).rowcount
@@ -334,10 +334,9 @@ def code_version() -> str:
 
 
 def version() -> str:
-    """The version rows are stored under: the code's, and the language its messages are in."""
-    from .i18n import language
-
-    return f"{code_version()}:{language()}"
+    """The version rows are stored under: the code's.  Not the language: a row holds data
+    (findings, notes and errors as message ids with their values), worded where it is shown."""
+    return code_version()
 
 
 def _set_aside(path: Path, inode: int | None) -> None:
@@ -370,7 +369,7 @@ def _disable(error: BaseException) -> None:
     _off = True
     _local.cache = None
     detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-    _warn("off", f"cache {_where()} is unusable ({detail}); continuing without it")
+    _warn("off", _("cache {path} is unusable ({detail}); continuing without it").format(path=_where(), detail=detail))
 
 
 def _rebuild(detail: str, inode: int | None = None) -> Cache | None:
@@ -396,7 +395,7 @@ def _rebuild(detail: str, inode: int | None = None) -> Cache | None:
     except (sqlite3.Error, OSError, Damaged) as e:
         _disable(e)
         return None
-    _warn("rebuilt", f"cache {_where()} was damaged ({detail}); started a new one")
+    _warn("rebuilt", _("cache {path} was damaged ({detail}); started a new one").format(path=_where(), detail=detail))
     _local.cache, _local.pid = cache, os.getpid()
     return cache
 
@@ -499,7 +498,7 @@ def store(rows: list[Parsed]) -> None:
 def _stop_storing() -> None:
     global _no_store
     _no_store = True
-    _warn("locked", f"cache {_where()} is locked by another process; this run's results are not stored")
+    _warn("locked", _("cache {path} is locked by another process; this run's results are not stored").format(path=_where()))
 
 
 def store_result(path: str, result: Result, key: Key | None = None) -> None:

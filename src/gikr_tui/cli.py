@@ -402,7 +402,7 @@ def _series(collector, selection, fmt: str, writer, table, counts: Counts) -> in
     counts.series_reports = sum(any(f.failing for f in line.violations) for line in lines)
     print_notes("gikr check", collector.notes)
     for error in collector.errors:
-        print(f"gikr check: internal error: {error}", file=sys.stderr)
+        print(f"gikr check: {visible(str(error))}", file=sys.stderr)
     try:
         if fmt == "jsonl":
             for line in lines:

@@ -180,7 +180,7 @@ def compare_main(args: Sequence[str]) -> int:
     results = list(run([ns.a, ns.b], settings))
     failed = [r for r in results if r.report is None]
     for r in failed:
-        print(f"{visible(r.path)}: {visible(r.error or 'unreadable')}", file=sys.stderr)
+        print(f"{visible(r.path)}: {visible(str(r.error) if r.error is not None else _('unreadable'))}", file=sys.stderr)
     if failed:
         return EXIT_ERROR
     comparison = compare(*results)

@@ -1,27 +1,35 @@
 """Typed errors: each one becomes a single line for the user.
 
-Readers and the interpreter raise these; the CLI and the TUI print
-`str(error)` and carry on with the next file.  Anything else escaping a
+Readers and the interpreter raise these with a `Msg` (the reason as data);
+the result keeps it (`Result.error`), and the CLI and the TUI show it in the
+language in use, then carry on with the next file.  Anything else escaping a
 reader is a bug, reported as one line too (with a traceback under --debug).
 """
 
 from __future__ import annotations
 
-# A reason is shown in a table cell and the TUI's file pane: keep it short.
-MAX_MESSAGE = 200
+from .msg import MAX_MESSAGE, Msg, msg, one_line  # noqa: F401  (one_line, MAX_MESSAGE: where they were)
 
 
-def one_line(message: str) -> str:
-    """Collapse any whitespace run (newlines included) and cap the length."""
-    line = " ".join(str(message).split())
-    return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
+def system_error(e: OSError) -> Msg:
+    """An error the system reported, by its errno name (the C library's own words are English only)."""
+    import errno
+
+    name = errno.errorcode.get(e.errno or 0)
+    return msg("system error {name}", name=name) if name else msg("system error ({error})", error=type(e).__name__)
 
 
 class ReportError(Exception):
-    """A file that cannot be read as a report; the message is one line."""
+    """A file that cannot be read as a report; `msg` says why (one line once rendered)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(one_line(message))
+    def __init__(self, message: Msg) -> None:
+        if not isinstance(message, Msg):  # a sentence for people is data, rendered where shown
+            raise TypeError(f"{type(self).__name__} takes a Msg, not {type(message).__name__}")
+        self.msg = message
+        super().__init__(message.text)
+
+    def __str__(self) -> str:
+        return str(self.msg)
 
 
 class UnsupportedFormat(ReportError):
@@ -37,8 +45,8 @@ class BinaryFile(ReportError):
 
 
 class EmptyFile(ReportError):
-    def __init__(self, message: str = "empty file") -> None:
-        super().__init__(message)
+    def __init__(self, message: Msg | None = None) -> None:
+        super().__init__(message or msg("empty file"))
 
 
 class Unreadable(ReportError):
@@ -58,12 +66,12 @@ class Refused(ReportError):
 
 
 class NoTextLayer(ReportError):
-    """Pages that are pictures only (a scan); gikr does not do OCR."""
+    """Pages that are pictures only (a scan) that OCR cannot or may not read."""
 
 
 class NoRequestTable(ReportError):
-    def __init__(self, message: str = "no request-handling table found") -> None:
-        super().__init__(message)
+    def __init__(self, message: Msg | None = None) -> None:
+        super().__init__(message or msg("no request-handling table found"))
 
 
 class LimitExceeded(ReportError):
@@ -74,11 +82,11 @@ class TimeLimit(ReportError):
     pass
 
 
-def size_text(n: int) -> str:
+def size_text(n: int) -> Msg:
     if n >= 1024**3:
-        return f"{n / 1024**3:.1f} GB"
+        return msg("{size} GB", size=f"{n / 1024**3:.1f}")
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB"
+        return msg("{size} MB", size=f"{n / (1024 * 1024):.1f}")
     if n >= 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n} bytes"
+        return msg("{size} KB", size=f"{n / 1024:.1f}")
+    return msg("{size} bytes", size=n)

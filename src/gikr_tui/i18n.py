@@ -87,6 +87,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)  # type: ignore[union-attr]
 
 
+def comma() -> str:
+    """What separates the items of a list in a sentence: ", " or "，"."""
+    return "，" if language() == "zh" else ", "
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it yet."""
     return message

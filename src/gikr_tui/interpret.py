@@ -19,9 +19,9 @@ from typing import Callable
 from . import template as T
 from .align import align
 from .errors import NoRequestTable
-from .i18n import _
 from .labels import norm, numbering_value, split_numbering
 from .model import EMPTY, Cell, Document, Note, Origin, Paragraph, Passage, Report, Section, Table, Value
+from .msg import Msg, both, msg
 from .rows import HEADER_WORDS, collect, keyword_row, place_rows, vintage
 from .values import kind, to_value
 
@@ -71,14 +71,16 @@ def place(
     n: int,
     holds: Callable[[list[Value]], bool],
     what: str,
-) -> tuple[list[Value], str | None]:
+) -> tuple[list[Value], Msg | None]:
     """Put a row's value cells into its n columns.
 
     Copies pad rows with empty cells (merged labels, trailing separators) and
     sometimes add or lose cells.  Padding is dropped silently; anything else
     is placed by the row's own arithmetic where that decides it, and the
-    returned note says what was done.
+    returned note says what was done.  `what` is `row` (a table-3 row: its
+    total) or `group` (table 4: each group's total).
     """
+    row = what == "row"
     values = [to_value(c.text, c.origin) for c in cells]  # each cell converted once
     lo, hi = 0, len(values)
     while hi - lo > n and values[hi - 1].blank:
@@ -94,13 +96,19 @@ def place(
         distinct = {tuple(v.number for v in values[i: i + n]) for i in good}
         if len(distinct) == 1:
             i = good[0]
-            note = (
-                f"{len(values)} values where {n} belong; took cells {i + 1}–{i + n}, the only placement whose {what} holds"
-                if len(good) == 1
-                else f"{len(values)} values where {n} belong; every placement whose {what} holds gives the same values"
-            )
+            if len(good) > 1:
+                note = (msg("{count} values where {n} belong; every placement whose row total holds gives the same values",
+                            count=len(values), n=n) if row else
+                        msg("{count} values where {n} belong; every placement whose group totals hold gives the same values",
+                            count=len(values), n=n))
+            elif row:
+                note = msg("{count} values where {n} belong; took cells {first}–{last}, the only placement whose row "
+                           "total holds", count=len(values), n=n, first=i + 1, last=i + n)
+            else:
+                note = msg("{count} values where {n} belong; took cells {first}–{last}, the only placement whose group "
+                           "totals hold", count=len(values), n=n, first=i + 1, last=i + n)
         else:  # a guess would put numbers in the wrong columns
-            note = _("{count} values where {n} belong; could not tell which {n}, so none were used").format(count=len(values), n=n)
+            note = msg("{count} values where {n} belong; could not tell which {n}, so none were used", count=len(values), n=n)
             return [_noted(Value(None), note) for _i in range(n)], note
         return [_noted(v, note) for v in values[i: i + n]], note
     # Fewer cells than columns: trailing blanks carry no position.
@@ -109,13 +117,17 @@ def place(
     if not values:
         return _blanks(n), None
     if len(values) == 1 or all(v.blank for v in values[:-1]):
-        note = f"only {sum(not v.blank for v in values)} of {n} values survived; placed in the last column ({what} total)"
+        kept = sum(not v.blank for v in values)
+        note = (msg("only {count} of {n} values survived; placed in the last column (the row's total)", count=kept, n=n)
+                if row else msg("only {count} of {n} values survived; placed in the last column (the group's total)",
+                                count=kept, n=n))
         return _blanks(n - 1) + [_noted(values[-1], note)], note
     parts, last = values[:-1], values[-1]
     if last.number is not None and sum(v.amount() for v in parts) == last.number:
-        note = f"{len(values)} of {n} values; the last equals the sum of the others, so it was placed as the total"
+        note = msg("{count} of {n} values; the last equals the sum of the others, so it was placed as the total",
+                   count=len(values), n=n)
         return [_noted(v, note) for v in parts] + _blanks(n - len(values)) + [_noted(last, note)], note
-    note = f"{len(values)} of {n} values; placed from the left, the rest left blank"
+    note = msg("{count} of {n} values; placed from the left, the rest left blank", count=len(values), n=n)
     return [_noted(v, note) for v in values] + _blanks(n - len(values)), note
 
 
@@ -123,7 +135,7 @@ def _blanks(count: int) -> list[Value]:
     return [Value(None) for _ in range(count)]
 
 
-def _noted(value: Value, note: str) -> Value:
+def _noted(value: Value, note: Msg) -> Value:
     value.note = note
     return value
 
@@ -245,7 +257,7 @@ class Interpreter:
                 continue  # （六）其他处理 on a row of its own: the group's label in 2021+
             values, note = place(row.values, 7, _row_holds, "row")
             if placement.note:
-                note = f"{placement.note}; {note}" if note else placement.note
+                note = both(placement.note, note) if note else placement.note
                 for v in values:
                     v.note = note
             if note:
@@ -259,12 +271,13 @@ class Interpreter:
         for key in T.rows_for(tpl):
             values = placed.get(key)
             if values is None:
-                self.notes.append(Note(f"row not found: {T.ROW_SPECS[key].label}", row=key))
+                self.notes.append(Note(msg("row not found: {label}", label=T.ROW_SPECS[key].label), row=key))
                 values = [EMPTY] * 7
             grid[key] = dict(zip(T.COLS, values))
         for key, values in placed.items():
             if key not in grid and any(not v.blank for v in values):
-                self.notes.append(Note(f"row {T.ROW_SPECS[key].label} does not belong to the {tpl} template", row=key))
+                self.notes.append(Note(msg("row {label} does not belong to the {template} template",
+                                           label=T.ROW_SPECS[key].label, template=tpl), row=key))
         return grid
 
     def _find_row(self, test: Callable[[str], bool], start: int) -> int | None:
@@ -294,14 +307,14 @@ class Interpreter:
                 header -= 1
         chunks = self._t4_chunks(header, stop) if header is not None else []
         if not chunks:
-            self.notes.append(Note("table 4 (行政复议、行政诉讼) not found"))
+            self.notes.append(Note(msg("table 4 (行政复议、行政诉讼) not found")))
             return {g: {f: EMPTY for f in T.T4_FIELDS} for g in T.T4_GROUPS}
         if all(len(_trailing_blanks_dropped(c)) <= _T4_GROUP_CELLS for c, _n in chunks) and (len(chunks) > 1 or chunks[0][1]):
             return self._t4_per_group(chunks)
         cells = chunks[0][0]
         values, note = place(cells, 15, _t4_holds, "group")
         if note:
-            self.notes.append(Note("table 4: " + note, origin=cells[0].origin))
+            self.notes.append(Note(msg("table 4: {note}", note=note), origin=cells[0].origin))
         return {g: dict(zip(T.T4_FIELDS, values[i * 5: i * 5 + 5])) for i, g in enumerate(T.T4_GROUPS)}
 
     def _t4_chunks(self, header: int, stop: int) -> list[tuple[list[Cell], str | None]]:
@@ -376,26 +389,26 @@ class Interpreter:
             if not d.sure or d.slot is None:
                 shown = " ".join(c.text for c in cells).strip()[:40]
                 message = (
-                    _("table 4: values not used: {cells} (they could be one of {groups})").format(
+                    msg("table 4: values not used: {cells} (they could be one of {groups})",
                         cells=shown, groups=" / ".join(T.T4_GROUP_LABELS[groups[s]] for s in d.rivals))
-                    if d.rivals else _("table 4: values not used: {cells}").format(cells=shown)
+                    if d.rivals else msg("table 4: values not used: {cells}", cells=shown)
                 )
                 self.notes.append(Note(message, origin=cells[0].origin))
                 continue
             group = groups[d.slot]
             values, note = place(cells, 5, _row_holds, "group")
             if name is None:
-                how = _("placed as {group} by its position among the per-group tables").format(group=T.T4_GROUP_LABELS[group])
-                note = f"{how}; {note}" if note else how
+                how = msg("placed as {group} by its position among the per-group tables", group=T.T4_GROUP_LABELS[group])
+                note = both(how, note) if note else how
                 for v in values:
                     v.note = note
             if note:
-                self.notes.append(Note("table 4: " + note, origin=cells[0].origin))
+                self.notes.append(Note(msg("table 4: {note}", note=note), origin=cells[0].origin))
             out[group] = dict(zip(T.T4_FIELDS, values))
             found.add(group)
         for g in groups:
             if g not in found:
-                self.notes.append(Note(_("table 4: group {group} not found").format(group=T.T4_GROUP_LABELS[g])))
+                self.notes.append(Note(msg("table 4: group {group} not found", group=T.T4_GROUP_LABELS[g])))
         return out
 
     # table 2 -----------------------------------------------------------------
@@ -444,7 +457,8 @@ class Interpreter:
         for row, header, vals, label in rows:
             names = header or T.T2_DEFAULT_FIELDS[tpl].get(row, ())
             if len(vals) > len(names) and names:
-                self.notes.append(Note(f"table 2 row {label.text.strip()}: {len(vals)} values for {len(names)} columns", origin=label.origin))
+                self.notes.append(Note(msg("table 2 row {label}: {count} values for {n} columns",
+                                           label=label.text.strip(), count=len(vals), n=len(names)), origin=label.origin))
             out[row] = {name: to_value(c.text, c.origin) for name, c in zip(names, vals)} if names else {
                 f"col{i + 1}": to_value(c.text, c.origin) for i, c in enumerate(vals)
             }
@@ -612,12 +626,11 @@ def _uncertain_notes(*tables: dict[str, dict[str, Value]]) -> list[Note]:
                 if not value.uncertain:
                     continue
                 if value.blank:
-                    message = _("read as blank, but the picture shows marks there that OCR could not read")
+                    message = msg("read as blank, but the picture shows marks there that OCR could not read")
                 else:
-                    message = _("read by OCR as {text} with confidence {confidence:.2f}: it may be misread").format(
-                        text=value.text, confidence=value.confidence
-                    )
-                value.note = f"{value.note}; {message}" if value.note else message
+                    message = msg("read by OCR as {text} with confidence {confidence}: it may be misread",
+                                  text=value.text, confidence=f"{value.confidence:.2f}")
+                value.note = both(value.note, message) if value.note else message
                 notes.append(Note(message, row=row, col=col, origin=value.origin))
     return notes
 
@@ -628,7 +641,8 @@ def _uncertain_notes(*tables: dict[str, dict[str, Value]]) -> list[Note]:
 def interpret(doc: Document) -> Report:
     it = Interpreter(doc)
     if doc.named_as:
-        it.notes.append(Note(f"the file is a {doc.format.upper()} named {doc.named_as}; read by its content"))
+        it.notes.append(Note(msg("the file is a {format} named {suffix}; read by its content",
+                                 format=doc.format.upper(), suffix=doc.named_as)))
     it.notes.extend(Note(message) for message in doc.notes)
     sections, starts = it.sections()
     t3_start = it.table3_start(starts)
@@ -638,7 +652,7 @@ def interpret(doc: Document) -> Report:
     placed, tpl_t3, t3_end = it.requests(t3_start, starts, hint)
     tpl = tpl_t3 or hint
     if tpl_t3 and tpl_t2 and tpl_t3 != tpl_t2:
-        it.notes.append(Note(f"table 3 follows the {tpl_t3} template but table 2 the {tpl_t2} one"))
+        it.notes.append(Note(msg("table 3 follows the {t3} template but table 2 the {t2} one", t3=tpl_t3, t2=tpl_t2)))
     grid = it.build_grid(placed, tpl)
     t2 = it.name_active_disclosure(t2_rows, tpl)
     t4 = it.review_litigation(t3_end, starts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .errors import LimitExceeded
 from .model import Document, Table
+from .msg import msg
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TABLE_ROWS = 20_000  # one table
@@ -22,24 +23,30 @@ MAX_BLOCKS = 200_000  # paragraphs and tables
 
 def too_many_rows(rows: int | None = None) -> LimitExceeded:
     if rows is None:  # a reader stopping early does not know the final count
-        return LimitExceeded(f"table has more than {MAX_TABLE_ROWS} rows, over the table-row limit of {MAX_TABLE_ROWS}")
-    return LimitExceeded(f"table has {rows} rows, over the table-row limit of {MAX_TABLE_ROWS}")
+        return LimitExceeded(msg("table has more than {limit} rows, over the table-row limit of {limit}", limit=MAX_TABLE_ROWS))
+    return LimitExceeded(msg("table has {rows} rows, over the table-row limit of {limit}", rows=rows, limit=MAX_TABLE_ROWS))
 
 
 def too_wide(cells: int | None = None) -> LimitExceeded:
-    what = f"more than {MAX_ROW_CELLS}" if cells is None else str(cells)
-    return LimitExceeded(f"a table row has {what} cells, over the row-width limit of {MAX_ROW_CELLS}")
+    if cells is None:
+        return LimitExceeded(msg("a table row has more than {limit} cells, over the row-width limit of {limit}",
+                                 limit=MAX_ROW_CELLS))
+    return LimitExceeded(msg("a table row has {cells} cells, over the row-width limit of {limit}",
+                             cells=cells, limit=MAX_ROW_CELLS))
 
 
 def too_many_cells(cells: int | None = None) -> LimitExceeded:
     if cells is None:
-        return LimitExceeded(f"tables hold more than {MAX_TABLE_CELLS} cells, over the cell limit of {MAX_TABLE_CELLS}")
-    return LimitExceeded(f"tables hold {cells} cells, over the cell limit of {MAX_TABLE_CELLS}")
+        return LimitExceeded(msg("tables hold more than {limit} cells, over the cell limit of {limit}", limit=MAX_TABLE_CELLS))
+    return LimitExceeded(msg("tables hold {cells} cells, over the cell limit of {limit}", cells=cells, limit=MAX_TABLE_CELLS))
 
 
 def too_many_blocks(blocks: int | None = None) -> LimitExceeded:
-    what = f"more than {MAX_BLOCKS}" if blocks is None else str(blocks)
-    return LimitExceeded(f"document has {what} paragraphs and tables, over the block limit of {MAX_BLOCKS}")
+    if blocks is None:
+        return LimitExceeded(msg("document has more than {limit} paragraphs and tables, over the block limit of {limit}",
+                                 limit=MAX_BLOCKS))
+    return LimitExceeded(msg("document has {blocks} paragraphs and tables, over the block limit of {limit}",
+                             blocks=blocks, limit=MAX_BLOCKS))
 
 
 def check_limits(doc: Document) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from .msg import Msg
+
 # --- Where a piece of text came from -----------------------------------------
 
 
@@ -30,21 +32,27 @@ class Origin:
     confidence: float | None = None
 
     def describe(self) -> str:
+        """Where, in words of the language in use: page 3, line 12, table 2 row 4 col 5."""
+        from .i18n import _, comma
+
         parts: list[str] = []
         if self.page is not None:
-            parts.append(f"page {self.page}")
+            parts.append(_("page {page}").format(page=self.page))
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(_("line {line}").format(line=self.line))
         if self.table is not None:
-            where = f"table {self.table}"
-            if self.row is not None:
-                where += f" row {self.row}"
-            if self.col is not None:
-                where += f" col {self.col}"
-            parts.append(where)
+            if self.row is not None and self.col is not None:
+                where = _("table {table} row {row} col {col}")
+            elif self.row is not None:
+                where = _("table {table} row {row}")
+            elif self.col is not None:
+                where = _("table {table} col {col}")
+            else:
+                where = _("table {table}")
+            parts.append(where.format(table=self.table, row=self.row, col=self.col))
         if self.bbox is not None:
-            parts.append("at ({:.0f}, {:.0f})".format(self.bbox[0], self.bbox[1]))
-        return ", ".join(parts) or "unknown"
+            parts.append(_("at ({x}, {y})").format(x=f"{self.bbox[0]:.0f}", y=f"{self.bbox[1]:.0f}"))
+        return comma().join(parts) or _("unknown")
 
     def to_json(self, out: dict | None = None) -> dict:
         """The jsonl keys of this origin (those that are set), added to `out` if given."""
@@ -133,7 +141,7 @@ class Document:
     layout: str | None = None  # for text: the table layout(s) recognised
     pages: int | None = None
     named_as: str | None = None  # the file's extension, when its content is another format
-    notes: list[str] = field(default_factory=list)  # what the reader decided for itself, for the report's notes
+    notes: list[Msg] = field(default_factory=list)  # what the reader decided for itself, for the report's notes
     ocr: OcrInfo | None = None  # set when some of it was read from pictures
 
 
@@ -147,7 +155,7 @@ class Value:
     number: int | float | None  # None: blank, a dash, or not a number
     text: str = ""  # as written, stripped; "" is a blank cell
     origin: Origin | None = None
-    note: str | None = None  # why the placement is uncertain, if it is
+    note: Msg | None = None  # why the placement is uncertain, if it is
 
     @property
     def confidence(self) -> float | None:
@@ -204,15 +212,15 @@ class Section:
 
 @dataclass(slots=True)
 class Note:
-    """Something the interpreter could not do with certainty."""
+    """Something the interpreter could not do with certainty (said in words where shown)."""
 
-    message: str
+    message: Msg
     row: str | None = None
     col: str | None = None
     origin: Origin | None = None
 
     def to_json(self) -> dict:
-        out: dict = {"message": self.message}
+        out: dict = {"message": str(self.message)}
         if self.row:
             out["row"] = self.row
         if self.col:

@@ -23,12 +23,13 @@ from .errors import (
     ReportError,
     Unreadable,
     UnsupportedFormat,
-    one_line,
     size_text,
+    system_error,
 )
 from .interpret import interpret
 from .limits import MAX_FILE_BYTES, check_limits
 from .model import Document, Note, Report, Table
+from .msg import Msg, msg
 from .readers import format_of, read_bytes, sniff
 from .series.record import Record, record_of
 
@@ -51,44 +52,44 @@ class Result:
     format: str | None = None
     report: Report | None = None
     findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
+    error: Msg | None = None  # why the file could not be read, as data (str() says it in the language in use)
     debug: str | None = None  # a traceback, for --debug only
     # what cross-report work needs (series checks, gikr summary): it travels with the brief
     record: Record | None = None
 
 
-def _not_regular(mode: int) -> str:
+def _not_regular(mode: int) -> Msg:
     if stat.S_ISDIR(mode):
-        return "is a folder"
+        return msg("is a folder")
     if stat.S_ISFIFO(mode):
-        return "not a regular file (a named pipe)"
+        return msg("not a regular file (a named pipe)")
     if stat.S_ISSOCK(mode):
-        return "not a regular file (a socket)"
+        return msg("not a regular file (a socket)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "not a regular file (a device)"
-    return "not a regular file"
+        return msg("not a regular file (a device)")
+    return msg("not a regular file")
 
 
-def _os_reason(path: str | Path, e: OSError) -> str:
+def _os_reason(path: str | Path, e: OSError) -> Msg:
     """The one-line reason for an OSError met while opening or reading."""
     code = e.errno
     if code in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return msg("permission denied")
     if code == errno.ENOENT:
         if os.path.islink(path):
-            return "broken symlink (its target does not exist)"
-        return "file disappeared before it could be read"
+            return msg("broken symlink (its target does not exist)")
+        return msg("file disappeared before it could be read")
     if code == errno.ELOOP:
-        return "symlink loop"
+        return msg("symlink loop")
     if code == errno.EISDIR:
-        return "is a folder"
+        return msg("is a folder")
     if code == errno.ENAMETOOLONG:
-        return "file name too long"
+        return msg("file name too long")
     if code == errno.ENXIO:
-        return "not a regular file"
+        return msg("not a regular file")
     if code == errno.EIO:
-        return "input/output error while reading (failing disk or network share?)"
-    return f"cannot read file: {(e.strerror or type(e).__name__).lower()}"
+        return msg("input/output error while reading (failing disk or network share?)")
+    return msg("cannot read file: {error}", error=system_error(e))
 
 
 def read_file_bytes(path: str | Path) -> bytes:
@@ -98,15 +99,14 @@ def read_file_bytes(path: str | Path) -> bytes:
     except OSError as e:
         raise Unreadable(_os_reason(path, e)) from None
     except ValueError:  # a NUL in the name
-        raise Unreadable("invalid file name") from None
+        raise Unreadable(msg("invalid file name")) from None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             raise Unreadable(_not_regular(before.st_mode))
         if before.st_size > MAX_FILE_BYTES:
-            raise LimitExceeded(
-                f"file is {size_text(before.st_size)}, over the file size limit of {size_text(MAX_FILE_BYTES)}"
-            )
+            raise LimitExceeded(msg("file is {size}, over the file size limit of {limit}",
+                                    size=size_text(before.st_size), limit=size_text(MAX_FILE_BYTES)))
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -116,14 +116,15 @@ def read_file_bytes(path: str | Path) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > MAX_FILE_BYTES:
-                raise LimitExceeded(f"file grew past the file size limit of {size_text(MAX_FILE_BYTES)} while being read")
+                raise LimitExceeded(msg("file grew past the file size limit of {limit} while being read",
+                                        limit=size_text(MAX_FILE_BYTES)))
         after = os.fstat(fd)
     except OSError as e:
         raise Unreadable(_os_reason(path, e)) from None
     finally:
         os.close(fd)
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-        raise Unreadable("file changed while it was being read (still being written?)")
+        raise Unreadable(msg("file changed while it was being read (still being written?)"))
     if not total:
         raise EmptyFile()
     return b"".join(chunks)
@@ -143,14 +144,16 @@ def read_document(path: str | Path) -> Document:
     """Read one file into the neutral Document, or raise a ReportError."""
     fmt = format_of(path)
     if fmt is None:
-        raise UnsupportedFormat(f"not a report format gikr reads ({Path(path).suffix or 'no extension'})")
+        suffix = Path(path).suffix
+        raise UnsupportedFormat(msg("not a report format gikr reads ({suffix})", suffix=suffix) if suffix
+                                else msg("not a report format gikr reads (no extension)"))
     data = read_file_bytes(path)
     real = sniff(data, fmt)
     doc = read_bytes(data, real, path)
     if real != fmt:
         doc.named_as = Path(path).suffix.lower()
     if not _has_text(doc):
-        raise EmptyFile("no text in the file")
+        raise EmptyFile(msg("no text in the file"))
     check_limits(doc)
     return doc
 
@@ -161,10 +164,10 @@ def read_report(path: str | Path) -> Report:
 
 
 def result_for(path: str | Path, report: Report) -> Result:
-    failures: list[str] = []
+    failures: list[Msg] = []
     findings = checks.run(report, errors=failures)
     # a check's own bug is said once per report, and the other checks' findings stand
-    report.notes.extend(Note(f"internal error: {line}") for line in failures)
+    report.notes.extend(Note(line) for line in failures)
     return Result(str(path), checks.status(findings), report.format, report, findings, record=record_of(report))
 
 
@@ -172,12 +175,16 @@ def check_file(path: str | Path) -> Result:
     try:
         return result_for(path, read_report(path))
     except ReportError as e:
-        return Result(str(path), "error", format_of(path), error=str(e))
+        return Result(str(path), "error", format_of(path), error=e.msg)
     except MemoryError:
-        return Result(str(path), "error", format_of(path), error="out of memory reading this file")
+        return Result(str(path), "error", format_of(path), error=msg("out of memory reading this file"))
     except RecursionError:
-        return Result(str(path), "error", format_of(path), error="document nests too deeply to read",
+        return Result(str(path), "error", format_of(path), error=msg("document nests too deeply to read"),
                       debug=traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the folder
-        line = one_line(f"internal error: {type(e).__name__}: {e}")
-        return Result(str(path), "error", format_of(path), error=line, debug=traceback.format_exc())
+        return Result(str(path), "error", format_of(path), error=internal_error(e), debug=traceback.format_exc())
+
+
+def internal_error(e: BaseException) -> Msg:
+    """A bug's one line: the exception's own words are Python's (English), kept as they are."""
+    return msg("internal error: {error}", error=f"{type(e).__name__}: {e}")

@@ -30,7 +30,7 @@ from typing import Iterable
 
 from . import checks, forkserver_guard, procs, records, worker
 from .errors import size_text
-from .i18n import _
+from .msg import Msg, msg
 from .settings import Settings
 
 # Files a worker holds at once: the one it reads and the next, so it never
@@ -184,27 +184,27 @@ def _end(workers: list[_Worker]) -> None:
         w.finish(deadline if w.tasks else deadline + 0.5)
 
 
-def death_message(exitcode: int | None, memory_bytes: int | None, timeout: float | None) -> str:
+def death_message(exitcode: int | None, memory_bytes: int | None, timeout: float | None) -> Msg:
     """One line for a worker that died while reading a file."""
     if exitcode is not None and exitcode < 0:
         number = -exitcode
         try:
             name = signal.Signals(number).name
         except ValueError:
-            name = f"signal {number}"
+            name = f"SIG{number}"
         if number == getattr(signal, "SIGXCPU", None) and timeout:
-            return _("time limit of {seconds} s reached (its worker used up its CPU time and was ended)").format(
-                seconds=f"{timeout:g}")
+            return msg("time limit of {seconds} s reached (its worker used up its CPU time and was ended)",
+                       seconds=f"{timeout:g}")
         if number == signal.SIGKILL:
-            return _("the worker reading this file was killed by signal {number} (out of memory?)").format(number=number)
+            return msg("the worker reading this file was killed by signal {number} (out of memory?)", number=number)
         if name in ("SIGABRT", "SIGSEGV", "SIGBUS") and memory_bytes:
-            return _("the worker reading this file was killed by signal {number} ({name}: a library failed, "
-                     "perhaps at the memory limit of {limit} per worker)").format(
-                number=number, name=name, limit=size_text(memory_bytes))
-        return _("the worker reading this file was killed by signal {number} ({name})").format(number=number, name=name)
+            return msg("the worker reading this file was killed by signal {number} ({name}: a library failed, "
+                       "perhaps at the memory limit of {limit} per worker)",
+                       number=number, name=name, limit=size_text(memory_bytes))
+        return msg("the worker reading this file was killed by signal {number} ({name})", number=number, name=name)
     if exitcode:
-        return _("the worker reading this file died (exit status {code})").format(code=exitcode)
-    return _("the worker reading this file died")
+        return msg("the worker reading this file died (exit status {code})", code=exitcode)
+    return msg("the worker reading this file died")
 
 
 class ProcessExecutor:
@@ -340,8 +340,7 @@ class ProcessExecutor:
         timeout = self.settings.timeout
         if w.tasks and timeout and w.paused is None and time.monotonic() - w.started >= timeout + self.settings.kill_grace:
             index, path = w.tasks[0]
-            message = _("{limit} (its worker stopped answering and was ended)").format(
-                limit=worker.time_limit_error(timeout))
+            message = msg("{limit} (its worker stopped answering and was ended)", limit=worker.time_limit_error(timeout))
             done.append((index, records.failed(path, message)))
             self._retire(w)
 

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from .checks import FAILING
 from .i18n import _
+from .msg import render
 from .pipeline import Result
 from .safety import visible
 
@@ -79,7 +80,7 @@ class TablePrinter(Lines):
         line.append("  " + _fit(_count(r) if r.status != "error" else "", 8, "right"))
         self.print(line)
         if r.status == "error":
-            self.print(Text.assemble("  ", (visible(r.error or ""), "yellow")))
+            self.print(Text.assemble("  ", (visible(render(r.error)), "yellow")))
         self._findings(r.findings)
 
     def _findings(self, findings) -> None:

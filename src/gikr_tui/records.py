@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from . import codec
-from .errors import one_line
 from .model import Report, Section
+from .msg import Msg
 from .pipeline import Result
 from .readers import format_of
 
@@ -28,7 +28,7 @@ SHOWN = codec.view(Result, {
     Result: tuple(f.name for f in fields(Result) if f.name != "report"),
     Report: ("preamble",),
     Section: ("body",),
-})
+}, keep=(Msg,))  # a note is worded by Msg's own __str__, which a mirror would not have
 
 
 def brief(result: Result) -> Result:
@@ -72,9 +72,9 @@ def parsed(result: Result, key: tuple | None = None, full: bool = True) -> Parse
     return Parsed(result.path, result.status, codec.dumps(brief(bare)), data, key, result.debug)
 
 
-def failed(path: str, error: str) -> Parsed:
+def failed(path: str, error: Msg) -> Parsed:
     """The Parsed for a file that could not be read at all (a worker died, a limit was hit)."""
-    return parsed(Result(path, "error", format_of(path), error=one_line(error)))
+    return parsed(Result(path, "error", format_of(path), error=error))
 
 
 _UNREAD = object()

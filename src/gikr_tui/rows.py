@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from . import template as T
 from .align import align
-from .i18n import _
+from .msg import Msg, msg
 from .labels import common_chars, norm, row_numbering, split_numbering
 from .model import Cell, Note, Origin
 
@@ -94,7 +94,7 @@ class Row:
 class Placement:
     __slots__ = ("row", "key", "note")
 
-    def __init__(self, row: Row, key: str, note: str | None) -> None:
+    def __init__(self, row: Row, key: str, note: Msg | None) -> None:
         self.row, self.key = row, key
         self.note = note  # how it was placed, where a keyword did not place it
 
@@ -359,7 +359,7 @@ def place_rows(rows: list[Row], template: int) -> tuple[list[Placement], list[tu
         if have is None or (row.has_values and not have.has_values):
             chosen[row.key] = row
         elif row.has_values:
-            notes.append((row.index, Note("row appears twice; kept the first", row=row.key, origin=row.origin)))
+            notes.append((row.index, Note(msg("row appears twice; kept the first"), row=row.key, origin=row.origin)))
     keyed = set(map(id, chosen.values()))
     # a row of blanks whose values may be the bare row below it is not fixed: the alignment decides
     loose = {id(r.inherited) for r in rows if r.inherited is not None and r.key is None}
@@ -381,7 +381,7 @@ def place_rows(rows: list[Row], template: int) -> tuple[list[Placement], list[tu
         if not gap_rows:
             continue
         if len(gap_rows) > ALIGN_MAX_ROWS:  # no table 3 has this many rows: not worth k x l work
-            message = _("{count} rows not recognised, their values were not used").format(count=len(gap_rows))
+            message = msg("{count} rows not recognised, their values were not used", count=len(gap_rows))
             notes.append((gap_rows[0].index, Note(message, origin=gap_rows[0].origin)))
             continue
         slots = [s for s in range(slot_lo + 1, slot_hi) if order[s] not in by_label]
@@ -390,7 +390,7 @@ def place_rows(rows: list[Row], template: int) -> tuple[list[Placement], list[tu
         notes += gap_notes
     for row in rows:
         if row.has_values and row.key is None and _group_label(row, template):
-            message = _("row not recognised, its values were not used: {label}").format(label=row.label()[:40])
+            message = msg("row not recognised, its values were not used: {label}", label=row.label()[:40])
             notes.append((row.index, Note(message, origin=row.origin)))
     return placements, notes
 
@@ -470,7 +470,7 @@ def _fill_gap(
     placements: list[Placement] = []
     notes: list[tuple[int, Note]] = []
     for row, d in zip(rows, decisions):
-        shown = row.label()[:40] or _("(no label)")
+        shown: Msg | str = row.label()[:40] or msg("(no label)")
         e = evidence.get(id(row))
         if d.sure and d.slot is not None:
             slot = slots[d.slot]
@@ -479,17 +479,17 @@ def _fill_gap(
             elif e is not None and says_other(e, slot):
                 if row.has_values:  # its place and its label disagree: neither is trusted
                     like = order[max(range(len(e)), key=e.__getitem__)]
-                    message = _(
-                        "row not recognised, its values were not used: {label} (its label looks like {like}, its place is {row})"
-                    ).format(label=shown, like=T.ROW_SPECS[like].label, row=T.ROW_SPECS[order[slot]].label)
+                    message = msg(
+                        "row not recognised, its values were not used: {label} (its label looks like {like}, its place is {row})",
+                        label=shown, like=T.ROW_SPECS[like].label, row=T.ROW_SPECS[order[slot]].label)
                     notes.append((row.index, Note(message, origin=row.origin)))
             else:
                 placements.append(Placement(row, order[slot], _how(row, e, above.get(id(row)), slot, order)))
         elif row.has_values:
             could = " / ".join(T.ROW_SPECS[order[slots[s]]].label for s in d.rivals[:3]) + (" …" if len(d.rivals) > 3 else "")
             message = (
-                _("row not recognised, its values were not used: {label} (it could be one of {rows})").format(label=shown, rows=could)
-                if could else _("row not recognised, its values were not used: {label}").format(label=shown)
+                msg("row not recognised, its values were not used: {label} (it could be one of {rows})", label=shown, rows=could)
+                if could else msg("row not recognised, its values were not used: {label}", label=shown)
             )
             notes.append((row.index, Note(message, origin=row.origin)))
     return placements, notes
@@ -501,22 +501,22 @@ def _evidence_of(row: Row, order: tuple[str, ...], template: int) -> list[float]
     return _evidence(row, template) if row.texts else [0.0] * len(order)
 
 
-def _how(row: Row, evidence: list[float] | None, above: list[float] | None, slot: int, order: tuple[str, ...]) -> str:
+def _how(row: Row, evidence: list[float] | None, above: list[float] | None, slot: int, order: tuple[str, ...]) -> Msg:
     """The note of a row placed other than by a keyword: by its label's likeness,
     as the values of the label above it, or by its position."""
     target = T.ROW_SPECS[order[slot]].label
     if evidence is not None and says(evidence, slot):
-        return _("label “{label}” read as {row} (not the template's wording)").format(label=row.label(), row=target)
+        return msg("label “{label}” read as {row} (not the template's wording)", label=row.label(), row=target)
     if above is not None and says(above, slot):
-        return _("values on the line below the label “{label}”: read as that row's, {row}").format(
-            label=row.inherited.label(), row=target)
+        return msg("values on the line below the label “{label}”: read as that row's, {row}",
+                   label=row.inherited.label(), row=target)
     before = T.ROW_SPECS[order[slot - 1]].label if slot > 0 else None
     after = T.ROW_SPECS[order[slot + 1]].label if slot + 1 < len(order) else None
     where = (
-        _("between {before} and {after}").format(before=before, after=after) if before and after
-        else _("after {before}").format(before=before) if before
-        else _("before {after}").format(after=after)
+        msg("between {before} and {after}", before=before, after=after) if before and after
+        else msg("after {before}", before=before) if before
+        else msg("before {after}", after=after)
     )
     if row.label():
-        return _("placed as {row} by its position ({where}); its label reads “{label}”").format(row=target, where=where, label=row.label())
-    return _("placed as {row} by its position ({where}); it has no label").format(row=target, where=where)
+        return msg("placed as {row} by its position ({where}); its label reads “{label}”", row=target, where=where, label=row.label())
+    return msg("placed as {row} by its position ({where}); it has no label", row=target, where=where)

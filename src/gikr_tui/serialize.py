@@ -16,6 +16,7 @@ import msgspec
 
 from . import template as T
 from .model import Report, Section, Value
+from .msg import render
 from .pipeline import Result
 from .safety import csv_cell, json_escaped
 
@@ -56,7 +57,7 @@ def _sources(table: dict[str, dict[str, Value]]) -> dict:
             else:
                 continue
             if v.note:
-                entry["note"] = v.note
+                entry["note"] = str(v.note)
             entries[col] = entry
         if entries:
             out[row] = entries
@@ -114,7 +115,7 @@ def result_json(result: Result, report=_OWN) -> dict:
         "record": "report",  # a run's series lines (cross-year findings) follow its reports: "record": "series"
         "path": result.path,
         "status": result.status,
-        "error": result.error,
+        "error": None if result.error is None else str(result.error),
         "format": result.format,
     }
     if report is not None:
@@ -183,7 +184,7 @@ def _csv_rows(result: Result) -> list[dict]:
     base = {
         "path": result.path,
         "status": result.status,
-        "error": result.error or "",
+        "error": render(result.error),
         "format": result.format or "",
         "template": result.report.template if result.report else "",
         "year": (result.report.year or "") if result.report else "",

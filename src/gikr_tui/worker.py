@@ -15,8 +15,9 @@ import threading
 
 from . import cache, checks, procs, progress, records
 from .errors import TimeLimit
-from .i18n import _, set_language
-from .pipeline import Result, check_file
+from .i18n import set_language
+from .msg import Msg, msg
+from .pipeline import Result, check_file, internal_error
 from .readers import format_of
 from .settings import Settings
 
@@ -38,13 +39,13 @@ class _Alarm:
         if cls.armed:
             cls.fired = True
             signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)
-            raise TimeLimit("time limit reached")
+            raise TimeLimit(msg("time limit reached"))
 
 
-def time_limit_error(timeout: float, extra: float = 0.0) -> str:
+def time_limit_error(timeout: float, extra: float = 0.0) -> Msg:
     if extra:
-        return _("time limit of {seconds} s (+{extra} s for OCR) reached").format(seconds=f"{timeout:g}", extra=f"{extra:g}")
-    return _("time limit of {seconds} s reached").format(seconds=f"{timeout:g}")
+        return msg("time limit of {seconds} s (+{extra} s for OCR) reached", seconds=f"{timeout:g}", extra=f"{extra:g}")
+    return msg("time limit of {seconds} s reached", seconds=f"{timeout:g}")
 
 
 class _Clock:
@@ -192,8 +193,8 @@ def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: d
     try:
         checks.load_plugins(plugins)
     except Exception as e:  # noqa: BLE001 - said for every file, rather than a silent gap in the findings
-        broken = _("internal error: the checks in {modules} could not be loaded: {error}").format(
-            modules=plugins, error=f"{type(e).__name__}: {e}")
+        broken = msg("internal error: the checks in {modules} could not be loaded: {error}",
+                     modules=", ".join(name for name, _file in plugins), error=f"{type(e).__name__}: {e}")
     while True:
         try:
             task = conn.recv()
@@ -212,7 +213,7 @@ def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: d
         try:
             answer = records.failed(path, broken) if broken else parse(path, settings, full, tell)
         except Exception as e:  # noqa: BLE001 - a bug here must cost one file, not the worker
-            answer = records.failed(path, _("internal error: {error}").format(error=f"{type(e).__name__}: {e}"))
+            answer = records.failed(path, internal_error(e))
         try:
             conn.send((index, answer))
         except (OSError, ValueError):

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-def run(report: Any, only: Collection[str] | None = None, errors: list[str] | None = None) -> list[Finding]:
+def run(report: Any, only: Collection[str] | None = None, errors: list["Msg"] | None = None) -> list[Finding]:
     """Every report-scope check on `report` (see `registry.run_report`); on a
     report read by OCR each finding names its least sure cell (misread.py)."""
     from .misread import annotate

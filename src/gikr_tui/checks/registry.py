@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable
 
 from ..i18n import _
+from ..msg import Msg, msg
 from .finding import FAILING, SEVERITIES, Finding
 
 SCOPES = ("report", "series", "folder")
@@ -216,7 +217,7 @@ def derived(factory: Callable[[Any], Any], report: Any) -> Any:
         return value
 
 
-def run_report(report: Any, only: Collection[str] | None = None, errors: list[str] | None = None) -> list[Finding]:
+def run_report(report: Any, only: Collection[str] | None = None, errors: list[Msg] | None = None) -> list[Finding]:
     """Every report-scope check (or those in `only`) on one report, in registry order.
 
     A check that raises does not take the others with it: its failure is
@@ -231,7 +232,7 @@ def run_report(report: Any, only: Collection[str] | None = None, errors: list[st
 
 
 def run_each(items: Iterable[Check], subject: Any, only: Collection[str] | None = None,
-             errors: list[str] | None = None) -> list[Finding]:
+             errors: list[Msg] | None = None) -> list[Finding]:
     """The findings of each check in `items` (or of those in `only`) on `subject`, in order.
 
     A check that raises does not take the others with it: its failure is
@@ -246,7 +247,7 @@ def run_each(items: Iterable[Check], subject: Any, only: Collection[str] | None 
         except Exception as e:  # noqa: BLE001 - one broken check must not hide the others
             if errors is None:
                 raise
-            errors.append(f"check {item.id} failed: {type(e).__name__}: {e}")
+            errors.append(msg("internal error: check {id} failed: {error}", id=item.id, error=f"{type(e).__name__}: {e}"))
     return found
 
 

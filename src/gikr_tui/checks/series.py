@@ -37,7 +37,7 @@ class Pair:
     previous_path: str
 
 
-def run(pair: Pair, only: Collection[str] | None = None, errors: list[str] | None = None) -> list[Finding]:
+def run(pair: Pair, only: Collection[str] | None = None, errors: list["Msg"] | None = None) -> list[Finding]:
     """Every series check (or those in `only`) on one pair; a check that raises is one line in `errors`."""
     return run_each(all_checks("series"), pair, only, errors)
 

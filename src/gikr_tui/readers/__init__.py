@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import UnsupportedFormat
 from ..model import Document
+from ..msg import msg
 
 # suffix -> format name, the formats `gikr check` and the file pane list
 FORMATS: dict[str, str] = {
@@ -73,7 +74,7 @@ def read_bytes(data: bytes, fmt: str, path: str | Path | None = None) -> Documen
 
             return read_doc(data, path)
         else:
-            raise UnsupportedFormat(f"{fmt} files are not supported")
+            raise UnsupportedFormat(msg("{format} files are not supported", format=fmt))
     except ImportError:
-        raise UnsupportedFormat(f"{fmt} files are not supported yet") from None
+        raise UnsupportedFormat(msg("{format} files are not supported yet", format=fmt)) from None
     return reader(data)

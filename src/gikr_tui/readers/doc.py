@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 from .. import procs
-from ..errors import ReportError, TimeLimit
+from ..errors import ReportError, TimeLimit, system_error
+from ..msg import msg
 from ..model import Document
 from .docx import OLE2, read_docx
 
@@ -34,10 +35,10 @@ def read_doc(data: bytes, path: str | Path | None = None) -> Document:
             return _as_docx(read_docx(data), "doc")  # a .docx saved under the old name
         # RTF saved as .doc is common and LibreOffice converts it the same way
         if not data.lstrip()[:5] == b"{\\rtf":
-            raise ReportError("not a Word .doc file (no OLE2 signature)")
+            raise ReportError(msg("not a Word .doc file (no OLE2 signature)"))
     exe = soffice()
     if exe is None:
-        raise ReportError("legacy .doc needs LibreOffice (soffice), which is not installed")
+        raise ReportError(msg("legacy .doc needs LibreOffice (soffice), which is not installed"))
     with tempfile.TemporaryDirectory(prefix="gikr-doc-") as tmp:
         src = Path(tmp, "report.doc")
         src.write_bytes(data)
@@ -69,22 +70,24 @@ def read_doc(data: bytes, path: str | Path | None = None) -> Document:
                     preexec_fn=procs.preexec,  # noqa: PLW1509 - workers are single-threaded
                 )
             except OSError as e:
-                raise ReportError(f"could not run LibreOffice: {e.strerror or e}") from None
+                raise ReportError(msg("could not run LibreOffice: {error}", error=system_error(e))) from None
 
         with procs.helper(start) as proc:
             try:
                 stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT)
             except subprocess.TimeoutExpired:
                 _kill_group(proc)
-                raise TimeLimit(f"LibreOffice did not convert the .doc within {CONVERT_TIMEOUT:.0f} s") from None
+                raise TimeLimit(msg("LibreOffice did not convert the .doc within {seconds} s",
+                                    seconds=f"{CONVERT_TIMEOUT:.0f}")) from None
             except BaseException:
                 _kill_group(proc)  # interrupted (the file's time limit, Ctrl-C): leave no soffice behind
                 raise
         made = out / "report.docx"
         if proc.returncode != 0 or not made.exists():
             detail = (stderr or stdout or b"").decode("utf-8", "replace").strip().splitlines()
-            why = f": {detail[-1][:120]}" if detail else ""
-            raise ReportError(f"LibreOffice could not convert this .doc{why}")
+            if detail:  # LibreOffice's own words, quoted
+                raise ReportError(msg("LibreOffice could not convert this .doc: {detail}", detail=detail[-1][:120]))
+            raise ReportError(msg("LibreOffice could not convert this .doc"))
         converted = made.read_bytes()
     return _as_docx(read_docx(converted), "doc")
 

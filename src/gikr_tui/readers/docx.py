@@ -28,6 +28,7 @@ from dataclasses import replace
 
 from ..errors import DamagedFile, Encrypted, LimitExceeded, Refused, ReportError
 from ..model import Cell, Document, Origin, Paragraph, Table
+from ..msg import msg
 from ..values import kind
 from .ooxml_numbering import Numbering, parse_numbering, parse_styles, style_roots
 from .ooxml_zip import Package, parse_xml
@@ -51,22 +52,22 @@ def read_docx(data: bytes) -> Document:
     if data[:8] == OLE2:
         # not a zip: a password-protected DOCX, or a legacy .doc renamed .docx
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise Encrypted("DOCX is password-protected")
+            raise Encrypted(msg("DOCX is password-protected"))
         from .doc import read_doc
 
         return read_doc(data)
     pkg = Package(data, "DOCX")
     name = _main_part(pkg)
     if name is None:
-        raise DamagedFile("not a DOCX (no word/document.xml)")
+        raise DamagedFile(msg("not a DOCX (no word/document.xml)"))
     xml = pkg.read(name)
     root = parse_xml(xml, "word/document.xml")
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else W_MAIN
     if ns not in (W_MAIN, W_STRICT):
-        raise DamagedFile("not a DOCX (word/document.xml is not a Word document)")
+        raise DamagedFile(msg("not a DOCX (word/document.xml is not a Word document)"))
     body = root.find(ns + "body")
     if body is None:
-        raise DamagedFile("not a DOCX (word/document.xml has no body)")
+        raise DamagedFile(msg("not a DOCX (word/document.xml has no body)"))
     folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
     numbering = Numbering()
     # styles and numbering are read only as far as the body uses them
@@ -93,7 +94,7 @@ def read_docx(data: bytes) -> Document:
     try:
         return walker.document(body, prune)
     except RecursionError:
-        raise LimitExceeded("DOCX nests tables too deeply to read") from None
+        raise LimitExceeded(msg("DOCX nests tables too deeply to read")) from None
 
 
 def _main_part(pkg: Package) -> str | None:
@@ -266,7 +267,7 @@ class _Walker:
                     continue
                 self.cells += 1
                 if self.cells > MAX_CELLS:
-                    raise LimitExceeded(f"DOCX has over {MAX_CELLS} table cells, the limit for one report")
+                    raise LimitExceeded(msg("DOCX has over {limit} table cells, the limit for one report", limit=MAX_CELLS))
                 span, vmerge, hmerge = 1, None, None
                 tcpr = _child(tc, self.TCPR)
                 if tcpr is not None:

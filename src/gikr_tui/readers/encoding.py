@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 
 from ..errors import BinaryFile, DecodeError, size_text
+from ..msg import msg
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
@@ -105,17 +106,17 @@ def _lenient(data: bytes, codec: str) -> str | None:
 # What a binary file most often is when it carries a text extension: a
 # report saved or downloaded under the wrong name.
 _MAGIC = (
-    (b"%PDF-", "a PDF"),
-    (b"PK\x03\x04", "a zip archive, such as a DOCX"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word .doc or Excel .xls"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"\x1f\x8b", "a gzip archive"),
+    (b"%PDF-", msg("a PDF")),
+    (b"PK\x03\x04", msg("a zip archive, such as a DOCX")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", msg("an old Word .doc or Excel .xls")),
+    (b"\x89PNG", msg("a PNG image")),
+    (b"\xff\xd8\xff", msg("a JPEG image")),
+    (b"GIF8", msg("a GIF image")),
+    (b"II*\x00", msg("a TIFF image")),
+    (b"MM\x00*", msg("a TIFF image")),
+    (b"Rar!", msg("a RAR archive")),
+    (b"7z\xbc\xaf", msg("a 7-Zip archive")),
+    (b"\x1f\x8b", msg("a gzip archive")),
 )
 
 
@@ -123,8 +124,9 @@ def _binary_error(data: bytes) -> BinaryFile:
     head = data.lstrip()[:16]
     for magic, what in _MAGIC:
         if head.startswith(magic):
-            return BinaryFile(f"file is {size_text(len(data))} of binary data (it looks like {what}; wrong extension?)")
-    return BinaryFile(f"file is {size_text(len(data))} of binary data")
+            return BinaryFile(msg("file is {size} of binary data (it looks like {what}; wrong extension?)",
+                                  size=size_text(len(data)), what=what))
+    return BinaryFile(msg("file is {size} of binary data", size=size_text(len(data))))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -137,7 +139,8 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as e:
                 text = _lenient(body, codec)
                 if text is None:
-                    raise DecodeError(f"not valid {name} text despite its byte-order mark (byte {e.start})") from None
+                    raise DecodeError(msg("not valid {encoding} text despite its byte-order mark (byte {byte})",
+                                          encoding=name, byte=e.start)) from None
             if _binary(text):
                 raise _binary_error(data)
             return text, name
@@ -152,7 +155,7 @@ def decode(data: bytes) -> tuple[str, str]:
     # An interrupted download is often zero-filled to its full size.
     body = data.rstrip(b"\x00")
     if not body:
-        raise BinaryFile(f"file holds only NUL bytes ({size_text(len(data))}; an unfinished download?)")
+        raise BinaryFile(msg("file holds only NUL bytes ({size}; an unfinished download?)", size=size_text(len(data))))
     if b"\x00" in body[:65536]:
         raise _binary_error(data)
     for codec in ("utf-8", "gb18030"):
@@ -179,7 +182,7 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         text = str(best)
     except (UnicodeDecodeError, LookupError):
-        raise DecodeError(f"text in an encoding gikr cannot decode ({best.encoding})") from None
+        raise DecodeError(msg("text in an encoding gikr cannot decode ({encoding})", encoding=best.encoding)) from None
     if _binary(text):
         raise _binary_error(data)
     return text, best.encoding

@@ -22,7 +22,7 @@ import os
 import re
 
 from ..errors import DecodeError, LimitExceeded, ReportError
-from ..i18n import _
+from ..msg import Msg, msg
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..values import kind
 from .encoding import decode
@@ -88,12 +88,12 @@ def read_html(data: bytes, path: str | os.PathLike | None = None) -> Document:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         root = None
     if root is None:
-        raise ReportError("not an HTML page (nothing to parse)")
+        raise ReportError(msg("not an HTML page (nothing to parse)"))
     walker = _Walker()
     try:
         walker.walk(root)
     except RecursionError:
-        raise LimitExceeded("HTML nests elements too deeply to read") from None
+        raise LimitExceeded(msg("HTML nests elements too deeply to read")) from None
     walker.flush()
     if walker.pictures:
         from .html_pictures import expand
@@ -106,7 +106,7 @@ def read_html(data: bytes, path: str | os.PathLike | None = None) -> Document:
 # --- Encoding ----------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> tuple[str, str, bytes | None, list[str]]:
+def _decode(data: bytes) -> tuple[str, str, bytes | None, list[Msg]]:
     """(text, encoding, the page's own bytes when they are the text's UTF-8 already, notes)."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return *decode(data), None, []
@@ -121,11 +121,11 @@ def _decode(data: bytes) -> tuple[str, str, bytes | None, list[str]]:
     except DecodeError:
         raise
     except ReportError as e:
-        raise ReportError(f"not an HTML page ({e})") from None
+        raise ReportError(msg("not an HTML page ({reason})", reason=e.msg)) from None
     notes = []
     if unknown:
-        notes.append(_("the page declares the charset {charset}, which is not a web text encoding; "
-                       "read as {encoding}, detected from its bytes").format(charset=unknown[:40], encoding=encoding))
+        notes.append(msg("the page declares the charset {charset}, which is not a web text encoding; "
+                         "read as {encoding}, detected from its bytes", charset=unknown[:40], encoding=encoding))
     return text, encoding, None, notes
 
 
@@ -383,7 +383,7 @@ class _Walker:
             # spanned copies count too: rowspans could otherwise multiply a small page
             self.cells += len(row)
             if self.cells > MAX_CELLS:
-                raise LimitExceeded(f"HTML has over {MAX_CELLS} table cells, the limit for one report")
+                raise LimitExceeded(msg("HTML has over {limit} table cells, the limit for one report", limit=MAX_CELLS))
         if rows:
             self.blocks.append(Table(rows, Origin(table=index)))
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import progress
 from ..errors import ReportError
-from ..i18n import _
+from ..msg import Msg, msg
 from ..model import Block, OcrInfo, Table
 
 MAX_PICTURES = 8  # pictures read by OCR in one page (within progress.MAX_OCR_PAGES)
@@ -91,7 +91,7 @@ def _load(path: Path):
         return None
 
 
-def expand(blocks: list, page: str | os.PathLike | None) -> tuple[list[Block], OcrInfo | None, list[str]]:
+def expand(blocks: list, page: str | os.PathLike | None) -> tuple[list[Block], OcrInfo | None, list[Msg]]:
     """The document's blocks with each table picture replaced by what OCR read in it."""
     pictures = [b for b in blocks if isinstance(b, ImagePlace)]
     text_blocks = [b for b in blocks if not isinstance(b, ImagePlace)]
@@ -105,9 +105,9 @@ def expand(blocks: list, page: str | os.PathLike | None) -> tuple[list[Block], O
     progress.allow(PICTURE_SECONDS)  # loading the engine and preparing the pictures
     if not ocr.available():
         if not _in_tables(text_blocks, _T3_WORD):
-            raise ocr.OcrUnavailable(_("the tables are pictures; to read them by OCR: {command}").format(command=ocr.INSTALL))
-        return text_blocks, None, [_("pictures beside the page may hold tables; to read them by OCR: {command}").format(
-            command=ocr.INSTALL)]
+            raise ocr.OcrUnavailable(msg("the tables are pictures; to read them by OCR: {command}", command=ocr.INSTALL))
+        return text_blocks, None, [msg("pictures beside the page may hold tables; to read them by OCR: {command}",
+                                       command=ocr.INSTALL)]
     from .pdf import _assemble
 
     chosen: dict[int, tuple[int, object]] = {}  # id(picture) -> (number, prepared picture)

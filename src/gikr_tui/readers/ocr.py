@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import NoTextLayer
-from ..i18n import _
+from ..msg import Msg, msg
 from .pdf_pdfium import Char, PageData
 from .pdf_tables import find_cells, rule
 
@@ -59,8 +59,8 @@ def available() -> bool:
     return True
 
 
-def unavailable_reason() -> str:
-    return _("no text layer (a scanned PDF); to read it by OCR: {command}").format(command=INSTALL)
+def unavailable_reason() -> Msg:
+    return msg("no text layer (a scanned PDF); to read it by OCR: {command}", command=INSTALL)
 
 
 def engine_name() -> str:
@@ -82,9 +82,8 @@ def _models() -> dict[str, Path]:
         matches = sorted(folder.glob(f"*{task}*.onnx"))
         if len(matches) != 1 and task != "cls":
             raise OcrUnavailable(
-                _("the OCR models are missing from the rapidocr package ({folder}); reinstall it: {command}").format(
-                    folder=folder, command=INSTALL
-                )
+                msg("the OCR models are missing from the rapidocr package ({folder}); reinstall it: {command}",
+                    folder=str(folder), command=INSTALL)
             )
         if matches:
             found[task] = matches[0]

@@ -10,6 +10,7 @@ import io
 import zipfile
 
 from ..errors import DamagedFile, Encrypted, LimitExceeded, Refused, ReportError, size_text
+from ..msg import msg
 from .safe_xml import dtd_refused, has_doctype, refuse_doctype, xml_parser
 
 # document.xml of a long report is a few MB; 64 MB leaves room for embedded
@@ -26,7 +27,7 @@ class Package:
         except MemoryError:
             raise
         except Exception:  # BadZipFile, struct/unicode/value errors from a damaged directory
-            raise DamagedFile(f"not a {kind} (zip is damaged)") from None
+            raise DamagedFile(msg("not a {kind} (zip is damaged)", kind=kind)) from None
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -35,25 +36,23 @@ class Package:
         limit = MAX_PART_BYTES if limit is None else limit
         info = self.names[name]
         if info.file_size > limit:
-            raise LimitExceeded(
-                f"{self.kind} expands to {size_text(info.file_size)}, over the decompressed size limit of {size_text(limit)}"
-            )
+            raise LimitExceeded(msg("{kind} expands to {size}, over the decompressed size limit of {limit}",
+                                    kind=self.kind, size=size_text(info.file_size), limit=size_text(limit)))
         try:
             with self.zip.open(info) as fh:
                 data = fh.read(limit + 1)
         except MemoryError:
             raise
         except RuntimeError:
-            raise Encrypted(f"not a readable {self.kind} (it is encrypted)") from None
+            raise Encrypted(msg("not a readable {kind} (it is encrypted)", kind=self.kind)) from None
         except NotImplementedError:
-            raise ReportError(f"not a readable {self.kind} (unsupported zip compression)") from None
+            raise ReportError(msg("not a readable {kind} (unsupported zip compression)", kind=self.kind)) from None
         except Exception:  # BadZipFile, zlib.error, EOFError, OSError on damaged members
-            raise DamagedFile(f"not a {self.kind} (zip is damaged)") from None
+            raise DamagedFile(msg("not a {kind} (zip is damaged)", kind=self.kind)) from None
         if len(data) > limit:
             # the directory lied about the size: the same bomb, caught while reading
-            raise LimitExceeded(
-                f"{self.kind} expands to over {size_text(limit)}, over the decompressed size limit of {size_text(limit)}"
-            )
+            raise LimitExceeded(msg("{kind} expands to over {limit}, over the decompressed size limit of {limit}",
+                                    kind=self.kind, limit=size_text(limit)))
         return data
 
 
@@ -69,10 +68,13 @@ def parse_xml(data: bytes, what: str):
     except Refused:  # the resolver refused a load the byte scan could not see coming
         raise
     except Exception as e:  # XMLSyntaxError, ValueError for odd encodings
-        first = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
-        raise DamagedFile(f"{what} is not valid XML ({first})") from None
+        position = getattr(e, "position", None)  # lxml's own words are English: say where instead
+        if position and position[0]:
+            raise DamagedFile(msg("{what} is not valid XML (line {line}, column {column})",
+                                  what=what, line=position[0], column=position[1])) from None
+        raise DamagedFile(msg("{what} is not valid XML", what=what)) from None
     if root is None:
-        raise DamagedFile(f"{what} is empty")
+        raise DamagedFile(msg("{what} is empty", what=what))
     if has_doctype(root):
         raise dtd_refused(what)
     return root

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ..errors import DamagedFile, Encrypted, LimitExceeded, NoTextLayer, ReportError
 from ..model import Cell, Document, Origin, Paragraph, Table
+from ..msg import msg
 from ..values import kind
 from .pdf_layout import (
     Line,
@@ -54,7 +55,7 @@ def read_pdf(data: bytes) -> Document:
     except MemoryError:
         raise
     except Exception as e:  # pdfium/pdfminer fail in many ways on damaged files
-        raise DamagedFile(f"damaged PDF (cannot be read: {type(e).__name__})") from None
+        raise DamagedFile(msg("damaged PDF (cannot be read: {error})", error=type(e).__name__)) from None
 
 
 def _open(data: bytes):
@@ -63,19 +64,18 @@ def _open(data: bytes):
 
     head = data[:1024]
     if b"%PDF" not in head:
-        what = "empty" if not data.strip() else "no %PDF header"
-        raise DamagedFile(f"not a PDF ({what})")
+        raise DamagedFile(msg("not a PDF (empty)") if not data.strip() else msg("not a PDF (no %PDF header)"))
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         if code == R.FPDF_ERR_PASSWORD:
-            raise Encrypted("encrypted PDF (it needs a password to open)") from None
+            raise Encrypted(msg("encrypted PDF (it needs a password to open)")) from None
         if code == R.FPDF_ERR_SECURITY:
-            raise Encrypted("encrypted PDF (unsupported security handler)") from None
+            raise Encrypted(msg("encrypted PDF (unsupported security handler)")) from None
         if b"%%EOF" not in data[-2048:]:
-            raise DamagedFile("truncated PDF (the end of the file is missing)") from None
-        raise DamagedFile("damaged PDF (cannot be opened)") from None
+            raise DamagedFile(msg("truncated PDF (the end of the file is missing)")) from None
+        raise DamagedFile(msg("damaged PDF (cannot be opened)")) from None
 
 
 def _read(data: bytes) -> Document:
@@ -85,9 +85,9 @@ def _read(data: bytes) -> Document:
     try:
         count = len(pdf)
         if count > MAX_PAGES:
-            raise LimitExceeded(f"PDF has {count} pages, over the limit of {MAX_PAGES} pages")
+            raise LimitExceeded(msg("PDF has {count} pages, over the limit of {limit} pages", count=count, limit=MAX_PAGES))
         if count == 0:
-            raise DamagedFile("empty PDF (no pages)")
+            raise DamagedFile(msg("empty PDF (no pages)"))
         pages: list[PageData] = []
         pictures: list[bool] = []  # whether a page without text shows a picture
         total = 0
@@ -96,8 +96,8 @@ def _read(data: bytes) -> Document:
                 page = pdf[i]
             except Exception:
                 if b"%%EOF" not in data[-2048:]:
-                    raise DamagedFile(f"truncated PDF (page {i + 1} is missing)") from None
-                raise DamagedFile(f"damaged PDF (page {i + 1} cannot be read)") from None
+                    raise DamagedFile(msg("truncated PDF (page {page} is missing)", page=i + 1)) from None
+                raise DamagedFile(msg("damaged PDF (page {page} cannot be read)", page=i + 1)) from None
             try:
                 left, bottom, right, top = page.get_mediabox()
                 textpage = page.get_textpage()
@@ -105,7 +105,8 @@ def _read(data: bytes) -> Document:
                 textpage.close()
                 total += len(chars)
                 if total > MAX_CHARS:
-                    raise LimitExceeded(f"PDF holds over {MAX_CHARS:,} characters, the limit for one report")
+                    raise LimitExceeded(msg("PDF holds over {limit} characters, the limit for one report",
+                                            limit=f"{MAX_CHARS:,}"))
                 text = "".join(c.text for c in chars)
                 # only pages that name a template table pay for its ruling
                 edges = page_edges(page, left, top) if any(w in text for w in TABLE_WORDS) else []

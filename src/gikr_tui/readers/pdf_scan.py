@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .. import progress
 from ..errors import LimitExceeded, NoTextLayer
-from ..i18n import _
+from ..msg import Msg, msg
 from ..model import OcrInfo
 from .pdf_pdfium import PageData
 
@@ -65,13 +65,12 @@ def _render(page, dpi: float):
         bitmap.close()
 
 
-def coarse_reason(ppi: float) -> str:
-    return _("scanned at {ppi} ppi, too coarse to read by OCR (it needs at least {minimum} ppi)").format(
-        ppi=round(ppi), minimum=MIN_PPI
-    )
+def coarse_reason(ppi: float) -> Msg:
+    return msg("scanned at {ppi} ppi, too coarse to read by OCR (it needs at least {minimum} ppi)",
+               ppi=round(ppi), minimum=MIN_PPI)
 
 
-def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[PageData], OcrInfo, list[str]]:
+def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[PageData], OcrInfo, list[Msg]]:
     """`pages` with the scanned ones (0-based indexes) read by OCR where they matter.
 
     Raises NoTextLayer when every page is a scan that cannot be read (no OCR
@@ -81,7 +80,7 @@ def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[P
     from . import ocr
 
     every = len(scanned) == len(pages)
-    notes: list[str] = []  # for the report's notes
+    notes: list[Msg] = []  # for the report's notes
     readable: list[tuple[int, float]] = []  # (index, dpi)
     coarse: list[tuple[int, float]] = []
     for i in scanned:
@@ -97,7 +96,7 @@ def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[P
     if coarse and not readable and every:
         raise NoTextLayer(coarse_reason(min(ppi for _index, ppi in coarse)))
     for i, ppi in coarse:
-        notes.append(_("page {page} was not read: {reason}").format(page=i + 1, reason=coarse_reason(ppi)))
+        notes.append(msg("page {page} was not read: {reason}", page=i + 1, reason=coarse_reason(ppi)))
     if not readable:
         return pages, OcrInfo([]), notes
     progress.allow(PAGE_SECONDS)  # loading the engine and preparing the pages
@@ -105,8 +104,8 @@ def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[P
         if every:
             raise ocr.OcrUnavailable(ocr.unavailable_reason())
         listed = ", ".join(str(i + 1) for i, _dpi in readable)
-        notes.append(_("pages {pages} are pictures without text; to read them by OCR: {command}").format(
-            pages=listed, command=ocr.INSTALL))
+        notes.append(msg("pages {pages} are pictures without text; to read them by OCR: {command}",
+                         pages=listed, command=ocr.INSTALL))
         return pages, OcrInfo([]), notes
     chosen: list[tuple[int, ocr.Picture]] = []
     skipped: list[int] = []
@@ -118,23 +117,22 @@ def read_scanned(pdf, pages: list[PageData], scanned: list[int]) -> tuple[list[P
             if dpi * dpi * area > MAX_PIXELS:
                 dpi = (MAX_PIXELS / area) ** 0.5
                 if dpi < MIN_PPI:
-                    raise LimitExceeded(_("page {page} is too large to read by OCR ({width:.0f} × {height:.0f} inches)").format(
-                        page=i + 1, width=width / 72.0, height=height / 72.0))
+                    raise LimitExceeded(msg("page {page} is too large to read by OCR ({width} × {height} inches)",
+                                            page=i + 1, width=f"{width / 72.0:.0f}", height=f"{height / 72.0:.0f}"))
             picture = _render(page, dpi)
         finally:
             page.close()
         picture = ocr.prepare(picture, dpi)
         if i == 0 or picture.has_table:
             if len(chosen) >= MAX_OCR_PAGES:
-                raise LimitExceeded(
-                    _("over {limit} scanned pages hold tables, the limit for reading by OCR").format(limit=MAX_OCR_PAGES)
-                )
+                raise LimitExceeded(msg("over {limit} scanned pages hold tables, the limit for reading by OCR",
+                                        limit=MAX_OCR_PAGES))
             chosen.append((i, picture))
         else:
             skipped.append(i + 1)
     if skipped:
-        notes.append(_("pages {pages} are pictures without a table and were not read by OCR").format(
-            pages=", ".join(map(str, skipped))))
+        notes.append(msg("pages {pages} are pictures without a table and were not read by OCR",
+                         pages=", ".join(map(str, skipped))))
     info = OcrInfo([], skipped, engine=ocr.engine_name())
     out = list(pages)
     with progress.ocr_slot():

@@ -21,7 +21,7 @@ import functools
 import re
 
 from ..errors import Refused
-from ..i18n import _
+from ..msg import msg
 
 _DOCTYPE = "<!DOCTYPE"
 _DOCTYPE_FORMS = {
@@ -45,7 +45,7 @@ def _refusing_resolver_class():
 
     class RefuseEveryLoad(etree.Resolver):
         def resolve(self, url, pubid, context):
-            raise Refused(_("the file points at {url}, which gikr never loads").format(url=url))
+            raise Refused(msg("the file points at {url}, which gikr never loads", url=url))
 
     return RefuseEveryLoad
 
@@ -86,7 +86,7 @@ def _scan_encoding(data: bytes, what: str) -> str:
             head = data[:512].decode("utf-16-le" if data[:1] == b"<" else "utf-16-be", "replace")
     else:
         if b"\x00" in data[:4] or data.startswith(_EBCDIC_START):
-            raise Refused(_("{what} is not UTF-8 or UTF-16 text, as OOXML requires").format(what=what))
+            raise Refused(msg("{what} is not UTF-8 or UTF-16 text, as OOXML requires", what=what))
         family = "ascii"
         head = data[:256].decode("latin-1").lstrip("\ufeff\u00ef\u00bb\u00bf")
     m = _DECLARED.match(head)
@@ -97,11 +97,8 @@ def _scan_encoding(data: bytes, what: str) -> str:
         except LookupError:
             codec = None
         if codec is None or not _keeps_ascii(codec.name, family):
-            raise Refused(
-                _("{what} declares the encoding {encoding}; OOXML parts are UTF-8 or UTF-16").format(
-                    what=what, encoding=declared
-                )
-            )
+            raise Refused(msg("{what} declares the encoding {encoding}; OOXML parts are UTF-8 or UTF-16",
+                              what=what, encoding=declared))
     return family
 
 
@@ -117,7 +114,7 @@ def _keeps_ascii(codec: str, family: str) -> bool:
 
 
 def dtd_refused(what: str) -> Refused:
-    return Refused(_("{what} declares a DTD (<!DOCTYPE>), which OOXML parts never do").format(what=what))
+    return Refused(msg("{what} declares a DTD (<!DOCTYPE>), which OOXML parts never do", what=what))
 
 
 def refuse_doctype(data: bytes, what: str) -> None:

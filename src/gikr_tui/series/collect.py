@@ -116,7 +116,7 @@ class Collector:
         self._index = array("q")  # per entry: arrival, name id, year, offset, size
         self._names: dict[str, int] = {}
         self._end = 0
-        self.errors: list[str] = []
+        self.errors: list = []  # Msg: a series check that failed
         self._agencies: list[Agency] | None = None
         self._mapping: dict[str, str] = {}
         self._duplicates: set[int] = set()  # entries that repeat an earlier file's report

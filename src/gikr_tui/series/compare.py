@@ -103,7 +103,7 @@ class Comparison:
 def _side(result: Result) -> dict:
     rep = result.report
     return {
-        "path": result.path, "status": result.status, "error": result.error, "format": result.format,
+        "path": result.path, "status": result.status, "error": None if result.error is None else str(result.error), "format": result.format,
         "agency": rep.agency if rep else None, "year": rep.year if rep else None,
         "template": rep.template if rep else None,
     }

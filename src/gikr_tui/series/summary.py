@@ -76,7 +76,7 @@ class Row:
             record.template if record else (report.template if report else None),
             result.format,
             result.status,
-            result.error,
+            None if result.error is None else str(result.error),
             _severities(result.findings),
             record.figures if record else None,
         )

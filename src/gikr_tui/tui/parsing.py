@@ -20,13 +20,14 @@ import multiprocessing
 import threading
 from typing import Callable
 
+from ..msg import Msg, msg
 from ..pipeline import Result
 from ..pool import prepare
 from ..readers import format_of
 from ..runner import FULL, RunLoop, local_executor
 from ..settings import TUI_MAX_JOBS, Settings
 
-CLOSING = "not read: gikr is closing"
+CLOSING = msg("not read: gikr is closing")
 
 Deliver = Callable[[str, Result], None]
 
@@ -113,7 +114,7 @@ class ParsePool:
                 while self._wake_r.poll():
                     self._wake_r.recv_bytes()
         except Exception as e:  # noqa: BLE001 - no file may wait for ever on a dead thread
-            error = f"internal error in the parsing pool: {type(e).__name__}: {e}".splitlines()[0]
+            error = msg("internal error in the parsing pool: {error}", error=f"{type(e).__name__}: {e}".splitlines()[0])
             self._fail_all(loop, error)
         finally:
             try:
@@ -121,7 +122,7 @@ class ParsePool:
             finally:
                 self._fail_all(loop, CLOSING)
 
-    def _fail_all(self, loop: RunLoop, error: str) -> None:
+    def _fail_all(self, loop: RunLoop, error: Msg) -> None:
         with self._lock:
             pending, self._incoming = self._incoming, []
         for path in [*loop.abandon(), *pending]:

@@ -20,6 +20,7 @@ from ..checks import failing as failures
 from ..i18n import _, ngettext
 from ..model import Section, Value
 from ..checks.finding import number
+from ..msg import Msg
 from ..safety import visible
 from .session import FileState
 
@@ -86,9 +87,10 @@ HIGHLIGHT = "reverse bold"  # the sentence a prose finding is about, in the Read
 UNSURE_MARK = "~"  # a value OCR read with a low score; on a badge, a report read by OCR
 
 
-def shown(text: str | None, keep_lines: bool = False) -> str:
-    """Text from a file (or a file name) as it may be shown: every control a visible symbol."""
-    return visible(text or "", keep_lines)
+def shown(text: str | Msg | None, keep_lines: bool = False) -> str:
+    """Text from a file (or a file name), or a message that may quote one (an error, a note,
+    rendered in the language in use), as it may be shown: every control a visible symbol."""
+    return visible("" if text is None else str(text), keep_lines)
 
 
 def fit(text: str, width: int, style: str = "") -> Text:

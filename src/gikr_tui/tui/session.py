@@ -65,7 +65,9 @@ class FileState:
 
     @property
     def error(self) -> str | None:
-        return self.result.error if self.result is not None else None
+        """Why the file could not be read, in the language in use."""
+        error = self.result.error if self.result is not None else None
+        return None if error is None else str(error)
 
     @property
     def report(self) -> Report | None:
