@@ -160,7 +160,7 @@ def test_hints_alone_leave_the_report_ok_and_the_exit_status_0(mixed):
     assert [(v["rule"], v["severity"]) for v in record["violations"]] == [("t2_value", "hint")]
     table = _cli(mixed / "hint.txt", "--no-cache")
     assert table.returncode == 0 and "consistent" in table.stdout and "t2_value (hint)" in table.stdout
-    assert "0+1h" in table.stdout and "1 hints" in table.stderr
+    assert "0+1h" in table.stdout and "1 hint (" in table.stderr
 
 
 def test_checks_option_chooses_what_is_reported(mixed):

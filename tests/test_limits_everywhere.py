@@ -61,7 +61,7 @@ def test_one_hostile_file_gets_one_line_within_its_limit(tmp_path, make):
     _assert_one_line_each(done, ["error"])
     assert done.returncode == 2
     assert seconds < TIMEOUT + 6, seconds
-    assert done.stderr.startswith("1 files: 0 consistent, 0 with findings, 1 unreadable (")
+    assert done.stderr.startswith("1 file: 0 consistent, 0 with findings, 1 unreadable (")
 
 
 def test_a_folder_with_jobs_1_carries_on_past_them(tmp_path):

@@ -155,7 +155,7 @@ def test_unreadable_folder_is_a_problem_and_the_rest_is_scanned():
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         got = json.loads(out)
         assert got["found"] == [str(ok)]
-        assert got["problems"] == [[str(root / "closed"), "Permission denied", True]]
+        assert got["problems"] == [[str(root / "closed"), "permission denied", True]]
     finally:
         (root / "closed").chmod(0o755)
         shutil.rmtree(root)

@@ -9,8 +9,10 @@ import time
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from . import __version__, checks
-from .i18n import _, ngettext
+from rich.cells import cell_len
+
+from . import __version__, checks, cli_words
+from .i18n import _, ngettext, pgettext
 from .cluster import ClusterError
 from .runner import BRIEF, SHOWN, local_executor, outcomes
 from .scan import ScanProblem, scan
@@ -38,37 +40,45 @@ class Counts:
         setattr(self, status, getattr(self, status) + 1)
 
     def line(self, seconds: float) -> str:
-        cached = f", {self.cached} from cache" if self.cached else ""
-        hints = f", {self.hints} hints" if self.hints else ""
+        """The summary line: `54 files: 22 consistent, 28 with findings, 4 unreadable (57.72 s)`."""
+        hints = ngettext(", {hints} hint", ", {hints} hints", self.hints).format(hints=self.hints) if self.hints else ""
         series = ""
         if self.series:
             series = ngettext(", {series} series, {reports} report with cross-year findings",
                               ", {series} series, {reports} reports with cross-year findings",
                               self.series_reports).format(series=self.series, reports=self.series_reports)
-        return (
-            f"{self.files} files: {self.ok} consistent, {self.violations} with findings, "
-            f"{self.error} unreadable{hints}{series} ({seconds:.2f} s{cached})"
-        )
+        took = (_("{seconds} s, {cached} from cache").format(seconds=f"{seconds:.2f}", cached=self.cached)
+                if self.cached else _("{seconds} s").format(seconds=f"{seconds:.2f}"))
+        return ngettext(
+            "{files} file: {ok} consistent, {violations} with findings, {error} unreadable{hints}{series} ({took})",
+            "{files} files: {ok} consistent, {violations} with findings, {error} unreadable{hints}{series} ({took})",
+            self.files,
+        ).format(files=self.files, ok=self.ok, violations=self.violations, error=self.error, hints=hints,
+                 series=series, took=took)
 
 
 def _check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="gikr check",
-        description="Check government information-disclosure annual reports against the template's identities.",
-    )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="report files or folders (searched recursively)")
-    p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format (default: table)")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel workers (default: CPU count)")
-    p.add_argument("--timeout", type=float, default=None, metavar="S", help=f"time limit per file in seconds (default: {DEFAULT_TIMEOUT:g})")
-    p.add_argument("--ocr-jobs", type=int, default=None, metavar="N",
-                   help="workers reading scanned pages by OCR at once (default: 1, or $GIKR_OCR_JOBS)")
-    p.add_argument("--memory", metavar="SIZE", help="memory for all workers together, e.g. 4G, 1500M or 40%% "
-        "(default: half the machine's memory, or $GIKR_MEMORY; at most 4G per worker)")
-    p.add_argument("--no-cache", action="store_true", default=None, help="parse every file again, neither reading nor "
-        "filling the cache (kept in the user cache folder, or $GIKR_CACHE_DIR)")
-    p.add_argument("--follow-symlinks", action="store_true", default=None, help="follow symlinks to folders outside "
-        "the folders given (by default they are skipped, with a note)")
-    p.add_argument("--checks", metavar="LIST", default=None, help=_(
+    p = cli_words.parser("gikr check", _(
+        "Check government information-disclosure annual reports against the national template: its arithmetic, "
+        "the prose against the tables, the report's form and table 2, and each report against its agency's "
+        "previous year."))
+    p.add_argument("paths", nargs="*", metavar=_("PATH"), help=_("report files or folders (searched recursively)"))
+    p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table",
+                   help=_("output format (default: table)"))
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar=_("N"), help=_("parallel workers (default: CPU count)"))
+    p.add_argument("--timeout", type=float, default=None, metavar=_("S"),
+                   help=_("time limit per file in seconds (default: {seconds})").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
+    p.add_argument("--ocr-jobs", type=int, default=None, metavar=_("N"),
+                   help=_("workers reading scanned pages by OCR at once (default: 1, or $GIKR_OCR_JOBS)"))
+    p.add_argument("--memory", metavar=_("SIZE"), help=cli_words.percent(_(
+        "memory for all workers together, e.g. 4G, 1500M or 40% (default: half the machine's memory, "
+        "or $GIKR_MEMORY; at most 4G per worker)")))
+    p.add_argument("--no-cache", action="store_true", default=None, help=_(
+        "parse every file again, neither reading nor filling the cache (kept in the user cache folder, "
+        "or $GIKR_CACHE_DIR)"))
+    p.add_argument("--follow-symlinks", action="store_true", default=None, help=_(
+        "follow symlinks to folders outside the folders given (by default they are skipped, with a note)"))
+    p.add_argument("--checks", metavar=_("LIST"), default=None, help=_(
         "which findings to report: comma-separated check ids, families (arithmetic, prose, form, table2, hints, series), "
         "severities (error, warning, hint) or all; a leading - takes away (--checks=-hint, --checks=prose, "
         "--checks=arithmetic,-unfilled_total). Default: all"))
@@ -77,12 +87,12 @@ def _check_parser() -> argparse.ArgumentParser:
         "no checks across years (on by default when the run holds two or more reports of one agency: "
         "二、上年结转 against last year's 结转下年度, table 2's stock, copied text)"))
     add_cluster_option(p)
-    p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    p.add_argument("--debug", action="store_true", help=_("show tracebacks for internal errors"))
     return p
 
 
 def add_cluster_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cluster", metavar="ADDRESS", default=None, help=_(
+    p.add_argument("--cluster", metavar=_("ADDRESS"), default=None, help=_(
         "read the files on a Dask cluster: a running scheduler's address (tcp://host:8786), or local:N for N "
         "worker processes started here (or $GIKR_CLUSTER); the workers must see the files at the same paths. "
         "--jobs does not apply; --timeout and --memory do, per file on the workers. Needs gikr[cluster]"))
@@ -98,10 +108,19 @@ def executor_or_problem(settings: Settings):
 
 
 def _list_checks() -> int:
-    rows = [(c.id, c.severity, c.scope, c.family, checks.title(c), _(c.summary)) for c in checks.all_checks()]
-    width = [max(len(r[i]) for r in rows) for i in range(4)]
-    for r in rows:
-        print("  ".join(r[i].ljust(width[i]) for i in range(4)) + "  " + visible(r[4]) + ": " + visible(r[5]))
+    # id, severity and family are the words --checks takes: never translated
+    scopes = {"report": pgettext("scope", "report"), "series": pgettext("scope", "series"),
+              "folder": pgettext("scope", "folder")}
+    rows = [(c.id, c.severity, scopes.get(c.scope, c.scope), c.family, checks.title(c), _(c.summary))
+            for c in checks.all_checks()]
+    width = [max(cell_len(r[i]) for r in rows) for i in range(4)]
+    try:
+        for r in rows:
+            print("  ".join(r[i] + " " * (width[i] - cell_len(r[i])) for i in range(4)) + "  "
+                  + _("{title}: {summary}").format(title=visible(r[4]), summary=visible(r[5])))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `gikr check --list-checks | head`
+        _quiet_stdout()
     return EXIT_OK
 
 
@@ -118,16 +137,17 @@ def _selected(result, selection: "checks.Selection"):
 
 
 def _tui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="gikr",
-        description="Inspect government information-disclosure annual reports in the terminal. "
-        "Use `gikr check PATH...` for the headless check.",
-    )
-    p.add_argument("path", nargs="?", default=".", help="folder or report to open (default: current folder)")
-    p.add_argument("--theme", metavar="NAME", help="Textual theme, e.g. ansi-dark for 16-colour terminals (or set GIKR_THEME)")
-    p.add_argument("--follow-symlinks", action="store_true", default=None, help="follow symlinks to folders outside "
-        "the folder given (by default they are skipped)")
-    p.add_argument("--version", action="version", version=f"gikr {__version__}")
+    p = cli_words.parser("gikr", _(
+        "Inspect government information-disclosure annual reports in the terminal. Other commands: "
+        "`gikr check PATH...` checks reports without the inspector, `gikr summary PATH...` tabulates their "
+        "key figures, `gikr compare A B` sets two reports side by side (each has --help)."))
+    p.add_argument("path", nargs="?", default=".", metavar=_("PATH"),
+                   help=_("folder or report to open (default: current folder)"))
+    p.add_argument("--theme", metavar=_("NAME"),
+                   help=_("Textual theme, e.g. ansi-dark for 16-colour terminals (or set GIKR_THEME)"))
+    p.add_argument("--follow-symlinks", action="store_true", default=None, help=_(
+        "follow symlinks to folders outside the folder given (by default they are skipped)"))
+    p.add_argument("--version", action="version", version=f"gikr {__version__}", help=_("show the version number and exit"))
     return p
 
 
@@ -162,6 +182,7 @@ def settings_or_status(parser: argparse.ArgumentParser, ns: argparse.Namespace) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    cli_words.use_language(args)
     if args and args[0] == "check":
         return check_main(args[1:])
     if args and args[0] == "summary":
@@ -183,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(ns.path, theme=ns.theme, settings=settings)
 
 
-def _progress(total: int, fmt: str, label: str = "checking"):
+def _progress(total: int, fmt: str, label: str | None = None):
     """A progress bar on stderr when it is a terminal; None otherwise.
 
     Not when jsonl or csv go to the same terminal: drawn between them, the
@@ -195,7 +216,7 @@ def _progress(total: int, fmt: str, label: str = "checking"):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     return Progress(
-        TextColumn(label),
+        TextColumn(label or _("checking")),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -294,7 +315,7 @@ def check_main(args: Sequence[str]) -> int:
         cache.prune()
     counts.cached = stats.get("cached", 0)
     if not paths and not scan_failed:
-        print("gikr check: no report files found", file=sys.stderr)
+        print("gikr check: " + _("no report files found"), file=sys.stderr)
     print(counts.line(time.perf_counter() - started), file=sys.stderr)
     if counts.error or scan_failed or not paths:
         return EXIT_ERROR
@@ -316,9 +337,9 @@ def options(parser: argparse.ArgumentParser, args: Sequence[str]) -> argparse.Na
 def bad_limits(ns: argparse.Namespace) -> str | None:
     """What is wrong with --jobs or --timeout, if anything."""
     if getattr(ns, "jobs", None) is not None and ns.jobs < 1:
-        return "--jobs must be at least 1"
+        return _("--jobs must be at least 1")
     if getattr(ns, "timeout", None) is not None and ns.timeout <= 0:
-        return "--timeout must be more than 0 seconds"
+        return _("--timeout must be more than 0 seconds")
     return None
 
 
@@ -356,7 +377,7 @@ def consume(results, each, progress, prog: str, total: int) -> int | None:
         results.close()
         if progress is not None:
             progress.stop()
-        print(f"{prog}: interrupted", file=sys.stderr)
+        print(f"{prog}: " + _("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:  # `gikr check ... | head`: the reader has gone, and so do we
         _quiet_stdout()

@@ -18,15 +18,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import cli_words
 from . import template as T
 from .checks.finding import number
-from .i18n import _, ngettext
-from .present import SEVERITY_STYLE
+from .i18n import _, ngettext, pgettext
+from .present import SEVERITY_STYLE, format_name, rule_label
 from .runner import run
 from .settings import DEFAULT_TIMEOUT
 from .safety import json_escaped, visible
 from .series.compare import Cell, Comparison, SectionDiff, TableDiff, compare, note_message
-from .series.similarity import MEASURE
+from .series.similarity import MEASURE_NAME
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROG = "gikr compare"
@@ -35,15 +36,13 @@ EQUAL_SHOWN = 40  # characters of a paragraph that did not change
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog=PROG,
-        description=_("Two reports side by side (normally one agency, two years): tables 2–4 with each cell's "
-                      "change, the cross-year findings, and each section's similarity with a paragraph diff."),
-    )
-    p.add_argument("a", metavar="A", help=_("the first report (normally the earlier year)"))
-    p.add_argument("b", metavar="B", help=_("the second report"))
+    p = cli_words.parser(PROG, _(
+        "Two reports side by side (normally one agency, two years): tables 2–4 with each cell's "
+        "change, the cross-year findings, and each section's similarity with a paragraph diff."))
+    p.add_argument("a", metavar=_("A"), help=_("the first report (normally the earlier year)"))
+    p.add_argument("b", metavar=_("B"), help=_("the second report"))
     p.add_argument("--format", choices=("table", "jsonl"), default="table", help=_("output format (default: table)"))
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar=_("S"),
                    help=_("time limit per file in seconds (default: {seconds})").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
     p.add_argument("--no-cache", action="store_true", help=_("parse both files again, neither reading nor filling the cache"))
     return p
@@ -113,7 +112,7 @@ def _section(console: Console, sec: SectionDiff) -> None:
         console.print(Text(_("{title}: no prose in either report").format(title=sec.title), style="bold"))
         return
     alike = _("{title}: {percent} % the same ({measure}; numbers and years ignored), {a} → {b} characters").format(
-        title=sec.title, percent=f"{int(sec.similarity * 1000) / 10:.1f}", measure=MEASURE, a=sec.a_length, b=sec.b_length)
+        title=sec.title, percent=f"{int(sec.similarity * 1000) / 10:.1f}", measure=_(MEASURE_NAME), a=sec.a_length, b=sec.b_length)
     console.print(Text(alike, style="bold"))
     same = 0
     for par in [*sec.paragraphs, None]:
@@ -140,24 +139,23 @@ def _side(label: str, result) -> Text:
     line.append(visible(result.path))
     if rep is not None:
         facts = _("{agency} {year}, {template} template, {format}").format(
-            agency=visible(rep.agency or "—"), year=rep.year or "—", template=rep.template, format=result.format)
+            agency=visible(rep.agency or "—"), year=rep.year or "—", template=rep.template, format=format_name(result.format))
         line.append("  " + facts, style="dim")
     return line
 
 
 def print_table(c: Comparison, console: Console) -> None:
-    console.print(_side("a", c.a))
-    console.print(_side("b", c.b))
+    console.print(_side(_("A"), c.a))
+    console.print(_side(_("B"), c.b))
     for diff in c.tables:
         console.print()
         console.print(_grid(diff))
     console.print()
     if c.checked is not None:
-        which = "b" if c.checked == c.b.path else "a"
+        which = _("B") if c.checked == c.b.path else _("A")
         console.print(Text(_("cross-year findings on {which} (the later year): {n}").format(which=which, n=len(c.findings)), style="bold"))
         for f in c.findings:
-            label = f.rule if f.severity == "error" else f"{f.rule} ({f.severity})"
-            console.print(Text.assemble("  ", (label, SEVERITY_STYLE.get(f.severity, "red")), "  ", visible(f.message())))
+            console.print(Text.assemble("  ", (rule_label(f), SEVERITY_STYLE.get(f.severity, "red")), "  ", visible(f.message())))
     for note in c.notes:
         console.print(Text(visible(note_message(note, c)), style="dim"))
     for sec in c.sections:
@@ -180,7 +178,8 @@ def compare_main(args: Sequence[str]) -> int:
     results = list(run([ns.a, ns.b], settings))
     failed = [r for r in results if r.report is None]
     for r in failed:
-        print(f"{visible(r.path)}: {visible(str(r.error) if r.error is not None else _('unreadable'))}", file=sys.stderr)
+        reason = str(r.error) if r.error is not None else pgettext("status", "unreadable")
+        print(f"{visible(r.path)}: {visible(reason)}", file=sys.stderr)
     if failed:
         return EXIT_ERROR
     comparison = compare(*results)

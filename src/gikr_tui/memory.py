@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import re
 
+from .i18n import _
+
 DEFAULT_SHARE = 0.5  # of the machine's memory, for all workers together
 WORKER_CAP = 4 * 1024**3  # no report needs more; a hostile one gets no further
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
@@ -81,17 +83,17 @@ def parse_size(text: str, machine: int | None = None) -> int:
     if match:
         machine = machine_memory() if machine is None else machine
         if machine is None:
-            raise ValueError("the machine's memory is unknown here: give a size such as 2G")
+            raise ValueError(_("the machine's memory is unknown here: give a size such as 2G"))
         share = float(match.group(1)) / 100
         if not 0 < share <= 1:
-            raise ValueError("a share of memory is between 0% and 100%")
+            raise ValueError(_("a share of memory is between 0% and 100%"))
         return int(machine * share)
     match = _SIZE.match(value)
     if not match:
-        raise ValueError(f"not a size: {text!r} (try 2G, 1500M or 40%)")
+        raise ValueError(_("not a size: {text} (try 2G, 1500M or 40%)").format(text=repr(text)))
     size = int(float(match.group(1)) * _UNITS[match.group(2)])
     if size <= 0:
-        raise ValueError("memory must be more than 0")
+        raise ValueError(_("memory must be more than 0"))
     return size
 
 

@@ -13,15 +13,17 @@ from rich.console import Console
 from rich.text import Text
 
 from .checks import FAILING
-from .i18n import _
+from .i18n import N_, _, pgettext
 from .msg import render
 from .pipeline import Result
 from .safety import visible
 
-STATUS = {"ok": ("consistent", "green"), "violations": ("findings", "red"), "error": ("unreadable", "yellow")}
+# a status's colour; its words are status_word's (jsonl and csv keep ok, violations, error)
+STATUS = {"ok": "green", "violations": "red", "error": "yellow"}
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "hint": "cyan"}
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "hint": N_("hint")}
 _AGENCY_WIDTH = 24
-_FIXED = (("status", 10, "left"), ("tpl", 4, "right"), ("year", 4, "right"))
+_FIXED = ((N_("status"), 10, "left"), (N_("tpl"), 4, "right"), (N_("year"), 4, "right"))
 
 
 def _fit(text: str, width: int, align: str = "left") -> str:
@@ -58,12 +60,12 @@ class TablePrinter(Lines):
         self.path_width = max(4, min(longest, room))
 
     def header(self) -> None:
-        cells = [_fit("file", self.path_width)] + [_fit(n, w, a) for n, w, a in _FIXED]
-        cells += [_fit("agency", _AGENCY_WIDTH), _fit("findings", 8, "right")]
+        cells = [_fit(_("file"), self.path_width)] + [_fit(_(n), w, a) for n, w, a in _FIXED]
+        cells += [_fit(_("agency"), _AGENCY_WIDTH), _fit(_("findings"), 8, "right")]
         self.print("  ".join(cells), "bold")
 
     def row(self, r: Result) -> None:
-        label, style = STATUS[r.status]
+        label, style = status_word(r.status), STATUS[r.status]
         rep = r.report
         line = Text()
         path = visible(r.path)  # names, agencies, errors and messages may quote a hostile file
@@ -86,10 +88,9 @@ class TablePrinter(Lines):
     def _findings(self, findings) -> None:
         for f in findings:
             style = SEVERITY_STYLE.get(f.severity, "red")
-            label = f.rule if f.severity == "error" else f"{f.rule} ({f.severity})"
-            self.print(Text.assemble("  ", (label, style), "  ", visible(f.message())))
+            self.print(Text.assemble("  ", (rule_label(f), style), "  ", visible(f.message())))
             if f.text is not None:
-                self.print(Text.assemble("    ", (f"“{visible(f.text.quote)}” ({where(f.text)})", "dim")))
+                self.print(Text.assemble("    ", (quoted(f.text), "dim")))
 
     def series(self, lines) -> None:
         """The cross-year findings after the files: each later report, the earlier one it was held against, its findings."""
@@ -110,6 +111,36 @@ class TablePrinter(Lines):
             self._findings(line.violations)
 
 
+def format_name(fmt: str | None) -> str:
+    """A file format as people read it: pdf, docx, html, doc, and text and markdown in words."""
+    if fmt == "text":
+        return pgettext("format", "text")
+    if fmt == "markdown":
+        return pgettext("format", "markdown")
+    return fmt or ""
+
+
+def status_word(status: str) -> str:
+    """A result's status as people read it: consistent, findings, unreadable."""
+    if status == "ok":
+        return pgettext("status", "consistent")
+    if status == "violations":
+        return pgettext("status", "findings")
+    return pgettext("status", "unreadable")
+
+
+def rule_label(f) -> str:
+    """The rule id, and the severity when it is not an error: `section_thin (warning)`."""
+    if f.severity == "error":
+        return f.rule
+    return _("{rule} ({severity})").format(rule=f.rule, severity=_(SEVERITY_WORDS.get(f.severity, f.severity)))
+
+
+def quoted(quote) -> str:
+    """A prose finding's sentence and where it is: “…” (section 一, page 3)."""
+    return _("“{quote}” ({where})").format(quote=visible(quote.quote), where=where(quote))
+
+
 def where(quote) -> str:
     """Where a quoted sentence is: section 一, page 3; section 五, line 82; before section 一."""
     section = _("section {number}").format(number="一二三四五六"[quote.section - 1]) if quote.section else _("before section 一")
@@ -124,4 +155,4 @@ def _count(r: Result) -> str:
     """Errors and warnings; hints after a +, as they do not fail the report."""
     failing = sum(f.severity in FAILING for f in r.findings)
     hints = len(r.findings) - failing
-    return f"{failing}+{hints}h" if hints else str(failing)
+    return _("{failing}+{hints}h").format(failing=failing, hints=hints) if hints else str(failing)

@@ -26,6 +26,23 @@ class ScanProblem:
     error: bool = True
 
 
+def _folder_error(e: OSError) -> str:
+    """Why a folder cannot be listed, in words (the C library's are English only)."""
+    import errno
+
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return _("permission denied")
+    if e.errno == errno.ENOENT:
+        return _("no such file or folder")
+    if e.errno == errno.ENOTDIR:
+        return _("not a folder")
+    if e.errno == errno.ELOOP:
+        return _("symlink loop")
+    from .errors import system_error
+
+    return _("cannot read folder: {error}").format(error=system_error(e))
+
+
 def is_report(path: str | Path) -> bool:
     p = Path(path)
     return p.suffix.lower() in FORMATS and not p.name.startswith(".")
@@ -50,11 +67,11 @@ def _walk(root: str, found: set[str], seen: set[tuple[int, int]], problems: list
         try:
             st = os.stat(folder)
         except OSError as e:
-            note(folder, e.strerror or "cannot read folder")
+            note(folder, _folder_error(e))
             continue
         key = (st.st_dev, st.st_ino)
         if key in ancestors:
-            note(folder, "symlink loop, not followed", error=False)
+            note(folder, _("symlink loop, not followed"), error=False)
             continue
         if key in seen:
             continue  # the same folder reached by another path: its files are listed already
@@ -63,7 +80,7 @@ def _walk(root: str, found: set[str], seen: set[tuple[int, int]], problems: list
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError as e:
-            note(folder, e.strerror or "cannot read folder")
+            note(folder, _folder_error(e))
             continue
         inside = ancestors | {key}
         folders: list[tuple[str, frozenset[tuple[int, int]]]] = []
@@ -110,5 +127,5 @@ def scan(paths: list[str | Path], problems: list[ScanProblem] | None = None, fol
         elif os.path.lexists(p):
             found.add(p)
         elif problems is not None:
-            problems.append(ScanProblem(p, "no such file or folder"))
+            problems.append(ScanProblem(p, _("no such file or folder")))
     return sorted(found)

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, replace
 
 from . import memory
+from .i18n import _
 
 DEFAULT_TIMEOUT = 30.0
 # Workers reading scans by OCR at once; the others wait for a slot, off their clock.
@@ -28,6 +29,14 @@ class SettingsError(ValueError):
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _environment_error(e: ValueError) -> str:
+    """A bad GIKR_* value in words: int() and float() say it in English only."""
+    text = str(e)
+    if text.startswith(("invalid literal", "could not convert")):
+        return _("not a number: {value}").format(value=text.rsplit(": ", 1)[-1])
+    return text
 
 
 def _flag(value: str | None) -> bool | None:
@@ -67,7 +76,7 @@ class Settings:
             if env.get("GIKR_CLUSTER", "").strip():
                 values["cluster"] = env["GIKR_CLUSTER"].strip()
         except ValueError as e:
-            raise SettingsError(f"environment: {e}") from None
+            raise SettingsError(_("environment: {error}").format(error=_environment_error(e))) from None
         for name, var in (("use_cache", "GIKR_NO_CACHE"), ("follow_symlinks", "GIKR_FOLLOW_SYMLINKS")):
             flag = _flag(env.get(var))
             if flag is not None:
@@ -77,13 +86,13 @@ class Settings:
 
     def checked(self) -> "Settings":
         if self.jobs is not None and self.jobs < 1:
-            raise SettingsError("--jobs must be at least 1")
+            raise SettingsError(_("--jobs must be at least 1"))
         if self.timeout is not None and self.timeout <= 0:
-            raise SettingsError("--timeout must be more than 0 seconds")
+            raise SettingsError(_("--timeout must be more than 0 seconds"))
         if self.memory is not None and self.memory <= 0:
-            raise SettingsError("--memory must be more than 0")
+            raise SettingsError(_("--memory must be more than 0"))
         if self.ocr_jobs < 1:
-            raise SettingsError("--ocr-jobs must be at least 1")
+            raise SettingsError(_("--ocr-jobs must be at least 1"))
         return self
 
     def workers(self, cap: int | None = None) -> int:

@@ -19,11 +19,11 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from . import checks
+from . import checks, cli_words
 from .checks.finding import number
 from .cli import add_cluster_option
 from .i18n import N_, _, ngettext
-from .present import STATUS, Lines, _fit
+from .present import STATUS, Lines, _fit, format_name, status_word
 from .runner import BRIEF, outcomes
 from .settings import DEFAULT_TIMEOUT
 from .safety import csv_cell, json_escaped, visible
@@ -47,20 +47,17 @@ CSV_FIELDS = (
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog=PROG,
-        description=_("One row per report (agency, year, template, format, status, findings by severity and the key "
-                      "figures: 新收, 办结, 结转下年度, 公开率, 行政复议, 行政诉讼, 复议纠错率), then totals per agency "
-                      "and per year."),
-    )
-    p.add_argument("paths", nargs="+", metavar="PATH", help=_("report files or folders (searched recursively)"))
+    p = cli_words.parser(PROG, _(
+        "One row per report (agency, year, template, format, status, findings by severity and the key "
+        "figures: 新收, 办结, 结转下年度, 公开率, 行政复议, 行政诉讼, 复议纠错率), then totals per agency and per year."))
+    p.add_argument("paths", nargs="+", metavar=_("PATH"), help=_("report files or folders (searched recursively)"))
     p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table",
                    help=_("output format (default: table); csv is UTF-8 with BOM for spreadsheets"))
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help=_("parallel workers (default: CPU count)"))
-    p.add_argument("--timeout", type=float, default=None, metavar="S",
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar=_("N"), help=_("parallel workers (default: CPU count)"))
+    p.add_argument("--timeout", type=float, default=None, metavar=_("S"),
                    help=_("time limit per file in seconds (default: {seconds})").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
-    p.add_argument("--memory", metavar="SIZE", help=_("memory for all workers together, e.g. 4G, 1500M or 40%% "
-                   "(default: half the machine's memory)"))
+    p.add_argument("--memory", metavar=_("SIZE"), help=cli_words.percent(_(
+        "memory for all workers together, e.g. 4G, 1500M or 40% (default: half the machine's memory)")))
     p.add_argument("--no-cache", action="store_true", default=None,
                    help=_("parse every file again, neither reading nor filling the cache"))
     p.add_argument("--follow-symlinks", action="store_true", default=None,
@@ -73,21 +70,34 @@ def _percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f} %"
 
 
+def _width(header: str, least: int) -> int:
+    """A column as wide as its figures need, or as its header in the language in use."""
+    return max(least, cell_len(header))
+
+
 def _figure_cells(figures) -> list[tuple[str, int]]:
     out = []
-    for key, _header in FIGURES:
+    for key, header in FIGURES:
         value = getattr(figures, key) if figures is not None else None
         text = _percent(value) if key in RATES else ("" if value is None else number(value))
-        out.append((text, FIGURE_WIDTH[key]))
+        out.append((text, _width(_(HEADERS[header]), FIGURE_WIDTH[key])))
     return out
 
 
 def _figure_header() -> list[tuple[str, int]]:
-    return [(_(HEADERS[h]), FIGURE_WIDTH[key]) for key, h in FIGURES]
+    return [(_(HEADERS[h]), _width(_(HEADERS[h]), FIGURE_WIDTH[key])) for key, h in FIGURES]
+
+
+SEVERITY_HEADERS = ((N_("err"), 3), (N_("warn"), 4), (N_("hint"), 4))
+
+
+def _severity_header() -> list[tuple[str, int]]:
+    return [(_(h), _width(_(h), w)) for h, w in SEVERITY_HEADERS]
 
 
 def _severity_cells(findings: dict[str, int]) -> list[tuple[str, int]]:
-    return [(str(findings.get("error", 0)), 3), (str(findings.get("warning", 0)), 4), (str(findings.get("hint", 0)), 4)]
+    widths = [w for _h, w in _severity_header()]
+    return [(str(findings.get(s, 0)), w) for s, w in zip(("error", "warning", "hint"), widths)]
 
 
 def _right(cells: list[tuple[str, int]]) -> str:
@@ -112,7 +122,7 @@ class SummaryTable(Lines):
 
     def header(self) -> None:
         cells = [(_("year"), 4), (_("agency"), self.AGENCY), (_("tpl"), 4), (_("format"), 8), (_("status"), 10),
-                 (_("err"), 3), (_("warn"), 4), (_("hint"), 4), *_figure_header()]
+                 *_severity_header(), *_figure_header()]
         head = [_fit(_("file"), self.path_width)]
         for i, (text, width) in enumerate(cells):
             head.append(_fit(text, width, "left" if 1 <= i <= 4 else "right"))
@@ -123,14 +133,14 @@ class SummaryTable(Lines):
         if cell_len(path) > self.path_width:
             self.print(path)
             path = ""
-        label, style = STATUS[row.status]
+        label, style = status_word(row.status), STATUS[row.status]
         line = Text(_fit(path, self.path_width))
         line.append("  " + _fit(str(row.year or ""), 4, "right"))
         line.append("  " + _fit(visible(row.agency or ""), self.AGENCY))
         line.append("  " + _fit(str(row.template or ""), 4, "right"))
-        line.append("  " + _fit(row.format or "", 8))
+        line.append("  " + _fit(format_name(row.format), 8))
         line.append("  ")
-        line.append(_fit(_(label), 10), style=style)
+        line.append(_fit(label, 10), style=style)
         if row.status != "error":
             line.append("  " + _right(_severity_cells(row.findings) + _figure_cells(row.figures)))
         self.print(line)
@@ -142,7 +152,7 @@ class SummaryTable(Lines):
             width = max([cell_len(_("agency"))] + [cell_len(visible(t.key or "—")) for t in agencies])
             self.print("")
             self.print(_("per agency"), "bold")
-            head = [(_("reports"), 7), (_("years"), 11), (_("err"), 3), (_("warn"), 4), (_("hint"), 4),
+            head = [(_("reports"), 7), (_("years"), 11), *_severity_header(),
                     (_("cross-year"), 10), *_figure_header()]
             self.print(_line(head, _("agency"), width), "bold")
             for t in agencies:
@@ -152,7 +162,7 @@ class SummaryTable(Lines):
         if years:
             self.print("")
             self.print(_("per year"), "bold")
-            head = [(_("reports"), 7), (_("agencies"), 8), (_("err"), 3), (_("warn"), 4), (_("hint"), 4),
+            head = [(_("reports"), 7), (_("agencies"), 8), *_severity_header(),
                     (_("cross-year"), 10), *_figure_header()]
             self.print(_line(head, _("year"), 4), "bold")
             for t in years:

@@ -75,7 +75,7 @@ def _where(f: Finding) -> str:
     if f.group:
         return T.T4_GROUP_LABELS.get(f.group, f.group)
     if f.row and f.col:
-        return f"{T.ROW_SPECS[f.row].label} / {T.COL_LABELS[f.col]}"
+        return _("{row} / {col}").format(row=T.ROW_SPECS[f.row].label, col=T.COL_LABELS[f.col])
     if f.row:
         return T.ROW_SPECS[f.row].label
     return T.COL_LABELS.get(f.col or "", "")

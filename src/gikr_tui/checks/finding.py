@@ -122,7 +122,12 @@ def number(value: int | float | None) -> str:
 
 
 def signed(value: int | float | None) -> str:
+    """A difference with its sign: +1, -2 (in Chinese −2, the minus sign of print)."""
     if value is None:
         return ""
     text = number(value)
-    return text if text.startswith("-") else "+" + text
+    if not text.startswith("-"):
+        return "+" + text
+    from ..i18n import language
+
+    return "\u2212" + text[1:] if language() == "zh" else text

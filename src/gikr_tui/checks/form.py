@@ -29,7 +29,8 @@ _HEAD_TAIL = re.compile(r"[:：](.*)$", re.S)
 
 
 def _name(number: int) -> str:
-    return f"{CN_NUMBERS[number - 1]}（{T.SECTION_TITLES[number - 1].split('、', 1)[1]}）"
+    """五（存在的主要问题及改进情况）; in Chinese 第五部分（存在的主要问题及改进情况）."""
+    return _("{number}（{title}）").format(number=CN_NUMBERS[number - 1], title=T.SECTION_TITLES[number - 1].split("、", 1)[1])
 
 
 def _quote(section: Section, text: str, first: int | None) -> Quote:

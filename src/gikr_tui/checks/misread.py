@@ -45,14 +45,14 @@ def annotate(findings: list[Finding], report) -> list[Finding]:
 
 def _cell_name(row: str, col: str) -> str:
     if row in T.T4_GROUP_LABELS:
-        return f"{T.T4_GROUP_LABELS[row]} / {T.T4_FIELD_LABELS.get(col, col)}"
+        return _("{row} / {col}").format(row=T.T4_GROUP_LABELS[row], col=T.T4_FIELD_LABELS.get(col, col))
     if row in T.ROW_SPECS:
-        return f"{T.ROW_SPECS[row].label} / {T.COL_LABELS.get(col, col)}"
-    return f"{row} / {col}"
+        return _("{row} / {col}").format(row=T.ROW_SPECS[row].label, col=T.COL_LABELS.get(col, col))
+    return _("{row} / {col}").format(row=row, col=col)
 
 
 def caveat(finding: Finding) -> str:
     row, col, score = finding.misread
-    return _("; read by OCR, a cell may be misread (least sure: {cell}, {confidence:.2f})").format(
-        cell=_cell_name(row, col), confidence=score
+    return _("; read by OCR, a cell may be misread (least sure: {cell}, {confidence})").format(
+        cell=_cell_name(row, col), confidence=f"{score:.2f}"
     )

@@ -170,10 +170,8 @@ def select(spec: str | None, scope: str | None = None) -> Selection:
             continue
         named = _named(name, scope)
         if named is None:
-            raise SelectionError(
-                f"--checks: unknown check, family or severity {name!r} "
-                f"(known: all, {', '.join(SEVERITIES)}, {', '.join(families())}, {', '.join(sorted(every))})"
-            )
+            raise SelectionError(_("--checks: unknown check, family or severity {name} (known: {known})").format(
+                name=repr(name), known=", ".join(("all", *SEVERITIES, *families(), *sorted(every)))))
         if ids is None:
             ids = set() if not drop else set(every)
         ids = ids - named if drop else ids | named

@@ -112,8 +112,10 @@ def _percent(similarity: float | None) -> str:
 
 def _repeated_message(f: Finding) -> str:
     title = T.SECTION_TITLES[(f.section or 1) - 1]
-    return _("{title}: {percent} % the same as last year's ({measure} similarity; numbers and years ignored)").format(
-        title=title, percent=_percent(f.similarity), measure=f.measure or "")
+    from ..series.similarity import MEASURE_NAME
+
+    return _("{title}: {percent} % the same as last year's ({measure}; numbers and years ignored)").format(
+        title=title, percent=_percent(f.similarity), measure=_(MEASURE_NAME))
 
 
 @check(

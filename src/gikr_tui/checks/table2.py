@@ -13,7 +13,7 @@ from .registry import check
 
 def _where(f: Finding) -> str:
     row = T.T2_ROW_LABELS.get(f.row or "", f.row or "")
-    return f"{row} / {T.T2_FIELD_LABELS.get(f.field or '', f.field or '')}"
+    return _("{row} / {col}").format(row=row, col=T.T2_FIELD_LABELS.get(f.field or "", f.field or ""))
 
 
 def _message(f: Finding) -> str:

@@ -85,6 +85,8 @@ def read_doc(data: bytes, path: str | Path | None = None) -> Document:
         made = out / "report.docx"
         if proc.returncode != 0 or not made.exists():
             detail = (stderr or stdout or b"").decode("utf-8", "replace").strip().splitlines()
+            if detail and "could not be loaded" in detail[-1]:  # its word for a file it cannot open
+                raise ReportError(msg("LibreOffice could not open this .doc (it may be damaged)"))
             if detail:  # LibreOffice's own words, quoted
                 raise ReportError(msg("LibreOffice could not convert this .doc: {detail}", detail=detail[-1][:120]))
             raise ReportError(msg("LibreOffice could not convert this .doc"))

@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
+from ..i18n import N_
+
 MEASURE = "indel"  # the word jsonl carries in a finding's `measure`
+MEASURE_NAME = N_("indel similarity")  # what people read: the measure by name
 THRESHOLD = 0.9  # repeated_text: this much the same or more
 MIN_LENGTH = 100  # repeated_text: a section of at least this many characters (as written, spaces not counted)
 # two paragraphs at least this alike are one paragraph changed, not one removed and one added
