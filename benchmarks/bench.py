@@ -303,9 +303,9 @@ _MEASURE = (
 )
 
 
-def gikr_check(args: list[str], cache_dir: Path) -> tuple[float, float, str]:
+def gikr_check(args: list[str], cache_dir: Path, lang: str = "en") -> tuple[float, float, str]:
     """(wall seconds from launch to exit, main process peak RSS in MB, summary line)."""
-    env = {**os.environ, "GIKR_CACHE_DIR": str(cache_dir)}
+    env = {**os.environ, "GIKR_CACHE_DIR": str(cache_dir), "GIKR_LANG": lang}
     t = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, "check", *args], stdout=subprocess.DEVNULL,
@@ -317,7 +317,7 @@ def gikr_check(args: list[str], cache_dir: Path) -> tuple[float, float, str]:
     for line in done.stderr.splitlines():
         if line.startswith("MAXRSS_KB"):
             rss = int(line.split()[1]) / 1024
-        elif " files: " in line:
+        elif " files: " in line or " file: " in line or ("共" in line and "个文件" in line):
             summary = line
     if done.returncode not in (0, 1, 2) or not summary:
         raise SystemExit(f"gikr check failed ({done.returncode}):\n{done.stderr}")
@@ -343,6 +343,12 @@ def bench_folder(work: Path, count: int) -> None:
     floor = min(_python_import_cli() for _ in range(3))
     add("start-up: `gikr check` of one tiny file (fastest of 3)", f"{startup:.2f} s",
         f"{floor:.2f} s (python -c 'import gikr_tui.cli')", f"+{(startup - floor) * 1000:.0f} ms")
+    # in Chinese: the catalogs load too (the first run compiles them into the cache folder, later runs read that)
+    gikr_check([str(empty), "--no-cache", "--jobs", "1"], work / "c0", lang="zh")
+    startup_zh = min(gikr_check([str(empty), "--no-cache", "--jobs", "1"], work / "c0", lang="zh")[0]
+                     for _ in range(3))
+    add("start-up, in Chinese (GIKR_LANG=zh; fastest of 3)", f"{startup_zh:.2f} s", f"{startup:.2f} s (English)",
+        f"{(startup_zh - startup) * 1000:+.0f} ms")
 
     jsonl = [str(folder), "--format", "jsonl"]
     one, rss1, summary = gikr_check(jsonl + ["--no-cache", "--jobs", "1"], work / "c1")
@@ -400,28 +406,42 @@ def bench_tui(work: Path) -> None:
     except Exception as e:  # noqa: BLE001 - the TUI is another part, perhaps not there yet
         add("TUI first frame", f"skipped ({type(e).__name__}: {e})".splitlines()[0][:80])
         return
-    for label, folder in (("fixtures/", FIXTURES), (f"the {sum(1 for _ in (work / 'folder').rglob('*.*'))}-file folder", work / "folder")):
-        times = []
-        failure = ""
-        for _ in range(5):
-            launched = time.time()
-            try:
-                done = subprocess.run([sys.executable, "-c", _TUI, str(folder)], capture_output=True, text=True,
-                                      env={**os.environ, "GIKR_CACHE_DIR": str(work / "c2")}, timeout=60)
-            except subprocess.TimeoutExpired:
-                failure = "no first frame within 60 s"
-                break
-            stamp = [line for line in done.stdout.splitlines() if line.startswith("FIRST_FRAME")]
-            if not stamp:
-                failure = "failed: " + (done.stderr.strip().splitlines() or ["no output"])[-1][:80]
-                break
-            times.append(float(stamp[0].split()[1]) - launched)
-        if failure:
-            add(f"TUI first frame after launch, {label}", failure)
+    def first_frame(folder: Path, lang: str) -> float | str:
+        launched = time.time()
+        try:
+            done = subprocess.run([sys.executable, "-c", _TUI, str(folder)], capture_output=True, text=True,
+                                  env={**os.environ, "GIKR_CACHE_DIR": str(work / "c2"), "GIKR_LANG": lang},
+                                  timeout=60)
+        except subprocess.TimeoutExpired:
+            return "no first frame within 60 s"
+        stamp = [line for line in done.stdout.splitlines() if line.startswith("FIRST_FRAME")]
+        if not stamp:
+            return "failed: " + (done.stderr.strip().splitlines() or ["no output"])[-1][:80]
+        return float(stamp[0].split()[1]) - launched
+
+    first_frame(FIXTURES, "zh")  # the Chinese catalog compiled into the cache folder once, as a first run does
+    folder_label = f"the {sum(1 for _ in (work / 'folder').rglob('*.*'))}-file folder"
+    runs = (("fixtures/", FIXTURES, "en"), ("fixtures/, in Chinese (GIKR_LANG=zh)", FIXTURES, "zh"),
+            (folder_label, work / "folder", "en"))
+    times: dict[str, list[float]] = {label: [] for label, _f, _l in runs}
+    failures: dict[str, str] = {}
+    for _ in range(5):  # the languages alternate, so a slow spell of the machine falls on both
+        for label, folder, lang in runs:
+            if label in failures:
+                continue
+            took = first_frame(folder, lang)
+            if isinstance(took, str):
+                failures[label] = took
+            else:
+                times[label].append(took)
+    for label, _folder, _lang in runs:
+        if label in failures:
+            add(f"TUI first frame after launch, {label}", failures[label])
             continue
-        best = min(times)
+        best = min(times[label])
         add(f"TUI first frame after launch, {label} (best of 5)", f"{best:.2f} s",
-            "runs: " + ", ".join(f"{t:.2f}" for t in times), "", f"<= 0.5 s: {'met' if best <= 0.5 else 'NOT met'}")
+            "runs: " + ", ".join(f"{t:.2f}" for t in times[label]), "",
+            f"<= 0.5 s: {'met' if best <= 0.5 else 'NOT met'}")
 
 
 # A cell edit: from Enter to the first frame written to the terminal that
