@@ -29,6 +29,8 @@ _TOKEN = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+|\s+")
 # never at the start of a line (Chinese typesetting's 避头点), nor at its end (避尾点)
 _NO_START = set("，。、；：？！）》」』”’】〕…%,.;:!?)]}")
 _NO_END = set("（《「『“‘【〔([{")
+# a section heading of the help, when it ends in a Chinese word (位置参数:)
+_HEADING = re.compile(rf"(?m)^(\S[^\n]{{0,60}}[{_WIDE}]):$")
 
 
 def lang_option(args: Sequence[str]) -> str | None:
@@ -114,7 +116,7 @@ class Formatter(argparse.HelpFormatter):
     def format_help(self) -> str:
         text = super().format_help()
         # a heading argparse ends with ":" ends with "：" when it is Chinese (位置参数：)
-        return re.sub(rf"(?m)^(\S.*[{_WIDE}]):$", "\\1：", text)
+        return _HEADING.sub("\\1：", text)
 
     def _format_usage(self, usage, actions, groups, prefix) -> str:
         # argparse measures by characters: shrink its width until every line fits in columns,
