@@ -637,12 +637,18 @@ def _uncertain_notes(*tables: dict[str, dict[str, Value]]) -> list[Note]:
 
 # --- Entry point ------------------------------------------------------------------
 
+# what a file really is, when its name says otherwise
+_FORMAT_WORDS = {
+    "text": msg("a text file"), "markdown": msg("a Markdown file"), "pdf": msg("a PDF"), "html": msg("a web page"),
+    "docx": msg("a DOCX document"), "doc": msg("a Word .doc document"),
+}
+
 
 def interpret(doc: Document) -> Report:
     it = Interpreter(doc)
     if doc.named_as:
-        it.notes.append(Note(msg("the file is a {format} named {suffix}; read by its content",
-                                 format=doc.format.upper(), suffix=doc.named_as)))
+        it.notes.append(Note(msg("the file is {format} named {suffix}; read by its content",
+                                 format=_FORMAT_WORDS.get(doc.format, doc.format), suffix=doc.named_as)))
     it.notes.extend(Note(message) for message in doc.notes)
     sections, starts = it.sections()
     t3_start = it.table3_start(starts)
