@@ -1,0 +1,87 @@
+"""The inspector's words in the language in use, Textual's own included.
+
+Key descriptions are written in English in each widget's BINDINGS (marked
+with `N_()`); Textual shows them in the footer, the command palette shows its
+own placeholder and system commands, and neither goes through gettext.  Here
+they are worded where they are shown: a footer that translates each key's
+description and tooltip, a palette with a translated placeholder and "no
+matches" line, and the system commands translated.  Both Textual internals
+used below (Footer.compose's FooterKey children, the palette's no-matches
+countdown) are those of Textual 8, which pyproject bounds.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.align import Align
+from rich.text import Text
+from textual.app import SystemCommand
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey, FooterLabel
+from textual.widgets.option_list import Option
+
+from ..i18n import N_, _
+
+# Textual's own words that reach the screen: its system commands and the palette's keys
+TEXTUAL_WORDS = (
+    N_("Theme"), N_("Change the current theme"),
+    N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Show help for the focused widget and a summary of available keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+    N_("Exit the command palette"), N_("Next command"), N_("Previous command"), N_("Next page"),
+    N_("Previous page"), N_("Go to bottom"), N_("Go to top"),
+)
+
+
+def said(text: str | None) -> str | None:
+    """`text` (an English description or tooltip) in the language in use."""
+    return _(text) if text else text
+
+
+class Footer(TextualFooter):
+    """Textual's footer, each key's description and tooltip in the language in use."""
+
+    def compose(self):
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = said(widget.description) or ""
+                if widget.tooltip:
+                    widget.tooltip = said(str(widget.tooltip))
+            elif isinstance(widget, FooterLabel):
+                widget.update(said(str(widget.render())) or "")
+            yield widget
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with its placeholder and its "no matches" line translated."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("placeholder", _("Search for commands…"))
+        super().__init__(**kwargs)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual 8's own, but for the words
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(_("No matches found"), style="not bold")), disabled=True,
+                           id=self._NO_MATCHES)
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+def system_commands(commands: Iterable[SystemCommand]) -> Iterable[SystemCommand]:
+    """Textual's system commands (Theme, Quit, Keys…), titled and explained in the language in use."""
+    for command in commands:
+        yield command._replace(title=_(command.title), help=_(command.help))
