@@ -151,6 +151,11 @@ def comma() -> str:
     return "，" if language() == "zh" else ", "
 
 
+def colon() -> str:
+    """What follows a name before what is said of it: ": " or "："."""
+    return "：" if language() == "zh" else ": "
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it yet."""
     return message

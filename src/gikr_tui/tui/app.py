@@ -22,10 +22,10 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static, Tree
+from textual.widgets import ContentSwitcher, OptionList, Static, Tree
 
 from .. import cache
-from ..i18n import _, ngettext
+from ..i18n import N_, _, comma, ngettext
 from ..model import Section
 from ..readers import FORMATS
 from ..scan import ScanProblem, is_report, scan
@@ -48,6 +48,7 @@ from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed, Re
 from .parsing import ParsePool
 from .render import shown, status_words
 from .session import EditRejected, FileState
+from .words import CommandPalette, Footer, os_reason, system_commands
 
 class GikrApp(OrderedKeys, App[int]):
     CSS_PATH = "app.tcss"
@@ -57,23 +58,23 @@ class GikrApp(OrderedKeys, App[int]):
     ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
     # Footer space is scarce at 80 columns: only the keys that teach the rest show there.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("tab", "focus_next", "Next pane", show=False, id="app.focus_next"),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.focus_previous"),
-        Binding("1", "focus_pane('files')", "Files pane", show=False, id="app.pane_files"),
-        Binding("2", "focus_pane('sections')", "Sections pane", show=False, id="app.pane_sections"),
-        Binding("3", "focus_pane('grid')", "Grid pane", show=False, id="app.pane_grid"),
-        Binding("4", "focus_pane('findings')", "Findings pane", show=False, id="app.pane_findings"),
-        Binding("5", "focus_pane('reader')", "Reader pane", show=False, id="app.pane_reader"),
-        Binding("right_square_bracket", "next_flagged(1)", "Next file to look at", show=False, tooltip="The next file with findings or unreadable (reviewed ones are skipped)", id="app.next_flagged"),
-        Binding("left_square_bracket", "next_flagged(-1)", "Previous file to look at", show=False, tooltip="The previous file with findings or unreadable (reviewed ones are skipped)", id="app.previous_flagged"),
-        Binding("m", "toggle_reviewed", "Reviewed", show=False, tooltip="Mark the file reviewed, or not (remembered in gikr's own data, never in the report)", id="app.reviewed"),
-        Binding("x", "export('csv')", "Export findings CSV", show=False, tooltip="Write every file's findings (with your edits) to gikr-findings.csv in the current folder", id="app.export_csv"),
-        Binding("X", "export('json')", "Export findings JSON", show=False, tooltip="Write every file's results (with your edits) to gikr-findings.json in the current folder", id="app.export_json"),
-        Binding("r", "reload", "Reload file from disk", show=False, id="app.reload"),
-        Binding("z", "toggle_maximize", "Maximize/restore pane", show=False, tooltip="Give the focused pane the whole screen (handy at 80×24)", id="app.maximize"),
-        Binding("ctrl+p", "command_palette", "Command palette", show=False, id="app.palette"),
+        Binding("q", "quit", N_("Quit"), id="app.quit"),
+        Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
+        Binding("tab", "focus_next", N_("Next pane"), show=False, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", N_("Previous pane"), show=False, id="app.focus_previous"),
+        Binding("1", "focus_pane('files')", N_("Files pane"), show=False, id="app.pane_files"),
+        Binding("2", "focus_pane('sections')", N_("Sections pane"), show=False, id="app.pane_sections"),
+        Binding("3", "focus_pane('grid')", N_("Grid pane"), show=False, id="app.pane_grid"),
+        Binding("4", "focus_pane('findings')", N_("Findings pane"), show=False, id="app.pane_findings"),
+        Binding("5", "focus_pane('reader')", N_("Reader pane"), show=False, id="app.pane_reader"),
+        Binding("right_square_bracket", "next_flagged(1)", N_("Next file to look at"), show=False, tooltip=N_("The next file with findings or unreadable (reviewed ones are skipped)"), id="app.next_flagged"),
+        Binding("left_square_bracket", "next_flagged(-1)", N_("Previous file to look at"), show=False, tooltip=N_("The previous file with findings or unreadable (reviewed ones are skipped)"), id="app.previous_flagged"),
+        Binding("m", "toggle_reviewed", N_("Reviewed"), show=False, tooltip=N_("Mark the file reviewed, or not (remembered in gikr's own data, never in the report)"), id="app.reviewed"),
+        Binding("x", "export('csv')", N_("Export findings CSV"), show=False, tooltip=N_("Write every file's findings (with your edits) to gikr-findings.csv in the current folder"), id="app.export_csv"),
+        Binding("X", "export('json')", N_("Export findings JSON"), show=False, tooltip=N_("Write every file's results (with your edits) to gikr-findings.json in the current folder"), id="app.export_json"),
+        Binding("r", "reload", N_("Reload file from disk"), show=False, id="app.reload"),
+        Binding("z", "toggle_maximize", N_("Maximize/restore pane"), show=False, tooltip=N_("Give the focused pane the whole screen (handy at 80×24)"), id="app.maximize"),
+        Binding("ctrl+p", "command_palette", N_("Command palette"), show=False, id="app.palette"),
     ]
 
     def __init__(
@@ -138,13 +139,14 @@ class GikrApp(OrderedKeys, App[int]):
             if self._theme_name in self.available_themes:
                 self.theme = self._theme_name
             else:
-                self.notify(f"Unknown theme {self._theme_name!r}; using {self.theme}.", severity="warning", markup=False)
+                self.notify(_("Unknown theme {name}; using {theme}.").format(name=repr(self._theme_name), theme=self.theme),
+                            severity="warning", markup=False)
         self.query_one("#file-filter").display = False
         self._load_keymap()
         self.marks.load()
         if self.marks.problem:
             self.notify(_("Reviewed marks could not be read ({problem}); marking a file starts them afresh.").format(problem=self.marks.problem), severity="warning", markup=False)
-        self._show_message(Text("Reading the folder…", style="dim"))
+        self._show_message(Text(_("Reading the folder…"), style="dim"))
         self.query_one(FileTree).focus()
         # the cache's notices (damaged, locked) as notifications, not lines under the screen
         self._cache_printer, cache.on_warning = cache.on_warning, self._cache_notice
@@ -251,13 +253,15 @@ class GikrApp(OrderedKeys, App[int]):
             self._by_real[os.path.realpath(path)] = path
         self._populate_files()
         if not self.paths:
-            self._show_message(Text(f"No report files under {shown(self._root_label())} ({', '.join(sorted(FORMATS))})."))
+            self._show_message(Text(_("No report files under {folder} ({formats}).").format(
+                folder=shown(self._root_label()), formats=", ".join(sorted(FORMATS)))))
             self.query_one(StatusLine).show([Text(_("no report files found"), style="yellow")])
         else:
             self._open(self.paths[0])
             self._parse(self.paths)
         for problem in self.problems:
-            self.notify(f"{shown(os.path.basename(problem.path))}: {shown(problem.message)}", severity="warning", markup=False)
+            self.notify(_("{name}: {problem}").format(name=shown(os.path.basename(problem.path)), problem=shown(problem.message)),
+                        severity="warning", markup=False)
 
     def on_report_parsed(self, message: ReportParsed) -> None:
         self.parsed_order.append(message.path)
@@ -272,8 +276,10 @@ class GikrApp(OrderedKeys, App[int]):
         if message.path == self.current:
             self._open(message.path, keep_section=True)
             if reloaded:
-                note = " (your edits were dropped)" if lost_edits else ""
-                self.notify(f"Reloaded {shown(os.path.basename(message.path))} from disk{note}.", timeout=3, markup=False)
+                name = shown(os.path.basename(message.path))
+                said = (_("Reloaded {name} from disk (your edits were dropped).") if lost_edits
+                        else _("Reloaded {name} from disk.")).format(name=name)
+                self.notify(said, timeout=3, markup=False)
         if len(self.parsed_order) >= len(self.states) and self.all_parsed:
             # What is alive once the folder is read stays alive: out of the
             # collector's sight, a full collection no longer walks ~90,000
@@ -309,7 +315,7 @@ class GikrApp(OrderedKeys, App[int]):
             self._reload_asked |= paths  # one question at a time, for every file it concerns
             return
         self._reload_asked = set(paths)
-        names = ", ".join(sorted(shown(os.path.basename(p)) for p in paths))
+        names = comma().join(sorted(shown(os.path.basename(p)) for p in paths))
         question = ngettext(
             "{names} changed on disk. Read it again? Your edits to it are dropped.",
             "{names} changed on disk. Read them again? Your edits to them are dropped.",
@@ -366,11 +372,11 @@ class GikrApp(OrderedKeys, App[int]):
         report = state.report if state is not None else None
         if state is None or state.status == "pending":
             self._prioritise(path)
-            self._show_message(Text.assemble((name, "bold"), "\nparsing…"))
+            self._show_message(Text.assemble((name, "bold"), "\n", _("parsing…")))
         elif state.status == "error":
-            self._show_message(Text.assemble((name, "bold"), "\n", ("unreadable: ", "bold yellow"), shown(state.error)))
+            self._show_message(Text.assemble((name, "bold"), "\n", (_("unreadable: "), "bold yellow"), shown(state.error)))
         elif report is None:
-            self._show_message(Text("no tables"))
+            self._show_message(Text(_("no tables")))
         else:
             self._show_message(None)
         grid.show_state(state, name)
@@ -545,12 +551,12 @@ class GikrApp(OrderedKeys, App[int]):
         try:
             if self.marks.is_reviewed(path):
                 self.marks.unmark(path)
-                said = _("{name} is no longer marked reviewed.").format(name=name)
+                said = _("{name} is no longer marked reviewed.").format(name=shown(name))
             else:
                 self.marks.mark(path)
-                said = _("Marked {name} reviewed.").format(name=name)
+                said = _("Marked {name} reviewed.").format(name=shown(name))
         except OSError as e:
-            self.notify(_("Could not save the mark: {reason}").format(reason=e.strerror or e), severity="error", markup=False)
+            self.notify(_("Could not save the mark: {reason}").format(reason=os_reason(e)), severity="error", markup=False)
             return
         state = self.states.get(path)
         if state is not None:
@@ -565,7 +571,7 @@ class GikrApp(OrderedKeys, App[int]):
 
         def reload() -> None:
             self._parse([path])
-            self.notify(f"Reading {shown(os.path.basename(path))} again…", timeout=2, markup=False)
+            self.notify(_("Reading {name} again…").format(name=shown(os.path.basename(path))), timeout=2, markup=False)
 
         if state is not None and state.dirty:
             n = len(state.edits())
@@ -604,7 +610,7 @@ class GikrApp(OrderedKeys, App[int]):
         ref = grid.cursor_ref
         if state is None or state.report is None or ref is None or not grid.display:
             self.bell()
-            self.notify("Put the grid cursor on a table cell to edit it.", severity="warning", timeout=2, markup=False)
+            self.notify(_("Put the grid cursor on a table cell to edit it."), severity="warning", timeout=2, markup=False)
             return
         self.action_focus_pane("grid")
         value = state.value(ref)
@@ -638,7 +644,7 @@ class GikrApp(OrderedKeys, App[int]):
         state = self._current_state()
         ref = state.undo() if state is not None else None
         if ref is None:
-            self.notify("Nothing to undo.", timeout=2, markup=False)
+            self.notify(_("Nothing to undo."), timeout=2, markup=False)
             return
         self._after_edit(state)
         grid = self.query_one(ReportGrid)
@@ -649,7 +655,7 @@ class GikrApp(OrderedKeys, App[int]):
     def action_revert(self) -> None:
         state = self._current_state()
         if state is None or not state.dirty:
-            self.notify("No edits to revert.", timeout=2, markup=False)
+            self.notify(_("No edits to revert."), timeout=2, markup=False)
             return
         n = len(state.edits())
 
@@ -676,9 +682,13 @@ class GikrApp(OrderedKeys, App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's Keys and Maximize/Minimize say again what Show keys and
         # Maximize or restore pane say (for the focused pane, with its keys)
-        for command in super().get_system_commands(screen):
-            if command.title not in ("Keys", "Maximize", "Minimize"):
-                yield command
+        kept = (c for c in super().get_system_commands(screen) if c.title not in ("Keys", "Maximize", "Minimize"))
+        yield from system_commands(kept)
+
+    def action_command_palette(self) -> None:
+        # Textual's palette, its placeholder and "no matches" line in the language in use
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette"))
 
     def action_toggle_computed(self) -> None:
         self.query_one(ReportGrid).action_toggle_computed()
@@ -690,20 +700,22 @@ class GikrApp(OrderedKeys, App[int]):
         ref = grid.cursor_ref
         state = grid.state
         if state is None or ref is None:
-            self.notify("No cell under the cursor.", severity="warning", timeout=2, markup=False)
+            self.notify(_("No cell under the cursor."), severity="warning", timeout=2, markup=False)
             return
         value = state.value(ref)
         text = value.text if value is not None else ""
         self.copy_to_clipboard(text)
-        self.notify(f"Copied {shown(text) or '(blank)'}.", timeout=2, markup=False)
+        self.notify(_("Copied {text}.").format(text=shown(text) or _("(blank)")), timeout=2, markup=False)
 
     def action_copy_table(self) -> None:
         tsv = self.query_one(ReportGrid).to_tsv()
         if not tsv:
-            self.notify("No table to copy.", severity="warning", timeout=2, markup=False)
+            self.notify(_("No table to copy."), severity="warning", timeout=2, markup=False)
             return
         self.copy_to_clipboard(tsv)
-        self.notify(f"Copied tables 3 and 4 as TSV ({tsv.count(chr(10))} lines).", timeout=2, markup=False)
+        lines = tsv.count("\n")
+        self.notify(ngettext("Copied tables 3 and 4 as TSV ({n} line).", "Copied tables 3 and 4 as TSV ({n} lines).",
+                             lines).format(n=lines), timeout=2, markup=False)
 
     def action_export(self, kind: str = "csv") -> None:
         states = export.exported([self.states[p] for p in self.paths if p in self.states])
@@ -723,7 +735,7 @@ class GikrApp(OrderedKeys, App[int]):
         try:
             target = export.write(kind, states, folder)
         except OSError as e:
-            self.notify(_("Export failed: {reason}").format(reason=e.strerror or e), severity="error", markup=False)
+            self.notify(_("Export failed: {reason}").format(reason=os_reason(e)), severity="error", markup=False)
             return
         self.last_export = str(target)
         findings = sum(len(s.result.findings) for s in states if s.result is not None)
@@ -750,7 +762,7 @@ def run_app(path: str = ".", theme: str | None = None, settings: Settings | None
     if not os.path.exists(path):
         import sys
 
-        print(f"gikr: {shown(path)}: no such file or folder", file=sys.stderr)
+        print("gikr: " + _("{name}: {problem}").format(name=shown(path), problem=_("no such file or folder")), file=sys.stderr)
         return 2
     app = GikrApp(path, theme=theme or os.environ.get("GIKR_THEME") or None, settings=settings)
     try:

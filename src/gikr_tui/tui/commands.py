@@ -6,28 +6,30 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ..i18n import N_, _
+
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Export findings as CSV", "export('csv')", "write gikr-findings.csv in the current folder"),
-    ("Export findings as JSON", "export('json')", "write gikr-findings.json in the current folder"),
-    ("Next file with findings", "next_flagged(1)", "jump the Files pane to the next file with findings"),
-    ("Previous file with findings", "next_flagged(-1)", "jump the Files pane to the previous file with findings"),
-    ("Next failing cell", "next_failing", "move the grid cursor to the next cell marked !"),
-    ("Previous failing cell", "previous_failing", "move the grid cursor to the previous cell marked !"),
-    ("Toggle computed sums", "toggle_computed", "show what each total's parts add up to"),
-    ("Edit cell", "edit_cell", "type a new value into the cell under the cursor"),
-    ("Undo edit", "undo", "undo the last cell edit"),
-    ("Revert to file", "revert", "drop every edit of this report"),
-    ("Copy cell", "copy_cell", "copy the cell under the cursor (OSC 52)"),
-    ("Copy table as TSV", "copy_table", "copy tables 3 and 4 as tab-separated text"),
-    ("Reload file", "reload", "read the selected file from disk again"),
-    ("Filter files by name", "filter_files", "type part of a file name"),
-    ("Focus Files", "focus_pane('files')", "pane 1"),
-    ("Focus Sections", "focus_pane('sections')", "pane 2"),
-    ("Focus Grid", "focus_pane('grid')", "pane 3"),
-    ("Focus Findings", "focus_pane('findings')", "pane 4"),
-    ("Focus Reader", "focus_pane('reader')", "pane 5"),
-    ("Maximize or restore pane", "toggle_maximize", "give the focused pane the whole screen"),
-    ("Show keys", "help", "every key of the focused pane"),
+    (N_("Export findings as CSV"), "export('csv')", N_("write gikr-findings.csv in the current folder")),
+    (N_("Export findings as JSON"), "export('json')", N_("write gikr-findings.json in the current folder")),
+    (N_("Next file with findings"), "next_flagged(1)", N_("jump the Files pane to the next file with findings")),
+    (N_("Previous file with findings"), "next_flagged(-1)", N_("jump the Files pane to the previous file with findings")),
+    (N_("Next failing cell"), "next_failing", N_("move the grid cursor to the next cell marked !")),
+    (N_("Previous failing cell"), "previous_failing", N_("move the grid cursor to the previous cell marked !")),
+    (N_("Toggle computed sums"), "toggle_computed", N_("show what each total's parts add up to")),
+    (N_("Edit cell"), "edit_cell", N_("type a new value into the cell under the cursor")),
+    (N_("Undo edit"), "undo", N_("undo the last cell edit")),
+    (N_("Revert to file"), "revert", N_("drop every edit of this report")),
+    (N_("Copy cell"), "copy_cell", N_("copy the cell under the cursor (OSC 52)")),
+    (N_("Copy table as TSV"), "copy_table", N_("copy tables 3 and 4 as tab-separated text")),
+    (N_("Reload file"), "reload", N_("read the selected file from disk again")),
+    (N_("Filter files by name"), "filter_files", N_("type part of a file name")),
+    (N_("Focus Files"), "focus_pane('files')", N_("pane 1")),
+    (N_("Focus Sections"), "focus_pane('sections')", N_("pane 2")),
+    (N_("Focus Grid"), "focus_pane('grid')", N_("pane 3")),
+    (N_("Focus Findings"), "focus_pane('findings')", N_("pane 4")),
+    (N_("Focus Reader"), "focus_pane('reader')", N_("pane 5")),
+    (N_("Maximize or restore pane"), "toggle_maximize", N_("give the focused pane the whole screen")),
+    (N_("Show keys"), "help", N_("every key of the focused pane")),
 )
 
 
@@ -37,11 +39,13 @@ class GikrCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, action, help_text in COMMANDS:
-            yield DiscoveryHit(name, partial(self._run, action), help=help_text)
+            yield DiscoveryHit(_(name), partial(self._run, action), help=_(help_text))
 
     async def search(self, query: str) -> Hits:
+        # by the name shown (in the language in use) or by its English name, whichever fits better
         matcher = self.matcher(query)
         for name, action, help_text in COMMANDS:
-            score = matcher.match(name)
+            shown = _(name)
+            score = max(matcher.match(shown), matcher.match(name) if name != shown else 0)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)
+                yield Hit(score, matcher.highlight(shown), partial(self._run, action), help=_(help_text))

@@ -38,6 +38,14 @@ TRIES = 1000
 class ExportFolderGone(OSError):
     """The folder the export goes to (the current folder) no longer exists."""
 
+    said = True  # its words are gikr's (words.os_reason)
+
+
+class ExportsFull(FileExistsError):
+    """Every name an export may take is taken."""
+
+    said = True
+
 
 def _key(f: Finding) -> tuple:
     return (f.rule, f.table, f.row, f.col, f.group, f.field, f.section, f.of)
@@ -132,17 +140,17 @@ def _create(folder: Path, kind: str):
         except FileExistsError:
             continue  # taken meanwhile
         except FileNotFoundError as e:
-            raise ExportFolderGone(errno.ENOENT, f"{folder} no longer exists") from e
-    raise FileExistsError(errno.EEXIST, f"{TRIES} exports already in {folder}")
+            raise ExportFolderGone(errno.ENOENT, _("{folder} no longer exists").format(folder=folder)) from e
+    raise ExportsFull(errno.EEXIST, _("{count} exports already in {folder}").format(count=TRIES, folder=folder))
 
 
 def current_folder() -> Path:
     try:
         folder = Path.cwd()
     except FileNotFoundError as e:  # the shell's folder was deleted under it
-        raise ExportFolderGone(errno.ENOENT, "the current folder no longer exists") from e
+        raise ExportFolderGone(errno.ENOENT, _("the current folder no longer exists")) from e
     if not folder.is_dir():
-        raise ExportFolderGone(errno.ENOENT, f"{folder} no longer exists")
+        raise ExportFolderGone(errno.ENOENT, _("{folder} no longer exists").format(folder=folder))
     return folder
 
 

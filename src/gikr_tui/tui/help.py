@@ -12,8 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..i18n import _
+from ..i18n import N_, _
 from .components.pane import Pane
+from .words import paragraph
 
 KEY_NAMES = {
     "slash": "/",
@@ -43,19 +44,20 @@ def binding_rows(node: object, keymap: dict[str, str] | None = None) -> list[tup
                 continue
             seen.add(b.id)
             keys = (keymap or {}).get(b.id, b.key)
-            rows.append((key_text(keys), b.tooltip or b.description or b.action, b.id))
+            said = b.tooltip or b.description
+            rows.append((key_text(keys), _(said) if said else b.action, b.id))
     return rows
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
-        Binding("down,j", "scroll('down')", "Down", show=False, id="help.down"),
-        Binding("up,k", "scroll('up')", "Up", show=False, id="help.up"),
-        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False, id="help.page_down"),
-        Binding("pageup,b", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
-        Binding("G,end", "scroll('bottom')", "Bottom", show=False, id="help.bottom"),
-        Binding("g,home", "scroll('top')", "Top", show=False, id="help.top"),
+        Binding("escape,q,question_mark,f1", "dismiss", N_("Close"), id="help.close"),
+        Binding("down,j", "scroll('down')", N_("Down"), show=False, id="help.down"),
+        Binding("up,k", "scroll('up')", N_("Up"), show=False, id="help.up"),
+        Binding("pagedown,space", "scroll('page_down')", N_("Page down"), show=False, id="help.page_down"),
+        Binding("pageup,b", "scroll('page_up')", N_("Page up"), show=False, id="help.page_up"),
+        Binding("G,end", "scroll('bottom')", N_("Bottom"), show=False, id="help.bottom"),
+        Binding("g,home", "scroll('top')", N_("Top"), show=False, id="help.top"),
     ]
 
     def __init__(self, pane: Pane | None) -> None:
@@ -65,17 +67,17 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(show_edge=False, expand=True, box=None, padding=(0, 1))
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("action")
+        table.add_column(_("key"), style="bold", no_wrap=True)
+        table.add_column(_("action"))
         if self.pane is not None:
-            table.add_row(Text(self.pane.help_title(), style="bold underline"), Text(self.pane.help_text(), style="dim"))
+            table.add_row(Text(self.pane.help_title(), style="bold underline"), paragraph(self.pane.help_text(), style="dim"))
             for keys, desc, binding_id in binding_rows(self.pane, getattr(self.app, 'user_keymap', None)):
-                table.add_row(Text(keys), Text(desc))
+                table.add_row(Text(keys), paragraph(desc))
                 self.rows.append((keys, desc, binding_id))
             table.add_row(Text(""), Text(""))
         table.add_row(Text(_("Everywhere"), style="bold underline"), Text(""))
         for keys, desc, binding_id in binding_rows(self.app, getattr(self.app, 'user_keymap', None)):
-            table.add_row(Text(keys), Text(desc))
+            table.add_row(Text(keys), paragraph(desc))
             self.rows.append((keys, desc, binding_id))
         with VerticalScroll(id="help-body", can_focus=False) as body:  # the screen's keys scroll it
             body.border_title = _("Keys (Esc closes)")

@@ -15,12 +15,14 @@ one warning when the inspector starts; the default keys stay.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
 from ..i18n import _
 
 ENV_DIR = "GIKR_CONFIG_DIR"
+_AT = re.compile(r"at line (\d+), column (\d+)")
 FILE_NAME = "keymap.toml"
 
 
@@ -41,8 +43,15 @@ def load(known: set[str], folder: Path | None = None) -> tuple[dict[str, str], l
             data = tomllib.load(fh)
     except FileNotFoundError:
         return {}, []
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        return {}, [_("{path}: {reason}").format(path=path, reason=getattr(e, "strerror", None) or e)]
+    except OSError as e:
+        from .words import os_reason
+
+        return {}, [_("{path}: {reason}").format(path=path, reason=os_reason(e))]
+    except tomllib.TOMLDecodeError as e:
+        where = _AT.search(str(e))  # tomllib says what is wrong in English only: say where
+        reason = (_("not valid TOML at line {line}, column {column}").format(line=where[1], column=where[2])
+                  if where else _("not valid TOML"))
+        return {}, [_("{path}: {reason}").format(path=path, reason=reason)]
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         return {}, [_("{path}: [keys] must be a table of binding id = \"keys\"").format(path=path)]

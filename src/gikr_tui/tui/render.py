@@ -17,7 +17,7 @@ from rich.text import Text
 from .. import template as T
 from ..checks import Quote
 from ..checks import failing as failures
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, pgettext
 from ..model import Section, Value
 from ..checks.finding import number
 from ..msg import Msg
@@ -178,32 +178,38 @@ def badge(state: FileState | None) -> Text:
             done, total = state.progress  # pages read by OCR so far
             mark = f"{done}/{total}" if len(f"{done}/{total}") <= BADGE_WIDTH else f"{done}p"
     elif status == "ok":
-        mark, style = "ok", "green"
+        mark, style = badge_word("ok"), "green"
     elif status == "error":
-        mark, style = "ERR", "bold yellow"
+        mark, style = badge_word("error"), "bold yellow"
     else:
         mark, style = f"{len(failures(state.findings))}!", "bold red"
     if status != "pending" and state is not None and state.report is not None and state.report.ocr is not None:
         mark += UNSURE_MARK
     if state is not None and state.dirty:
         mark += EDIT_MARK
-    return Text(mark.rjust(BADGE_WIDTH), style=style, end="")
+    return Text(" " * max(0, BADGE_WIDTH - cell_len(mark)) + mark, style=style, end="")
+
+
+def badge_word(status: str) -> str:
+    """The badge of a consistent report (ok) and of one that cannot be read (ERR): in
+    Chinese 正常 and 异常, two characters that fill the badge's four columns."""
+    return pgettext("badge", "ok") if status == "ok" else pgettext("badge", "ERR")
 
 
 def status_words(state: FileState) -> str:
     if state.status == "pending":
         if state.progress is not None:
             return _("reading by OCR: page {done} of {total} done…").format(done=state.progress[0], total=state.progress[1])
-        return "parsing…"
+        return _("parsing…")
     hints = len(state.findings) - len(failures(state.findings))
     also = " · " + ngettext("{count} hint", "{count} hints", hints).format(count=hints) if hints else ""
     if state.status == "ok":
-        words = "consistent" + also
+        words = pgettext("status", "consistent") + also
     elif state.status == "error":
-        return f"unreadable: {shown(state.error)}"
+        return _("unreadable: ") + shown(state.error)
     else:
         n = len(state.findings) - hints
-        words = f"{n} finding{'s' if n != 1 else ''}" + also
+        words = ngettext("{n} finding", "{n} findings", n).format(n=n) + also
     report = state.report
     if report is not None and report.ocr is not None:
         unsure = sum(v.uncertain for t in (report.requests, report.review_litigation) for f in t.values() for v in f.values())
@@ -226,12 +232,11 @@ def folder_counts(counts, total: bool = False) -> Text:
     out = Text(end="")
     if total:
         out.append(f"{sum(counts.values())} ")
-        out.append(_("files"), style="dim")
-        out.append(": ", style="dim")
+        out.append(_("files: "), style="dim")
     parts = [
-        (f"{counts['ok']} ok", "green", counts["ok"]),
+        (f"{counts['ok']} {badge_word('ok')}", "green", counts["ok"]),
         (f"{counts['violations']}!", "bold red", counts["violations"]),
-        (f"{counts['error']} ERR", "bold yellow", counts["error"]),
+        (f"{counts['error']} {badge_word('error')}", "bold yellow", counts["error"]),
         (f"{counts['pending']} ··", "dim", counts["pending"]),
     ]
     present = [(text, style) for text, style, n in parts if n] or [(parts[0][0], "dim")]
@@ -259,8 +264,15 @@ def section_label(section: Section) -> Text:
     out.append(mark + " ", style=style)
     out.append(shown(section.text or section.title), style=style)
     if section.status != "ok":
-        out.append(f" ({section.status})", style=style or "dim")
+        out.append(" " + _("({status})").format(status=section_status(section.status)), style=style or "dim")
     return out
+
+
+def section_status(status: str) -> str:
+    """A section's status in words: missing, misnumbered, unnumbered, out of order."""
+    words = {"missing": pgettext("section", "missing"), "misnumbered": pgettext("section", "misnumbered"),
+             "unnumbered": pgettext("section", "unnumbered"), "out_of_order": pgettext("section", "out_of_order")}
+    return words.get(status, status)
 
 
 def section_segments(section: Section, highlight: Quote | None = None) -> Iterator[tuple[str, str]]:
@@ -268,13 +280,14 @@ def section_segments(section: Section, highlight: Quote | None = None) -> Iterat
     prose finding's sentence, in its own run styled HIGHLIGHT."""
     yield shown(section.text or section.title), "bold"
     if section.origin is not None:
-        yield f"  ({section.origin.describe()})", "dim"
+        yield "  " + _("({where})").format(where=section.origin.describe()), "dim"
     yield "\n", ""
     if section.status == "missing":
-        yield f"\nThis section ({section.title}) was not found in the report.\n", "bold red"
+        yield "\n" + _("This section ({title}) was not found in the report.").format(title=section.title) + "\n", "bold red"
     elif section.status != "ok":
-        written = shown(section.numbering) or "none"
-        yield f"\n{section.status}: numbering as written: {written}; template: {section.title}\n", "yellow"
+        written = shown(section.numbering) or _("none")
+        yield "\n" + _("{status}: numbering as written: {written}; template: {title}").format(
+            status=section_status(section.status), written=written, title=section.title) + "\n", "yellow"
     marked = _highlighted(section, highlight) if highlight is not None else {}
     for i, para in enumerate(section.body):
         yield "\n", ""

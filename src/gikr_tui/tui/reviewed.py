@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
+
 ENV_DIR = "GIKR_DATA_DIR"
 FILE_NAME = "reviewed.json"
 VERSION = 1
@@ -62,10 +64,15 @@ class ReviewMarks:
             self._marks = {k: v for k, v in marks.items() if isinstance(v, dict) and isinstance(v.get("file"), list)}
         except FileNotFoundError:
             self._marks = {}
-        except (OSError, ValueError, AttributeError) as e:
+        except OSError as e:
             # a damaged file costs the marks, never the session; the next mark rewrites it
+            from .words import os_reason
+
             self._marks = {}
-            self.problem = f"{self.path}: {getattr(e, 'strerror', None) or e}"
+            self.problem = _("{path}: {reason}").format(path=self.path, reason=os_reason(e))
+        except (ValueError, AttributeError):
+            self._marks = {}
+            self.problem = _("{path}: {reason}").format(path=self.path, reason=_("not a file of marks gikr wrote"))
         return self
 
     def get(self, path: str) -> Mark | None:
@@ -81,7 +88,9 @@ class ReviewMarks:
     def mark(self, path: str) -> None:
         identity = _identity(path)
         if identity is None:
-            raise FileNotFoundError(2, "the file is gone", path)
+            gone = FileNotFoundError(2, _("the file is gone"), path)
+            gone.said = True  # worded here (words.os_reason)
+            raise gone
         self._reload()
         self._marks[os.path.realpath(path)] = {"file": identity, "at": time.time()}
         self._save()

@@ -14,6 +14,7 @@ from .. import checks
 from .. import template as T
 from ..checks import CellRef, Finding
 from ..checks.arithmetic import parts_sum
+from ..i18n import _
 from ..model import Report, Value
 from ..pipeline import Result
 from ..values import kind, to_value
@@ -120,10 +121,10 @@ class FileState:
     def edit(self, ref: GridRef, text: str) -> Value:
         """Put `text` into a cell of the edited copy and re-check it."""
         if self.edited is None:
-            raise EditRejected("no table to edit in this file")
+            raise EditRejected(_("no table to edit in this file"))
         text = text.strip()
         if kind(text) == "text":
-            raise EditRejected(f"not a number: {text!r} (type digits, or leave empty for blank)")
+            raise EditRejected(_("not a number: {text} (type digits, or leave empty for blank)").format(text=repr(text)))
         table = self._table(self.edited, ref[0])
         before = table.get(ref[1], {}).get(ref[2])
         old = before or Value(None)

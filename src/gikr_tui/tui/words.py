@@ -12,16 +12,22 @@ countdown) are those of Textual 8, which pyproject bounds.
 
 from __future__ import annotations
 
+import errno
 from typing import Iterable
 
 from rich.align import Align
+from rich.cells import cell_len
+from rich.measure import Measurement
 from rich.text import Text
 from textual.app import SystemCommand
-from textual.command import CommandList, CommandPalette
+from textual import command
+from textual.command import CommandList
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey, FooterLabel
 from textual.widgets.option_list import Option
 
+from ..cli_words import wrap
+from ..errors import system_error
 from ..i18n import N_, _
 
 # Textual's own words that reach the screen: its system commands and the palette's keys
@@ -36,6 +42,51 @@ TEXTUAL_WORDS = (
     N_("Exit the command palette"), N_("Next command"), N_("Previous command"), N_("Next page"),
     N_("Previous page"), N_("Go to bottom"), N_("Go to top"),
 )
+
+
+_OS_REASONS = {
+    errno.EACCES: N_("permission denied"), errno.EPERM: N_("permission denied"),
+    errno.ENOENT: N_("no such file or folder"), errno.ENOSPC: N_("no space left on the disk"),
+    errno.EROFS: N_("the disk is read-only"), errno.EDQUOT: N_("disk quota exceeded"),
+    errno.EISDIR: N_("is a folder"), errno.ENAMETOOLONG: N_("file name too long"),
+}
+
+
+def os_reason(e: OSError) -> str:
+    """Why writing or reading failed, in words: gikr's own reason, or the system's by errno
+    (the C library's words are English only)."""
+    if getattr(e, "said", False):
+        return str(e.strerror)  # worded where it was raised (export.py)
+    known = _OS_REASONS.get(e.errno or 0)
+    if known is not None:
+        return _(known)
+    return str(system_error(e)) if e.errno else str(e)
+
+
+class Prose:
+    """A paragraph that breaks between Chinese characters as well as at spaces.
+
+    Rich wraps only at whitespace, so a sentence of Chinese with a few Latin
+    words in it breaks at those few spaces and leaves short ragged lines; this
+    wraps by terminal columns the way `gikr --help` does (cli_words.wrap).
+    """
+
+    def __init__(self, text: str, style: str = "") -> None:
+        self.text = text
+        self.style = style
+
+    def __rich_console__(self, console, options):
+        for line in wrap(self.text, max(1, options.max_width)) or [""]:
+            yield Text(line, style=self.style, no_wrap=True, end="\n")
+
+    def __rich_measure__(self, console, options):
+        longest = max((cell_len(w) for w in self.text.split()), default=1)
+        return Measurement(min(longest, 8), cell_len(" ".join(self.text.split())))
+
+
+def paragraph(text: str, style: str = "") -> Text | Prose:
+    """`text` as a renderable that wraps well in the language it is in."""
+    return Text(text, style=style) if text.isascii() else Prose(text, style)
 
 
 def said(text: str | None) -> str | None:
@@ -57,8 +108,9 @@ class Footer(TextualFooter):
             yield widget
 
 
-class Palette(CommandPalette):
-    """Textual's command palette with its placeholder and its "no matches" line translated."""
+class CommandPalette(command.CommandPalette):
+    """Textual's command palette with its placeholder and its "no matches" line translated
+    (the same name: a test, or a user's CSS, that asks for the palette finds it)."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("placeholder", _("Search for commands…"))

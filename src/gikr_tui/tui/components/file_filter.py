@@ -21,8 +21,8 @@ class FilterInput(Pane, Input):
     OWNS_FRAME = False  # the Files pane's title stays
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
-        Binding("down", "done", "To list", show=False, id="filter.done"),
+        Binding("escape", "clear_filter", N_("Clear filter"), id="filter.clear"),
+        Binding("down", "done", N_("To list"), show=False, id="filter.done"),
     ]
 
     class Closed(Message):

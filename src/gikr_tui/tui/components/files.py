@@ -18,7 +18,8 @@ from textual.widget import Widget
 from textual.widgets.tree import TreeNode
 
 from ...checks import failing as failures
-from ...i18n import N_, _
+from ...i18n import N_, _, colon
+from ...present import format_name
 from ..render import file_label, folder_counts, shown, status_words
 from ..reviewed import ReviewMarks
 from ..session import FileState
@@ -57,18 +58,18 @@ class FileTree(Pane, FittedTree, inherit_bindings=False):
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="files.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="files.down"),
-        Binding("g,home", "scroll_home", "First", show=False, id="files.first"),
-        Binding("G,end", "scroll_end", "Last", show=False, id="files.last"),
-        Binding("pageup", "page_up", "Page up", show=False, id="files.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="files.page_down"),
-        Binding("enter,l,right", "select_cursor", "Open", id="files.open"),
-        Binding("space", "toggle_node", "Fold", show=False, id="files.toggle"),
-        Binding("h,left", "cursor_parent", "Parent", show=False, id="files.parent"),
-        Binding("slash", "app.filter_files", "Filter", id="files.filter"),
-        Binding("s", "cycle_sort", "Sort", show=False, tooltip="Sort files by name, findings, status, agency or year (each press: the next)", id="files.sort"),
-        Binding("f", "cycle_show", "Show", show=False, tooltip="Show every file, those with findings or unreadable, or the unreadable only", id="files.show"),
+        Binding("up,k", "cursor_up", N_("Up"), show=False, id="files.up"),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, id="files.down"),
+        Binding("g,home", "scroll_home", N_("First"), show=False, id="files.first"),
+        Binding("G,end", "scroll_end", N_("Last"), show=False, id="files.last"),
+        Binding("pageup", "page_up", N_("Page up"), show=False, id="files.page_up"),
+        Binding("pagedown", "page_down", N_("Page down"), show=False, id="files.page_down"),
+        Binding("enter,l,right", "select_cursor", N_("Open"), id="files.open"),
+        Binding("space", "toggle_node", N_("Fold"), show=False, id="files.toggle"),
+        Binding("h,left", "cursor_parent", N_("Parent"), show=False, id="files.parent"),
+        Binding("slash", "app.filter_files", N_("Filter"), id="files.filter"),
+        Binding("s", "cycle_sort", N_("Sort"), show=False, tooltip=N_("Sort files by name, findings, status, agency or year (each press: the next)"), id="files.sort"),
+        Binding("f", "cycle_show", N_("Show"), show=False, tooltip=N_("Show every file, those with findings or unreadable, or the unreadable only"), id="files.show"),
     ]
 
     def __init__(self, root_label: str, *, id: str | None = None) -> None:
@@ -293,7 +294,7 @@ class FileTree(Pane, FittedTree, inherit_bindings=False):
         head = Text(shown(os.path.relpath(path, self.root_path)), style="bold")
         if state is None:
             return [head]
-        head.append(": ")
+        head.append(colon())
         head.append(status_words(state), style=_STATUS_STYLE.get(state.status, "dim"))
         out = [head]
         mark = self.marks.get(path) if self.marks is not None else None
@@ -301,7 +302,8 @@ class FileTree(Pane, FittedTree, inherit_bindings=False):
             out.append(Text(_("reviewed") if mark.current else _("reviewed, but the file changed since"), style="green" if mark.current else "yellow"))
         report = state.report
         if report is not None:
-            bits = [shown(report.agency), str(report.year or ""), _("template {template}").format(template=report.template), report.format]
+            bits = [shown(report.agency), str(report.year or ""), _("template {template}").format(template=report.template),
+                    format_name(report.format)]
             out.extend(Text(b, style="dim") for b in bits if b)
         return out
 

@@ -7,6 +7,7 @@ and a section finding opens the Reader on that section.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,6 +24,8 @@ from ..session import FileState, GridRef, finding_refs
 from .pane import Pane
 
 # mark and style per severity: errors and warnings fail the report (their cells are `!` in the grid), hints do not (`?`)
+# where a message's clauses part, in English and in Chinese
+_CLAUSES = re.compile(r", |，")
 SEVERITY_MARKS = {"error": ("! ", "bold red"), "warning": ("! ", "bold yellow"), "hint": ("? ", "bold cyan")}
 HEADINGS = {"error": N_("errors ({count})"), "warning": N_("warnings ({count})"), "hint": N_("hints ({count})")}
 
@@ -44,13 +47,13 @@ class FindingsList(Pane, OptionList, inherit_bindings=False):
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="findings.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="findings.down"),
-        Binding("g,home", "first", "First", show=False, id="findings.first"),
-        Binding("G,end", "last", "Last", show=False, id="findings.last"),
-        Binding("pageup", "page_up", "Page up", show=False, id="findings.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="findings.page_down"),
-        Binding("enter,l", "select", "Go to", id="findings.goto"),
+        Binding("up,k", "cursor_up", N_("Up"), show=False, id="findings.up"),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, id="findings.down"),
+        Binding("g,home", "first", N_("First"), show=False, id="findings.first"),
+        Binding("G,end", "last", N_("Last"), show=False, id="findings.last"),
+        Binding("pageup", "page_up", N_("Page up"), show=False, id="findings.page_up"),
+        Binding("pagedown", "page_down", N_("Page down"), show=False, id="findings.page_down"),
+        Binding("enter,l", "select", N_("Go to"), id="findings.goto"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -67,7 +70,7 @@ class FindingsList(Pane, OptionList, inherit_bindings=False):
         if isinstance(item, Finding):
             # the message's clauses as phrases: the line drops whole clauses, never half of one
             _mark, style = SEVERITY_MARKS.get(item.severity, ("! ", "bold red"))
-            return [Text(item.rule, style=style), *(Text(part) for part in shown(item.message()).split(", "))]
+            return [Text(item.rule, style=style), *(Text(part) for part in _CLAUSES.split(shown(item.message())))]
         return [Text(self.lines[i])]
 
     def on_focus(self) -> None:
@@ -86,9 +89,9 @@ class FindingsList(Pane, OptionList, inherit_bindings=False):
         if state is None:
             pass
         elif state.status == "pending":
-            items.append((Text("parsing…", style="dim"), None, None))
+            items.append((Text(_("parsing…"), style="dim"), None, None))
         elif state.status == "error":
-            items.append((Text.assemble(("unreadable: ", "bold yellow"), shown(state.error)), None, None))
+            items.append((Text.assemble((_("unreadable: "), "bold yellow"), shown(state.error)), None, None))
         else:
             if not state.findings:
                 items.append((Text(_("✓ consistent: every check holds"), style="green"), None, None))
@@ -149,5 +152,5 @@ def _finding_text(finding: Finding) -> Text:
 
 
 def _note_text(note: Note) -> Text:
-    where = f" ({note.origin.describe()})" if note.origin is not None else ""
-    return Text.assemble(("~ note ", "yellow"), shown(note.message), (where, "dim"))
+    where = " " + _("({where})").format(where=note.origin.describe()) if note.origin is not None else ""
+    return Text.assemble(("~ " + _("note") + " ", "yellow"), shown(note.message), (where, "dim"))

@@ -26,7 +26,7 @@ from textual.widgets.data_table import ColumnKey
 from textual.widgets import DataTable
 
 from ... import template as T
-from ...i18n import N_, _
+from ...i18n import N_, _, colon
 from ..render import (
     COL_SHORT,
     LABEL_WIDTH,
@@ -76,26 +76,26 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="grid.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="grid.down"),
-        Binding("left,h", "cursor_left", "Left", show=False, id="grid.left"),
-        Binding("right,l", "cursor_right", "Right", show=False, id="grid.right"),
-        Binding("g", "scroll_top", "Top", show=False, id="grid.top"),
-        Binding("G", "scroll_bottom", "Bottom", show=False, id="grid.bottom"),
-        Binding("home,0", "scroll_home", "Row start", show=False, id="grid.row_start"),
-        Binding("end,dollar_sign", "scroll_end", "Row end", show=False, id="grid.row_end"),
-        Binding("pageup", "page_up", "Page up", show=False, id="grid.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="grid.page_down"),
-        Binding("enter,e", "app.edit_cell", "Edit", tooltip="Edit the cell: digits, a dash, or empty for blank; Enter applies", id="grid.edit"),
-        Binding("escape", "cancel_edit", "Cancel edit", show=False, tooltip="Leave the cell as it was", id="grid.cancel_edit"),
-        Binding("backspace", "edit_backspace", "Delete", show=False, tooltip="Delete the last character typed (starts an edit of an empty cell)", id="grid.edit_backspace"),
-        Binding("n", "next_failing", "Next !", tooltip="Jump to the next cell marked ! (in a failed identity)", id="grid.next_failing"),
-        Binding("N", "previous_failing", "Prev !", show=False, tooltip="Jump to the previous cell marked !", id="grid.previous_failing"),
-        Binding("u,ctrl+z", "app.undo", "Undo", tooltip="Undo the last edit", id="grid.undo"),
-        Binding("R", "app.revert", "Revert", show=False, tooltip="Drop every edit: back to the file's values", id="grid.revert"),
-        Binding("c", "toggle_computed", "Computed", tooltip="Show what each total's parts add up to (=N)", id="grid.computed"),
-        Binding("y", "app.copy_cell", "Copy cell", show=False, tooltip="Copy the cell to the clipboard (OSC 52)", id="grid.copy_cell"),
-        Binding("Y", "app.copy_table", "Copy table", show=False, tooltip="Copy tables 3 and 4 as TSV (OSC 52)", id="grid.copy_table"),
+        Binding("up,k", "cursor_up", N_("Up"), show=False, id="grid.up"),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, id="grid.down"),
+        Binding("left,h", "cursor_left", N_("Left"), show=False, id="grid.left"),
+        Binding("right,l", "cursor_right", N_("Right"), show=False, id="grid.right"),
+        Binding("g", "scroll_top", N_("Top"), show=False, id="grid.top"),
+        Binding("G", "scroll_bottom", N_("Bottom"), show=False, id="grid.bottom"),
+        Binding("home,0", "scroll_home", N_("Row start"), show=False, id="grid.row_start"),
+        Binding("end,dollar_sign", "scroll_end", N_("Row end"), show=False, id="grid.row_end"),
+        Binding("pageup", "page_up", N_("Page up"), show=False, id="grid.page_up"),
+        Binding("pagedown", "page_down", N_("Page down"), show=False, id="grid.page_down"),
+        Binding("enter,e", "app.edit_cell", N_("Edit"), tooltip=N_("Edit the cell: digits, a dash, or empty for blank; Enter applies"), id="grid.edit"),
+        Binding("escape", "cancel_edit", N_("Cancel edit"), show=False, tooltip=N_("Leave the cell as it was"), id="grid.cancel_edit"),
+        Binding("backspace", "edit_backspace", N_("Delete"), show=False, tooltip=N_("Delete the last character typed (starts an edit of an empty cell)"), id="grid.edit_backspace"),
+        Binding("n", "next_failing", N_("Next !"), tooltip=N_("Jump to the next cell marked ! (in a failed identity)"), id="grid.next_failing"),
+        Binding("N", "previous_failing", N_("Prev !"), show=False, tooltip=N_("Jump to the previous cell marked !"), id="grid.previous_failing"),
+        Binding("u,ctrl+z", "app.undo", N_("Undo"), tooltip=N_("Undo the last edit"), id="grid.undo"),
+        Binding("R", "app.revert", N_("Revert"), show=False, tooltip=N_("Drop every edit: back to the file's values"), id="grid.revert"),
+        Binding("c", "toggle_computed", N_("Computed"), tooltip=N_("Show what each total's parts add up to (=N)"), id="grid.computed"),
+        Binding("y", "app.copy_cell", N_("Copy cell"), show=False, tooltip=N_("Copy the cell to the clipboard (OSC 52)"), id="grid.copy_cell"),
+        Binding("Y", "app.copy_table", N_("Copy table"), show=False, tooltip=N_("Copy tables 3 and 4 as TSV (OSC 52)"), id="grid.copy_table"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -221,15 +221,15 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
             return [Text(_("table 4: 行政复议 / 行政诉讼") if state is not None else "", style="dim")]
         table, row, col = ref
         if table == T3:
-            where = f"{full_row_label(row)} / {T.COL_LABELS[col]}"
+            where = _("{row} / {col}").format(row=full_row_label(row), col=T.COL_LABELS[col])
         else:
-            where = f"{T.T4_GROUP_LABELS[row]} / {T.T4_FIELD_LABELS[col]}"
+            where = _("{row} / {col}").format(row=T.T4_GROUP_LABELS[row], col=T.T4_FIELD_LABELS[col])
         if self.editing == ref:
             head = Text.assemble((_("editing") + " ", "bold yellow"), (where, "bold"), " = ", (self.typed or _("(blank)"), "bold"))
             keys = (_("Enter applies"), _("Esc cancels"), _("Backspace deletes"), _("Ctrl+U clears"))
             return [head, *(Text(k, style="dim") for k in keys)]
         value = state.value(ref)
-        head = Text.assemble((where, "bold"), ": ")
+        head = Text.assemble((where, "bold"), colon())
         if value is None or value.blank:
             head.append(_("blank"), style="dim")
         elif value.number is None:
@@ -460,7 +460,7 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         coords = self._failing_coordinates()
         if not coords:
             self.app.bell()
-            self.notify("No failing cells in this report.", timeout=2, markup=False)
+            self.notify(_("No failing cells in this report."), timeout=2, markup=False)
             return
         here = self.cursor_coordinate
         if step > 0:
@@ -473,7 +473,7 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         self.show_computed = not self.show_computed
         self.repaint()
         self.notify(
-            "Showing computed sums beside totals (=N)." if self.show_computed else "Computed sums hidden.",
+            _("Showing computed sums beside totals (=N).") if self.show_computed else _("Computed sums hidden."),
             timeout=2,
             markup=False,
         )

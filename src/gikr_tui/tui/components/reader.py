@@ -39,7 +39,9 @@ def _highlighted(pieces: list[Piece]) -> tuple[int, int] | None:
 
 
 def _size(chars: int) -> str:
-    return f"{chars / 1e6:.1f} MB" if chars >= 1e6 else f"{chars / 1e3:.0f} KB"
+    if chars >= 1e6:
+        return _("{size} MB").format(size=f"{chars / 1e6:.1f}")
+    return _("{size} KB").format(size=f"{chars / 1e3:.0f}")
 
 
 class Reader(Pane, VerticalScroll, inherit_bindings=False):
@@ -52,15 +54,15 @@ class Reader(Pane, VerticalScroll, inherit_bindings=False):
     ALLOW_MAXIMIZE = True  # (a scroll container is not maximized by default)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "line(-1)", "Up", show=False, id="reader.up"),
-        Binding("down,j", "line(1)", "Down", show=False, id="reader.down"),
-        Binding("g,home", "top", "Top", show=False, id="reader.top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="reader.bottom"),
-        Binding("pageup,b", "page(-1)", "Page up", show=False, id="reader.page_up"),
-        Binding("pagedown,space", "page(1)", "Page down", show=False, id="reader.page_down"),
-        Binding("n", "piece(1)", "Next piece", show=False, tooltip="Show the next piece of a long section", id="reader.next_piece"),
-        Binding("N", "piece(-1)", "Previous piece", show=False, tooltip="Show the previous piece of a long section", id="reader.previous_piece"),
-        Binding("escape", "app.show_grid", "Back to grid", id="reader.back"),
+        Binding("up,k", "line(-1)", N_("Up"), show=False, id="reader.up"),
+        Binding("down,j", "line(1)", N_("Down"), show=False, id="reader.down"),
+        Binding("g,home", "top", N_("Top"), show=False, id="reader.top"),
+        Binding("G,end", "bottom", N_("Bottom"), show=False, id="reader.bottom"),
+        Binding("pageup,b", "page(-1)", N_("Page up"), show=False, id="reader.page_up"),
+        Binding("pagedown,space", "page(1)", N_("Page down"), show=False, id="reader.page_down"),
+        Binding("n", "piece(1)", N_("Next piece"), show=False, tooltip=N_("Show the next piece of a long section"), id="reader.next_piece"),
+        Binding("N", "piece(-1)", N_("Previous piece"), show=False, tooltip=N_("Show the previous piece of a long section"), id="reader.previous_piece"),
+        Binding("escape", "app.show_grid", N_("Back to grid"), id="reader.back"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 
 from ...i18n import N_, _
 from ...model import Section
-from ..render import section_label
+from ..render import section_label, section_status
 from .fitted import FittedTree
 from .pane import Pane
 
@@ -19,13 +19,13 @@ class SectionTree(Pane, FittedTree, inherit_bindings=False):
     HELP = N_("The report's sections. Marks: ! missing, ? misnumbered, ~ unnumbered, < out of order. Enter shows the text.")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="sections.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="sections.down"),
-        Binding("g,home", "scroll_home", "First", show=False, id="sections.first"),
-        Binding("G,end", "scroll_end", "Last", show=False, id="sections.last"),
-        Binding("enter,l,right", "select_cursor", "Read", id="sections.read"),
-        Binding("space", "toggle_node", "Fold", show=False, id="sections.toggle"),
-        Binding("h,left", "cursor_parent", "Parent", show=False, id="sections.parent"),
+        Binding("up,k", "cursor_up", N_("Up"), show=False, id="sections.up"),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, id="sections.down"),
+        Binding("g,home", "scroll_home", N_("First"), show=False, id="sections.first"),
+        Binding("G,end", "scroll_end", N_("Last"), show=False, id="sections.last"),
+        Binding("enter,l,right", "select_cursor", N_("Read"), id="sections.read"),
+        Binding("space", "toggle_node", N_("Fold"), show=False, id="sections.toggle"),
+        Binding("h,left", "cursor_parent", N_("Parent"), show=False, id="sections.parent"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -58,4 +58,4 @@ class SectionTree(Pane, FittedTree, inherit_bindings=False):
         if section is None:
             return [Text(_("no sections"), style="dim")]
         where = section.origin.describe() if section.origin is not None else _("not in the report")
-        return [Text(section.title, style="bold"), Text(section.status), Text(where, style="dim")]
+        return [Text(section.title, style="bold"), Text(section_status(section.status)), Text(where, style="dim")]
