@@ -21,7 +21,8 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 KEYS = {
     # keyboard keys, as the footer, help and palette name them
     "Enter", "Esc", "Tab", "Shift", "Ctrl", "Alt", "PgUp", "PgDn", "Home", "End", "Space", "Backspace",
-    "Del", "Delete", "Up", "Down", "Left", "Right", "F1", "ctrl", "shift", "tab", "enter", "escape",
+    "Del", "Delete", "Up", "Down", "Left", "Right", "ctrl", "shift", "tab", "enter", "escape", "up", "down",
+    "left", "right", "home", "end", "pageup", "pagedown", "space", "backspace", "delete",
     # what the user types after gikr: commands, option values and --checks words
     "gikr", "check", "summary", "compare", "table", "jsonl", "csv", "zh", "en", "all",
     "error", "warning", "hint", *checks.SEVERITIES, *checks.families(), "ansi", "dark",
@@ -31,7 +32,8 @@ KEYS = {
 NAMES = {
     # file formats and the names of programs and encodings, written so in Chinese too
     "PDF", "DOCX", "DOC", "HTML", "XML", "OOXML", "DTD", "DOCTYPE", "Markdown", "pdf", "docx", "doc", "html",
-    "htm", "txt", "md", "xls", "PNG", "JPEG", "GIF", "TIFF", "RAR", "Zip", "LibreOffice", "soffice",
+    "htm", "txt", "md", "xls", "PNG", "JPEG", "GIF", "TIFF", "RAR", "Zip", "LibreOffice", "soffice", "CSV", "JSON",
+    "TSV", "OSC", "SVG", "TOML",
     "rapidocr", "UTF", "GBK", "OLE",
     # units
     "KB", "MB", "GB",
@@ -48,13 +50,16 @@ def allowed_words(file_names=()) -> set[str]:
 def english_words(text: str, allowed: set[str]) -> list[str]:
     """The English words in `text` that are none of the names above, in order."""
     found: list[str] = []
-    for token in _TOKEN.findall(text):
-        token = token.strip(".:,=|*+~%")
+    for match in _TOKEN.finditer(text):
+        token = match.group(0).strip(".:,=|*+~%")
         if not token or any(c.isdigit() for c in token) or "/" in token or "_" in token or "." in token:
             continue
         if token.startswith(("-", "$")):
             continue  # an option (--lang) or an environment variable ($GIKR_MEMORY)
-        for word in _WORD.findall(token):
-            if word not in allowed:
-                found.append(word)
+        cut = text[match.end():match.end() + 1] == "…"  # a name cut short to fit its column
+        words = _WORD.findall(token)
+        for i, word in enumerate(words):
+            if word in allowed or (cut and i == len(words) - 1 and any(a.startswith(word) for a in allowed)):
+                continue
+            found.append(word)
     return found

@@ -104,3 +104,50 @@ def test_every_command_speaks_chinese_at_80x24(reports, tmp_path):
     assert "按机关合计" in seen["summary ."] and "按年度合计" in seen["summary ."]
     assert "甲  洪泽/2021.txt" in seen["compare 洪泽/2021.txt 洪泽/2022.txt"]
     assert "empty.txt: 空文件" in seen["compare 洪泽/2021.txt empty.txt"]
+
+
+def test_the_inspector_speaks_chinese_at_80x24(reports, tmp_path):
+    """Main screen, the files that need a look (unreadable ones too), findings, help and palette."""
+    tmux = Tmux(f"gikr-zh-tui-{os.getpid()}")
+    cache = shlex.quote(os.environ.get("GIKR_CACHE_DIR", str(tmp_path / "cache")))
+    command = (f"cd {shlex.quote(str(reports))} && {CHINESE} TEXTUAL_ANIMATIONS=none GIKR_CACHE_DIR={cache} "
+               f"{shlex.join(_gikr_command())}; echo __END__ $?; sleep 60")
+    tmux("-u", "new-session", "-d", "-s", "gikr", "-x", str(WIDTH), "-y", str(HEIGHT), command)
+    allowed = _allowed(reports)
+    screens: dict[str, str] = {}
+
+    def look(name: str, *needles: str, absent: tuple[str, ...] = ()) -> str:
+        screen = tmux.wait_for(*needles, absent=absent)
+        screens[name] = screen
+        assert english_words(screen, allowed) == [], f"{name}:\n{screen}"
+        return screen
+
+    def keys(*names: str) -> None:
+        tmux("send-keys", "-t", "gikr", *names)
+
+    try:
+        # every badge in: nothing still being read
+        look("main", "1 文件", "2 目录", "4 问题", "正常", "异常", "q 退出", "? 帮助", absent=("··",))
+        # the first file is open: empty.txt, which cannot be read
+        look("unreadable", "empty.txt：无法读取：空文件")
+        keys("]")  # the next file that needs a look
+        look("encrypted", "encrypted.pdf", "PDF 文件已加密（需要密码才能打开）")
+        keys("]")  # a report with findings, its grid and findings
+        look("findings", "pipe-blank-first-cell.txt", "表三 / 表四", "错误（1）")
+        keys("4")
+        look("findings pane", "分项合计 10", "转到")
+        keys("?")
+        look("help", "按键（Esc 关闭）", "任何位置")
+        keys("Escape")
+        tmux.wait_for("4 问题", absent=("按键（Esc 关闭）",))
+        keys("C-p")
+        look("palette", "搜索命令…")
+        keys("导", "出")
+        look("palette search", "以 CSV 导出问题")
+        keys("Escape")
+        tmux.wait_for("4 问题", absent=("以 CSV 导出问题",))
+        keys("q")
+        tmux.wait_for("__END__ 0")
+    finally:
+        tmux("kill-server")
+    assert "甲" not in screens["main"]  # (the screens are the inspector's, not a command's)
