@@ -257,3 +257,12 @@ def test_every_unreadable_file_is_told_in_chinese(tmp_path, zh):
             said[path.name] = str(result.error)
             assert english_words(said[path.name], allowed) == [], (path.name, said[path.name])
     assert len(said) >= 20
+
+
+def test_the_chinese_readme_starts_with_the_same_two_commands():
+    def commands(name: str) -> str:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        return text.split("```sh\n", 1)[1].split("```", 1)[0]
+
+    assert commands("README.zh.md") == commands("README.md")
+    assert "[中文](README.zh.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
