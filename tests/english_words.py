@@ -27,14 +27,14 @@ KEYS = {
     "gikr", "check", "summary", "compare", "table", "jsonl", "csv", "zh", "en", "all",
     "error", "warning", "hint", *checks.SEVERITIES, *checks.families(), "ansi", "dark",
     # pip's command for the OCR extra, shown where it is missing
-    "pip", "install", "ocr",
+    "pip", "install", "ocr", "cluster", "local", "tcp", "host",
 }
 NAMES = {
     # file formats and the names of programs and encodings, written so in Chinese too
     "PDF", "DOCX", "DOC", "HTML", "XML", "OOXML", "DTD", "DOCTYPE", "Markdown", "pdf", "docx", "doc", "html",
     "htm", "txt", "md", "xls", "PNG", "JPEG", "GIF", "TIFF", "RAR", "Zip", "LibreOffice", "soffice", "CSV", "JSON",
     "TSV", "OSC", "SVG", "TOML",
-    "rapidocr", "UTF", "GBK", "OLE",
+    "rapidocr", "UTF", "GBK", "OLE", "Dask",
     # units
     "KB", "MB", "GB",
 }

@@ -34,8 +34,9 @@ from typing import Iterable
 
 from . import cache, checks, codec, pool, records
 from .errors import one_line
-from .i18n import _, language, ngettext, set_language
+from .i18n import _, language, set_language
 from .memory import default_total
+from .msg import msg, nmsg
 from .settings import Settings
 
 LOCAL = "local:"
@@ -263,22 +264,22 @@ class DaskExecutor:
         try:
             answers = future.result()
         except CancelledError:
-            reason = _("its Dask task was cancelled (was the scheduler restarted?)")
+            reason = msg("its Dask task was cancelled (was the scheduler restarted?)")
         except KilledWorker as e:
             tries = e.allowed_failures + 1
-            reason = ngettext(
-                "the Dask worker reading this file died (tried on {tries} worker: the scheduler's allowed-failures "
+            reason = nmsg(
+                "the Dask worker reading this file died (tried on {count} worker: the scheduler's allowed-failures "
                 "is {allowed}); the last was {worker}",
-                "the Dask workers reading this file died (tried on {tries} workers: the scheduler's allowed-failures "
-                "is {allowed}); the last was {worker}", tries).format(
-                tries=tries, allowed=e.allowed_failures, worker=e.last_worker.address)
+                "the Dask workers reading this file died (tried on {count} workers: the scheduler's allowed-failures "
+                "is {allowed}); the last was {worker}", count=tries, allowed=e.allowed_failures,
+                worker=str(e.last_worker.address))
         except Exception as e:  # noqa: BLE001 - lost, a bug: a line for each file, never a lost file
-            reason = _("internal error on the Dask cluster: {error}").format(error=f"{type(e).__name__}: {e}")
+            reason = msg("internal error on the Dask cluster: {error}", error=f"{type(e).__name__}: {e}")
         else:
             if isinstance(answers, list) and len(answers) == len(paths) and all(
                     isinstance(a, records.Parsed) for a in answers):
                 return answers
-            reason = _("internal error on the Dask cluster: {error}").format(error=repr(answers)[:200])
+            reason = msg("internal error on the Dask cluster: {error}", error=repr(answers)[:200])
         return [records.failed(path, reason) for path in paths]
 
     def close(self) -> None:
@@ -417,29 +418,29 @@ def read_on_worker(paths: list[str], settings: Settings, full: bool, formats: tu
         set_language(settings.lang)
     answers: dict[int, records.Parsed] = {}
     if version != cache.VERSION:
-        reason = _("the Dask worker runs another gikr ({theirs}) than the client ({ours})").format(
-            theirs=cache.VERSION, ours=version)
+        reason = msg("the Dask worker runs another gikr ({theirs}) than the client ({ours})",
+                     theirs=cache.VERSION, ours=version)
         return [records.failed(path, reason) for path in paths]
     try:
         checks.load_plugins(plugins)
     except Exception as e:  # noqa: BLE001 - said for each file, rather than a silent gap in its findings
-        reason = _("internal error: the checks in {modules} could not be loaded: {error}").format(
-            modules=plugins, error=f"{type(e).__name__}: {e}")
+        reason = msg("internal error: the checks in {modules} could not be loaded: {error}",
+                     modules=", ".join(name for name, _file in plugins), error=f"{type(e).__name__}: {e}")
         return [records.failed(path, reason) for path in paths]
     executor = _executor(settings, full, formats)
     for index, path in enumerate(paths):
         if os.path.lexists(path):
             executor.submit(index, path)
         else:
-            answers[index] = records.failed(path, _(
+            answers[index] = records.failed(path, msg(
                 "not found on the Dask worker {worker}: the workers must see the files at the path gikr was given "
-                "(a shared filesystem)").format(worker=getattr(_dask_worker(), "address", "?")))
+                "(a shared filesystem)", worker=str(getattr(_dask_worker(), "address", "?"))))
     while len(answers) < len(paths):
         for index, parsed in executor.collect(within=CANCEL_POLL):
             answers[index] = parsed
         if len(answers) < len(paths) and _cancelled():
             _drop_executor()  # ends the process reading a file; the next task starts another
-            cancelled = _("not read: the run was cancelled")
+            cancelled = msg("not read: the run was cancelled")
             return [answers.get(i) or records.failed(p, cancelled) for i, p in enumerate(paths)]
     for answer in answers.values():  # what crosses the network goes packed (a report's data: 40 KB, 5 packed,
         if answer.data is not None:    # in 0.2 ms at zlib's level 1; a row to store is packed already)
