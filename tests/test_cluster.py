@@ -149,7 +149,7 @@ def test_a_killed_gikr_worker_on_a_dask_worker_fails_its_file_only(client, tmp_p
     paths = [_long_report(tmp_path / "large.txt"), *map(str, SEEDS[:3])]
     results = _run_signalling(client, NO_CACHE.but(timeout=60), paths, lambda _a, pid: os.kill(pid, signal.SIGKILL))
     assert [r.path for r in results] == paths
-    assert results[0].error == "the worker reading this file was killed by signal 9 (out of memory?)"  # the local line
+    assert str(results[0].error) == "the worker reading this file was killed by signal 9 (out of memory?)"  # the local line
     assert [r.status for r in results[1:]] == ["ok"] * 3
 
 
@@ -162,12 +162,12 @@ def test_the_time_limit_holds_on_a_dask_worker(client, tmp_path):
         results = list(run([huge, str(SEEDS[1])], limited, executor=executor))
     finally:
         executor.close()
-    assert results[0].error == "time limit of 0.5 s reached"
+    assert str(results[0].error) == "time limit of 0.5 s reached"
     assert results[1].status == "ok"
     # and a process frozen where its alarm cannot reach it is ended from outside, as locally
     frozen = NO_CACHE.but(timeout=1, kill_grace=0.5)
     results = _run_signalling(client, frozen, [huge, str(SEEDS[2])], lambda _a, pid: os.kill(pid, signal.SIGSTOP))
-    assert results[0].error == "time limit of 1 s reached (its worker stopped answering and was ended)"
+    assert str(results[0].error) == "time limit of 1 s reached (its worker stopped answering and was ended)"
     assert results[1].status == "ok"
 
 
@@ -200,7 +200,7 @@ def test_a_dask_worker_that_dies_mid_file_takes_its_gikr_process_and_the_run_car
         [result] = _run_signalling(client, NO_CACHE.but(timeout=60), [large], kill_the_dask_worker)
     finally:
         client.run_on_scheduler(_allowed_failures, before)
-    assert result.error.startswith("the Dask worker reading this file died (tried on 1 worker: the scheduler's "
+    assert str(result.error).startswith("the Dask worker reading this file died (tried on 1 worker: the scheduler's "
                                    "allowed-failures is 0); the last was tcp://127.0.0.1:")
     client.wait_for_workers(2, timeout=60)
 
@@ -216,7 +216,7 @@ def test_a_file_the_workers_cannot_see_gets_one_line(client):
     assert parsed.path == "/nowhere/shared/report.txt"
     from gikr_tui.records import Outcome
 
-    error = Outcome.of(0, parsed).brief.error
+    error = str(Outcome.of(0, parsed).brief.error)
     assert error.startswith("not found on the Dask worker tcp://")
     assert error.endswith(": the workers must see the files at the path gikr was given (a shared filesystem)")
 
