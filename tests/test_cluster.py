@@ -110,6 +110,10 @@ def test_what_the_cache_knows_is_never_sent(client, folder, tmp_path, monkeypatc
         code, out, err = _gikr(capsys, "check", small, "--cluster", "tcp://127.0.0.1:9")
         assert code == 2
         assert err[-1].startswith("gikr check: cannot use the Dask cluster at tcp://127.0.0.1:9: ")
+        # nothing the cache knows: no header over nothing, only why
+        code, out, err = _gikr(capsys, "check", small / "new.txt", "--cluster", "tcp://127.0.0.1:9")
+        assert (code, out) == (2, "")
+        assert len(err) == 1 and err[0].startswith("gikr check: cannot use the Dask cluster at tcp://127.0.0.1:9: ")
     finally:
         cache.reset()
 

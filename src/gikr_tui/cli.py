@@ -269,7 +269,6 @@ def check_main(args: Sequence[str]) -> int:
         # Both on one terminal: rows go through the bar's console, above the bar.
         shared = progress is not None and sys.stdout.isatty()
         table = TablePrinter(paths, progress.console if shared else None)
-        table.header()
     out = sys.stdout
     if ns.format == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")

@@ -58,13 +58,19 @@ class TablePrinter(Lines):
         if not self.console.is_terminal:
             room = longest  # a file or a pipe has no width to keep to
         self.path_width = max(4, min(longest, room))
+        self.headed = False
 
     def header(self) -> None:
+        # printed with the first row: a run that fails before any file (a cluster out of
+        # reach) says only why, not a header over nothing
+        self.headed = True
         cells = [_fit(_("file"), self.path_width)] + [_fit(_(n), w, a) for n, w, a in _FIXED]
         cells += [_fit(_("agency"), _AGENCY_WIDTH), _fit(_("findings"), 8, "right")]
         self.print("  ".join(cells), "bold")
 
     def row(self, r: Result) -> None:
+        if not self.headed:
+            self.header()
         label, style = status_word(r.status), STATUS[r.status]
         rep = r.report
         line = Text()
