@@ -52,6 +52,10 @@ def _report(text: str, fmt: str = "text"):
         ("无", None, "dash"),
         ("3件", 3, "number"),
         ("自然人", None, "text"),
+        ("999999999999999", 999999999999999, "number"),  # 15 digits: still a count
+        ("9" * 16, None, "text"),  # past what a double holds exactly
+        pytest.param("9" * 400 + ".5", None, "text", id="400-digit decimal"),  # would be inf
+        pytest.param("9" * 5000, None, "text", id="5000 digits"),  # int() itself refuses it
     ],
 )
 def test_cell_values(text, number, k):
@@ -275,3 +279,15 @@ def test_hundreds_of_unrecognised_rows_are_one_note_not_an_alignment():
     ]
     assert report.requests["carried_forward"]["total"].number == 2
     assert all(v.blank for r in ("carried_over", "granted", "other_3") for v in report.requests[r].values())
+
+
+def test_a_cell_of_thousands_of_digits_is_text_not_an_internal_error(tmp_path):
+    from gikr_tui.pipeline import check_file
+
+    lines = (SEEDS / "000_8a0178302d297c36.txt").read_text(encoding="utf-8").split("\n")
+    fee = next(i for i, line in enumerate(lines) if "本年收费金额" in line) + 3
+    assert lines[fee].strip() == "0"
+    lines[fee] = lines[fee].replace("0", "9" * 5000)
+    (tmp_path / "r.txt").write_text("\n".join(lines), encoding="utf-8")
+    result = check_file(tmp_path / "r.txt")
+    assert result.status == "ok", str(result.error)

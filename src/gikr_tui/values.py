@@ -18,6 +18,10 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
 _UNIT = re.compile(r"(?:件|个|项|条|万元|元)$")
 _SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+# No count or fee in a report has more digits; past them a number is not held exactly by a
+# double (nor by a JavaScript reading the jsonl), a decimal overflows to inf and a long enough
+# integer is refused by int() itself: such a cell is text, as a hostile file's would be.
+MAX_DIGITS = 15
 
 
 def clean(text: str) -> str:
@@ -32,6 +36,8 @@ def parse_number(text: str) -> int | float | None:
     if not s:
         return None
     s = _UNIT.sub("", s)
+    if sum(c.isdigit() for c in s) > MAX_DIGITS:
+        return None
     if _INT.match(s):
         return int(s)
     if _THOUSANDS.match(s):
