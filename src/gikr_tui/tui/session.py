@@ -17,7 +17,7 @@ from ..checks.arithmetic import parts_sum
 from ..i18n import _
 from ..model import Report, Value
 from ..pipeline import Result
-from ..values import kind, to_value
+from ..values import MAX_DIGITS, kind, to_value
 
 # Which table a cell lives in: table 3 (requests) or table 4 (review/litigation).
 T3, T4 = "t3", "t4"
@@ -124,6 +124,9 @@ class FileState:
             raise EditRejected(_("no table to edit in this file"))
         text = text.strip()
         if kind(text) == "text":
+            if sum(c.isdigit() for c in text) > MAX_DIGITS:
+                raise EditRejected(_("more than {digits} digits: no count in a report is that large").format(
+                    digits=MAX_DIGITS))
             raise EditRejected(_("not a number: {text} (type digits, or leave empty for blank)").format(text=repr(text)))
         table = self._table(self.edited, ref[0])
         before = table.get(ref[1], {}).get(ref[2])
