@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _cell(value, text: str | None) -> str:
+def side_text(value, text: str | None) -> str:
     if text is None:
         return ""  # the report's template has no such cell
     if value is None:
@@ -57,7 +57,7 @@ def _cell(value, text: str | None) -> str:
 
 
 def _shown(cell: Cell) -> Text:
-    a, b = _cell(cell.a, cell.a_text), _cell(cell.b, cell.b_text)
+    a, b = side_text(cell.a, cell.a_text), side_text(cell.b, cell.b_text)
     if not cell.changed:
         return Text(b)
     change = cell.change
@@ -65,7 +65,7 @@ def _shown(cell: Cell) -> Text:
     return Text(f"{a}→{b}{tail}", style="bold yellow")
 
 
-def _row_label(table: int, row: str) -> str:
+def row_label(table: int, row: str) -> str:
     if table == 3:
         return T.ROW_SPECS[row].label
     if table == 4:
@@ -90,30 +90,43 @@ def _grid(diff: TableDiff) -> Table:
     for row, cols in diff.rows.items():
         cells = [_shown(cols[f]) if f in cols else Text("") for f in fields]
         mark = "*" if any(c.changed for c in cols.values()) else " "
-        grid.add_row(Text(mark + _row_label(diff.table, row)), *cells)
+        grid.add_row(Text(mark + row_label(diff.table, row)), *cells)
     return grid
 
 
-def _pieces(change) -> Text:
-    out = Text()
+def diff_runs(change) -> list[tuple[str, str]]:
+    """A changed paragraph as (text, style) runs: `[-removed-]` and `{+added+}` marked, so they read without colour."""
+    out: list[tuple[str, str]] = []
     for piece in change.pieces:
         text = visible(piece.text)
         if piece.kind == "equal":
-            out.append(text)
+            out.append((text, ""))
         elif piece.kind == "delete":
-            out.append("[-" + text + "-]", style="red strike")
+            out.append(("[-" + text + "-]", "red strike"))
         else:
-            out.append("{+" + text + "+}", style="green")
+            out.append(("{+" + text + "+}", "green"))
     return out
 
 
-def _section(console: Console, sec: SectionDiff) -> None:
+def diff_text(change) -> Text:
+    return Text.assemble(*diff_runs(change))
+
+
+def section_heading(sec: SectionDiff) -> str:
     if sec.similarity is None:
-        console.print(Text(_("{title}: no prose in either report").format(title=sec.title), style="bold"))
-        return
-    alike = _("{title}: {percent} % the same ({measure}; numbers and years ignored), {a} → {b} characters").format(
-        title=sec.title, percent=f"{int(sec.similarity * 1000) / 10:.1f}", measure=_(MEASURE_NAME), a=sec.a_length, b=sec.b_length)
-    console.print(Text(alike, style="bold"))
+        return _("{title}: no prose in either report").format(title=sec.title)
+    return _("{title}: {percent} % the same ({measure}; numbers and years ignored), {a} → {b} characters").format(
+        title=sec.title, percent=similarity_percent(sec.similarity), measure=_(MEASURE_NAME), a=sec.a_length, b=sec.b_length)
+
+
+def similarity_percent(similarity: float) -> str:
+    return f"{int(similarity * 1000) / 10:.1f}"  # rounded down: a text not quite the same never shows 100 %
+
+
+def section_lines(sec: SectionDiff) -> list[list[tuple[str, str]]]:
+    """A section's paragraph diff, a line of (text, style) runs per paragraph that changed; the
+    paragraphs that did not, counted on a line of their own."""
+    lines: list[list[tuple[str, str]]] = []
     same = 0
     for par in [*sec.paragraphs, None]:
         if par is not None and par.op == "equal":
@@ -121,22 +134,32 @@ def _section(console: Console, sec: SectionDiff) -> None:
             continue
         if same:
             kept = ngettext("{n} paragraph the same", "{n} paragraphs the same", same).format(n=same)
-            console.print(Text("  = " + kept, style="dim"))
+            lines.append([("  = " + kept, "dim")])
             same = 0
         if par is None:
             break
         if par.op == "delete":
-            console.print(Text.assemble("  - ", (visible(par.a or ""), "red")))
+            lines.append([("  - ", ""), (visible(par.a or ""), "red")])
         elif par.op == "insert":
-            console.print(Text.assemble("  + ", (visible(par.b or ""), "green")))
+            lines.append([("  + ", ""), (visible(par.b or ""), "green")])
         else:
-            console.print(Text.assemble("  ~ ", _pieces(par)))
+            lines.append([("  ~ ", ""), *diff_runs(par)])
+    return lines
 
 
-def _side(label: str, result) -> Text:
+def _section(console: Console, sec: SectionDiff) -> None:
+    console.print(Text(section_heading(sec), style="bold"))
+    if sec.similarity is None:
+        return
+    for runs in section_lines(sec):
+        console.print(Text.assemble(*runs))
+
+
+def side_line(label: str, result, name: str | None = None) -> Text:
+    """`label` (a or b), the file (`name`, or its path) and what the report says it is."""
     rep = result.report
     line = Text(f"{label}  ", style="bold")
-    line.append(visible(result.path))
+    line.append(visible(result.path if name is None else name))
     if rep is not None:
         facts = _("{agency} {year}, {template} template, {format}").format(
             agency=visible(rep.agency or "—"), year=rep.year or "—", template=rep.template, format=format_name(result.format))
@@ -145,8 +168,8 @@ def _side(label: str, result) -> Text:
 
 
 def print_table(c: Comparison, console: Console) -> None:
-    console.print(_side(_("A"), c.a))
-    console.print(_side(_("B"), c.b))
+    console.print(side_line(_("A"), c.a))
+    console.print(side_line(_("B"), c.b))
     for diff in c.tables:
         console.print()
         console.print(_grid(diff))

@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _percent(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f} %"
 
 
@@ -79,7 +79,7 @@ def _figure_cells(figures) -> list[tuple[str, int]]:
     out = []
     for key, header in FIGURES:
         value = getattr(figures, key) if figures is not None else None
-        text = _percent(value) if key in RATES else ("" if value is None else number(value))
+        text = percent(value) if key in RATES else ("" if value is None else number(value))
         out.append((text, _width(_(HEADERS[header]), FIGURE_WIDTH[key])))
     return out
 
@@ -156,7 +156,7 @@ class SummaryTable(Lines):
                     (_("cross-year"), 10), *_figure_header()]
             self.print(_line(head, _("agency"), width), "bold")
             for t in agencies:
-                cells = [(str(t.reports), 7), (_years(t.years), 11), *_severity_cells(t.findings),
+                cells = [(str(t.reports), 7), (years_text(t.years), 11), *_severity_cells(t.findings),
                          (str(t.cross_year), 10), *_figure_cells(t.figures)]
                 self.print(_line(cells, visible(t.key or "—"), width))
         if years:
@@ -178,7 +178,7 @@ class SummaryTable(Lines):
                 self.print("  " + visible(note.message()))
 
 
-def _years(years: set[int]) -> str:
+def years_text(years: set[int]) -> str:
     if not years:
         return ""
     ordered = sorted(years)

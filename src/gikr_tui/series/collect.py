@@ -110,9 +110,12 @@ class Agency:
 class Collector:
     """Gathers records as results arrive; `finish()` pairs them and runs the series checks."""
 
-    def __init__(self, only: Collection[str] | None = None) -> None:
+    def __init__(self, only: Collection[str] | None = None, spill: bool = True) -> None:
+        """`spill`: keep the records in a temporary file (flat memory); False keeps them in a
+        list, for a caller that holds every report's record anyway (the inspector)."""
         self.only = only
-        self._spill = tempfile.TemporaryFile(prefix="gikr-series-")
+        self._spill = tempfile.TemporaryFile(prefix="gikr-series-") if spill else None
+        self._held: list[Stored] = []
         self._index = array("q")  # per entry: arrival, name id, year, offset, size
         self._names: dict[str, int] = {}
         self._end = 0
@@ -132,14 +135,20 @@ class Collector:
         counts: dict[str, int] = {}
         for f in result.findings:
             counts[f.severity] = counts.get(f.severity, 0) + 1
-        # not compressed: zlib would cost a fifth of what the main process spends on a cached file
-        blob = pickle.dumps(Stored(index, result.path, result.status, counts, record), pickle.HIGHEST_PROTOCOL)
-        self._spill.seek(self._end)
-        self._spill.write(blob)
+        stored = Stored(index, result.path, result.status, counts, record)
+        if self._spill is None:
+            offset, size = len(self._held), 0
+            self._held.append(stored)
+        else:
+            # not compressed: zlib would cost a fifth of what the main process spends on a cached file
+            blob = pickle.dumps(stored, pickle.HIGHEST_PROTOCOL)
+            self._spill.seek(self._end)
+            self._spill.write(blob)
+            offset, size = self._end, len(blob)
+            self._end += size
         name = names.normalise(record.agency) if record.agency else ""
         name_id = self._names.setdefault(name, len(self._names)) if name else _NO_NAME
-        self._index.extend((index, name_id, record.year or 0, self._end, len(blob)))
-        self._end += len(blob)
+        self._index.extend((index, name_id, record.year or 0, offset, size))
 
     def __len__(self) -> int:
         return len(self._index) // 5
@@ -147,11 +156,14 @@ class Collector:
     def load(self, entry: int) -> Stored:
         base = entry * 5
         offset, size = self._index[base + 3], self._index[base + 4]
+        if self._spill is None:
+            return self._held[offset]
         self._spill.seek(offset)
         return pickle.loads(self._spill.read(size))
 
     def close(self) -> None:
-        self._spill.close()
+        if self._spill is not None:
+            self._spill.close()
 
     def __enter__(self) -> "Collector":
         return self
@@ -240,20 +252,51 @@ class Collector:
                     loaded[entry] = self.load(entry)
                 return loaded[entry]
 
-            for year, entries in agency.years.items():
-                before = agency.years.get(year - 1)
-                if before is None or year in agency.conflicts or (year - 1) in agency.conflicts:
-                    continue
-                previous = get(before[0])
-                for entry in entries:
-                    now = get(entry)
-                    pair = series_checks.Pair(now.record, previous.record, previous.path)
-                    found = series_checks.run(pair, self.only, self.errors)
-                    if found:
-                        rec = now.record
-                        lines.append(SeriesLine(now.index, now.path, rec.agency, year, previous.path, found, rec.template, rec.format))
+            for entry, before in _pairs(agency):
+                now, previous = get(entry), get(before)
+                pair = series_checks.Pair(now.record, previous.record, previous.path)
+                found = series_checks.run(pair, self.only, self.errors)
+                if found:
+                    rec = now.record
+                    lines.append(SeriesLine(now.index, now.path, rec.agency, rec.year, previous.path, found, rec.template, rec.format))
         lines.sort(key=lambda line: line.index)
         return lines
+
+    # --- one report's pair ------------------------------------------------------------
+
+    def previous(self, index: int) -> tuple[Stored | None, str]:
+        """The report the series checks hold the run's `index`-th report against (its agency's
+        report of the year before), and why there is none: `paired`, or `unread` (no record),
+        `unnamed` (no agency or no year stated), `ambiguous` (a name several agencies fit),
+        `conflict` (two different reports for that year or the year before), `first` (no
+        report of the year before)."""
+        entry = next((e for e in range(len(self)) if self._index[e * 5] == index), None)
+        if entry is None:
+            return None, "unread"
+        base = entry * 5
+        if self._index[base + 1] == _NO_NAME or not self._index[base + 2]:
+            return None, "unnamed"
+        for agency in self.agencies():
+            year = self._index[base + 2]
+            if entry not in agency.years.get(year, ()):
+                continue
+            for now, before in _pairs(agency):
+                if now == entry:
+                    return self.load(before), "paired"
+            conflict = year in agency.conflicts or (year - 1) in agency.conflicts
+            return None, "conflict" if conflict else "first"
+        return None, "ambiguous"
+
+
+def _pairs(agency: Agency) -> Iterator[tuple[int, int]]:
+    """(entry, the entry it is held against) for each report of an agency that has a previous
+    year: the first file of that year's report; no pair across a year with different reports."""
+    for year, entries in agency.years.items():
+        before = agency.years.get(year - 1)
+        if before is None or year in agency.conflicts or (year - 1) in agency.conflicts:
+            continue
+        for entry in entries:
+            yield entry, before[0]
 
 
 def _same_report(a: Record, b: Record) -> bool:
