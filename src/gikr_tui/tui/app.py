@@ -44,13 +44,14 @@ from .components.status import StatusLine
 from .help import HelpScreen
 from .reviewed import ReviewMarks
 from .keys import OrderedKeys
+from .screens import Screens, screen_binding_owners
 from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed, ReportProgress
 from .parsing import ParsePool
 from .render import shown, status_words
 from .session import EditRejected, FileState
 from .words import CommandPalette, Footer, os_reason, system_commands
 
-class GikrApp(OrderedKeys, App[int]):
+class GikrApp(OrderedKeys, Screens, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "gikr"
     COMMANDS = App.COMMANDS | {GikrCommands}
@@ -74,6 +75,9 @@ class GikrApp(OrderedKeys, App[int]):
         Binding("X", "export('json')", N_("Export findings JSON"), show=False, tooltip=N_("Write every file's results (with your edits) to gikr-findings.json in the current folder"), id="app.export_json"),
         Binding("r", "reload", N_("Reload file from disk"), show=False, id="app.reload"),
         Binding("z", "toggle_maximize", N_("Maximize/restore pane"), show=False, tooltip=N_("Give the focused pane the whole screen (handy at 80×24)"), id="app.maximize"),
+        Binding("S", "summary", N_("Summary"), show=False, tooltip=N_("Every report's key figures, totals per agency and per year, charts"), id="app.summary"),
+        Binding("C", "compare", N_("Compare"), show=False, tooltip=N_("Compare the report with its agency's previous year"), id="app.compare"),
+        Binding("V", "compare_with", N_("Compare with…"), show=False, tooltip=N_("Compare the report with one you pick"), id="app.compare_with"),
         Binding("ctrl+p", "command_palette", N_("Command palette"), show=False, id="app.palette"),
     ]
 
@@ -154,8 +158,11 @@ class GikrApp(OrderedKeys, App[int]):
         self._watch()
 
     def _load_keymap(self) -> None:
-        owners = (GikrApp, FileTree, FilterInput, SectionTree, ReportGrid, FindingsList, Reader, HelpScreen, ConfirmScreen)
-        known = {b.id for cls in owners for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+        def known() -> set[str]:  # (the summary's and compare's classes imported only when there is a keymap)
+            owners = (GikrApp, FileTree, FilterInput, SectionTree, ReportGrid, FindingsList, Reader, HelpScreen, ConfirmScreen,
+                      *screen_binding_owners())
+            return {b.id for cls in owners for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+
         self.user_keymap, problems = keymap.load(known)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
@@ -259,6 +266,7 @@ class GikrApp(OrderedKeys, App[int]):
         else:
             self._open(self.paths[0])
             self._parse(self.paths)
+        self.tell_screens(self.paths)
         for problem in self.problems:
             self.notify(_("{name}: {problem}").format(name=shown(os.path.basename(problem.path)), problem=shown(problem.message)),
                         severity="warning", markup=False)
@@ -280,6 +288,7 @@ class GikrApp(OrderedKeys, App[int]):
                 said = (_("Reloaded {name} from disk (your edits were dropped).") if lost_edits
                         else _("Reloaded {name} from disk.")).format(name=name)
                 self.notify(said, timeout=3, markup=False)
+        self.tell_screens([message.path])
         if len(self.parsed_order) >= len(self.states) and self.all_parsed:
             # What is alive once the folder is read stays alive: out of the
             # collector's sight, a full collection no longer walks ~90,000
@@ -302,6 +311,7 @@ class GikrApp(OrderedKeys, App[int]):
                 self._by_real[os.path.realpath(path)] = path
             self.paths = sorted(set(self.paths) | message.added)
             self._populate_files()
+            self.tell_screens(sorted(message.added))
         dirty = {p for p in message.changed if self.states[p].dirty}
         targets = sorted((message.changed - dirty) | message.added)
         if targets:

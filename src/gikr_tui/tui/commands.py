@@ -30,21 +30,30 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (N_("Focus Reader"), "focus_pane('reader')", N_("pane 5")),
     (N_("Maximize or restore pane"), "toggle_maximize", N_("give the focused pane the whole screen")),
     (N_("Show keys"), "help", N_("every key of the focused pane")),
+    (N_("Summary of every report"), "summary", N_("one row per report with its key figures, totals per agency and per year, charts")),
+    (N_("Compare with the previous year"), "compare", N_("the selected report beside its agency's report of the year before")),
+    (N_("Compare with a report you pick"), "compare_with", N_("the selected report beside any other report")),
 )
 
 
 class GikrCommands(Provider):
+    """The main screen's commands; a screen of its own (summary, compare) lists its `PALETTE`
+    instead, actions run on that screen."""
+
+    def _commands(self) -> tuple[tuple[str, str, str], ...]:
+        return getattr(self.screen, "PALETTE", COMMANDS)
+
     async def _run(self, action: str) -> None:
-        await self.app.run_action(action)
+        await self.app.run_action(action, None if self.screen is self.app.screen_stack[0] else self.screen)
 
     async def discover(self) -> Hits:
-        for name, action, help_text in COMMANDS:
+        for name, action, help_text in self._commands():
             yield DiscoveryHit(_(name), partial(self._run, action), help=_(help_text))
 
     async def search(self, query: str) -> Hits:
         # by the name shown (in the language in use) or by its English name, whichever fits better
         matcher = self.matcher(query)
-        for name, action, help_text in COMMANDS:
+        for name, action, help_text in self._commands():
             shown = _(name)
             score = max(matcher.match(shown), matcher.match(name) if name != shown else 0)
             if score > 0:

@@ -60,9 +60,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("g,home", "scroll('top')", N_("Top"), show=False, id="help.top"),
     ]
 
-    def __init__(self, pane: Pane | None) -> None:
+    def __init__(self, pane: Pane | None, everywhere: object | None = None) -> None:
+        """`everywhere`: whose keys follow the pane's (the app's; a screen of its own lists its own)."""
         super().__init__()
         self.pane = pane
+        self.everywhere = everywhere
         self.rows: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
@@ -75,8 +77,9 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(Text(keys), paragraph(desc))
                 self.rows.append((keys, desc, binding_id))
             table.add_row(Text(""), Text(""))
-        table.add_row(Text(_("Everywhere"), style="bold underline"), Text(""))
-        for keys, desc, binding_id in binding_rows(self.app, getattr(self.app, 'user_keymap', None)):
+        heading = _("Everywhere") if self.everywhere is None else _("On this screen")
+        table.add_row(Text(heading, style="bold underline"), Text(""))
+        for keys, desc, binding_id in binding_rows(self.everywhere or self.app, getattr(self.app, 'user_keymap', None)):
             table.add_row(Text(keys), paragraph(desc))
             self.rows.append((keys, desc, binding_id))
         with VerticalScroll(id="help-body", can_focus=False) as body:  # the screen's keys scroll it

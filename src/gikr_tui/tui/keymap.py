@@ -18,6 +18,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from typing import Callable
 
 from ..i18n import _
 
@@ -35,8 +36,9 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("gikr"))
 
 
-def load(known: set[str], folder: Path | None = None) -> tuple[dict[str, str], list[str]]:
-    """(binding id -> keys, problems worth a warning); no file is no keymap and no problem."""
+def load(known: set[str] | Callable[[], set[str]], folder: Path | None = None) -> tuple[dict[str, str], list[str]]:
+    """(binding id -> keys, problems worth a warning); no file is no keymap and no problem.
+    `known`: the binding ids, or what lists them (asked only when there is a file)."""
     path = (folder or config_dir()) / FILE_NAME
     try:
         with open(path, "rb") as fh:
@@ -55,6 +57,8 @@ def load(known: set[str], folder: Path | None = None) -> tuple[dict[str, str], l
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         return {}, [_("{path}: [keys] must be a table of binding id = \"keys\"").format(path=path)]
+    if callable(known):
+        known = known()
     keymap: dict[str, str] = {}
     problems: list[str] = []
     for binding_id, value in keys.items():

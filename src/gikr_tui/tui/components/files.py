@@ -47,6 +47,14 @@ def _folder(path: str) -> str:
     return os.path.dirname(path)
 
 
+def matches(pattern: str, *fields: str) -> bool:
+    """Every word of a filter is in one of the fields (a file's name, its agency, its year …)."""
+    if not pattern.strip():
+        return True
+    haystack = " ".join(fields).casefold()
+    return all(word in haystack for word in pattern.casefold().split())
+
+
 class FileTree(Pane, FittedTree, inherit_bindings=False):
     """Node data: a file's absolute path; folders carry their relative path with a trailing separator."""
 
@@ -149,13 +157,9 @@ class FileTree(Pane, FittedTree, inherit_bindings=False):
 
     def _matches(self, path: str, state: FileState | None) -> bool:
         """Every word of the filter is in the file's name, its agency or its year."""
-        if not self.pattern.strip():
-            return True
         report = state.report if state is not None else None
-        haystack = " ".join([
-            os.path.basename(path), (report.agency or "") if report else "", str(report.year or "") if report else "",
-        ]).casefold()
-        return all(word in haystack for word in self.pattern.casefold().split())
+        return matches(self.pattern, os.path.basename(path), (report.agency or "") if report else "",
+                       str(report.year or "") if report else "")
 
     def _sorted(self, paths: list[str]) -> list[str]:
         if self.sort == "name":

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual.dom import NoScreen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 
@@ -53,8 +54,12 @@ class Pane:
         return Text("")
 
     def status_changed(self) -> None:
-        app = self.app  # type: ignore[attr-defined]
-        show = getattr(app, "pane_status_changed", None)
+        # a screen of its own (summary, compare) has its own bottom line; the main screen's is the app's
+        try:
+            screen = self.screen  # type: ignore[attr-defined]
+        except NoScreen:
+            return
+        show = getattr(screen, "pane_status_changed", None) or getattr(self.app, "pane_status_changed", None)  # type: ignore[attr-defined]
         if show is not None:
             show(self)
 
