@@ -220,3 +220,23 @@ def test_jsonl_lines_are_the_serialiser_s_own(folder):
         for line in got.stdout.splitlines():
             path = _json.loads(line)["path"]
             assert line == _json.dumps(result_json(check_file(path)), ensure_ascii=False)
+
+
+def test_every_command_that_reads_folders_takes_the_same_run_options():
+    from gikr_tui import cli, summary_cli
+
+    def flags(parser):
+        return {o for a in parser._actions for o in a.option_strings}
+
+    run = {"--jobs", "--timeout", "--ocr-jobs", "--memory", "--no-cache", "--follow-symlinks"}
+    assert run | {"--cluster"} <= flags(cli._check_parser())
+    assert run | {"--cluster"} <= flags(summary_cli._parser())
+    assert run <= flags(cli._tui_parser())  # the inspector reads on this machine
+    assert "--cluster" not in flags(cli._tui_parser())
+
+
+def test_the_inspector_refuses_a_bad_limit_before_it_starts():
+    done = subprocess.run([sys.executable, "-m", "gikr_tui", "--jobs", "0", "--lang", "en", "fixtures"],
+                          capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == "gikr: error: --jobs must be at least 1"

@@ -258,3 +258,17 @@ def test_local_n_starts_a_cluster_and_leaves_nothing_running(folder):
                              "--cluster", "local:1", "--format", "jsonl"], capture_output=True, text=True)
     assert remote.stdout == local.stdout and remote.returncode == local.returncode == 0
     assert _without_time(remote.stderr.splitlines()) == _without_time(local.stderr.splitlines())
+
+
+@pytest.mark.parametrize("spec, reason", [
+    ("local:0", "--cluster local:N needs a number of workers, 1 or more (local:4)"),
+    ("bogus", "--cluster needs a scheduler's address (tcp://host:8786) or local:N: missing port number in address 'bogus'"),
+    ("tcp://host", "--cluster needs a scheduler's address (tcp://host:8786) or local:N: missing port number in address 'host'"),
+])
+def test_a_bad_cluster_value_is_a_usage_error_at_once(spec, reason, capsys):
+    started = time.perf_counter()
+    code, out, err = _gikr(capsys, "check", SEEDS[0], "--no-cache", "--cluster", spec)
+    assert (code, out) == (2, "")
+    assert err[-1] == f"gikr check: error: {reason}"
+    # (a Client made of a bad address hung 20 s at exit, closing itself, and printed a traceback)
+    assert time.perf_counter() - started < 5

@@ -65,6 +65,21 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar=_("PATH"), help=_("report files or folders (searched recursively)"))
     p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table",
                    help=_("output format (default: table)"))
+    add_run_options(p)
+    p.add_argument("--checks", metavar=_("LIST"), default=None, help=_(
+        "which findings to report: comma-separated check ids, families (arithmetic, prose, form, table2, hints, series), "
+        "severities (error, warning, hint) or all; a leading - takes away (--checks=-hint, --checks=prose, "
+        "--checks=arithmetic,-unfilled_total). Default: all"))
+    p.add_argument("--list-checks", action="store_true", help=_("list every check (id, severity, family, title) and exit"))
+    p.add_argument("--no-series", action="store_true", help=_(
+        "no checks across years (on by default when the run holds two or more reports of one agency: "
+        "二、上年结转 against last year's 结转下年度, table 2's stock, copied text)"))
+    p.add_argument("--debug", action="store_true", help=_("show tracebacks for internal errors"))
+    return p
+
+
+def add_run_options(p: argparse.ArgumentParser, *, cluster: bool = True) -> None:
+    """How files are read, the same for every command: workers, limits, cache, symlinks, a cluster."""
     p.add_argument("--jobs", "-j", type=int, default=None, metavar=_("N"), help=_("parallel workers (default: CPU count)"))
     p.add_argument("--timeout", type=float, default=None, metavar=_("S"),
                    help=_("time limit per file in seconds (default: {seconds})").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
@@ -78,17 +93,8 @@ def _check_parser() -> argparse.ArgumentParser:
         "or $GIKR_CACHE_DIR)"))
     p.add_argument("--follow-symlinks", action="store_true", default=None, help=_(
         "follow symlinks to folders outside the folders given (by default they are skipped, with a note)"))
-    p.add_argument("--checks", metavar=_("LIST"), default=None, help=_(
-        "which findings to report: comma-separated check ids, families (arithmetic, prose, form, table2, hints, series), "
-        "severities (error, warning, hint) or all; a leading - takes away (--checks=-hint, --checks=prose, "
-        "--checks=arithmetic,-unfilled_total). Default: all"))
-    p.add_argument("--list-checks", action="store_true", help=_("list every check (id, severity, family, title) and exit"))
-    p.add_argument("--no-series", action="store_true", help=_(
-        "no checks across years (on by default when the run holds two or more reports of one agency: "
-        "二、上年结转 against last year's 结转下年度, table 2's stock, copied text)"))
-    add_cluster_option(p)
-    p.add_argument("--debug", action="store_true", help=_("show tracebacks for internal errors"))
-    return p
+    if cluster:
+        add_cluster_option(p)
 
 
 def add_cluster_option(p: argparse.ArgumentParser) -> None:
@@ -145,8 +151,7 @@ def _tui_parser() -> argparse.ArgumentParser:
                    help=_("folder or report to open (default: current folder)"))
     p.add_argument("--theme", metavar=_("NAME"),
                    help=_("Textual theme, e.g. ansi-dark for 16-colour terminals (or set GIKR_THEME)"))
-    p.add_argument("--follow-symlinks", action="store_true", default=None, help=_(
-        "follow symlinks to folders outside the folder given (by default they are skipped)"))
+    add_run_options(p, cluster=False)  # the inspector reads on this machine
     p.add_argument("--version", action="version", version=f"gikr {__version__}", help=_("show the version number and exit"))
     return p
 
@@ -166,6 +171,25 @@ def settings_from(ns: argparse.Namespace) -> Settings:
         "cluster": getattr(ns, "cluster", None),
     }
     return Settings.from_env(**overrides)
+
+
+def parsed(parser: argparse.ArgumentParser, args: Sequence[str]) -> tuple[argparse.Namespace, Settings] | int:
+    """The options and the run's settings, or the exit status of a usage error (the parser has said why)."""
+    ns = options(parser, args)
+    if isinstance(ns, int):
+        return ns
+    settings = settings_or_status(parser, ns)
+    return settings if isinstance(settings, int) else (ns, settings)
+
+
+def executor_or_status(parser: argparse.ArgumentParser, settings: Settings):
+    """The run loop's executor factory, or the exit status when the cluster asked for cannot be used."""
+    make_executor = executor_or_problem(settings)
+    if isinstance(make_executor, str):
+        parser.print_usage(sys.stderr)
+        print(_("{prog}: error: {reason}").format(prog=parser.prog, reason=make_executor), file=sys.stderr)
+        return EXIT_ERROR
+    return make_executor
 
 
 def settings_or_status(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> Settings | int:
@@ -195,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return compare_main(args[1:])
     parser = _tui_parser()
     ns = parser.parse_args(args)
+    wrong = bad_limits(ns)
+    if wrong:
+        parser.error(wrong)
     try:
         settings = settings_from(ns)
     except (SettingsError, ValueError) as e:
@@ -249,11 +276,9 @@ def check_main(args: Sequence[str]) -> int:
     settings = settings_or_status(parser, ns)
     if isinstance(settings, int):
         return settings
-    make_executor = executor_or_problem(settings)
-    if isinstance(make_executor, str):
-        parser.print_usage(sys.stderr)
-        print(_("gikr check: error: {reason}").format(reason=make_executor), file=sys.stderr)
-        return EXIT_ERROR
+    make_executor = executor_or_status(parser, settings)
+    if isinstance(make_executor, int):
+        return make_executor
     started = time.perf_counter()
     paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     stats: dict[str, int] = {}

@@ -64,6 +64,15 @@ def spec_problem(spec: str) -> str | None:
         return _("--cluster needs a scheduler's address (tcp://host:8786) or local:N")
     if importlib.util.find_spec("distributed") is None:
         return _("--cluster needs Dask: pip install 'gikr[cluster]'")
+    if not spec.startswith(LOCAL):
+        # before a Client is made of it: one made of a bad address hangs 20 s closing itself at exit
+        from distributed.comm.addressing import get_address_host_port
+
+        try:
+            get_address_host_port(spec)
+        except ValueError as e:
+            return _("--cluster needs a scheduler's address (tcp://host:8786) or local:N: {reason}").format(
+                reason=one_line(str(e)))
     return None
 
 

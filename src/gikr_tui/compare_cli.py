@@ -187,15 +187,13 @@ def print_table(c: Comparison, console: Console) -> None:
 
 
 def compare_main(args: Sequence[str]) -> int:
-    from .cli import byte_safe_streams, options, settings_or_status
+    from .cli import byte_safe_streams, parsed
 
     parser = _parser()
-    ns = options(parser, args)
-    if isinstance(ns, int):
-        return ns
-    settings = settings_or_status(parser, ns)
-    if isinstance(settings, int):
-        return settings
+    got = parsed(parser, args)
+    if isinstance(got, int):
+        return got
+    ns, settings = got
     byte_safe_streams()
     # in workers, as every file: each within its time and memory limits
     results = list(run([ns.a, ns.b], settings))

@@ -21,11 +21,10 @@ from rich.text import Text
 
 from . import checks, cli_words
 from .checks.finding import number
-from .cli import add_cluster_option
+from .cli import add_run_options
 from .i18n import N_, _, ngettext
 from .present import STATUS, Lines, _fit, format_name, status_word
 from .runner import BRIEF, outcomes
-from .settings import DEFAULT_TIMEOUT
 from .safety import csv_cell, json_escaped, visible
 from .series.collect import Collector
 from .series.summary import FIGURES, RATES, Row, Total, totals
@@ -53,16 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar=_("PATH"), help=_("report files or folders (searched recursively)"))
     p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table",
                    help=_("output format (default: table); csv is UTF-8 with BOM for spreadsheets"))
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar=_("N"), help=_("parallel workers (default: CPU count)"))
-    p.add_argument("--timeout", type=float, default=None, metavar=_("S"),
-                   help=_("time limit per file in seconds (default: {seconds})").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
-    p.add_argument("--memory", metavar=_("SIZE"), help=cli_words.percent(_(
-        "memory for all workers together, e.g. 4G, 1500M or 40% (default: half the machine's memory)")))
-    p.add_argument("--no-cache", action="store_true", default=None,
-                   help=_("parse every file again, neither reading nor filling the cache"))
-    p.add_argument("--follow-symlinks", action="store_true", default=None,
-                   help=_("follow symlinks to folders outside the folders given"))
-    add_cluster_option(p)
+    add_run_options(p)
     return p
 
 
@@ -211,20 +201,16 @@ def _csv_row(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_main(args: Sequence[str]) -> int:
-    from .cli import _progress, consume, executor_or_problem, options, print_notes, scan_reports, settings_or_status
+    from .cli import _progress, consume, executor_or_status, parsed, print_notes, scan_reports
 
     parser = _parser()
-    ns = options(parser, args)
-    if isinstance(ns, int):
-        return ns
-    settings = settings_or_status(parser, ns)
-    if isinstance(settings, int):
-        return settings
-    make_executor = executor_or_problem(settings)
-    if isinstance(make_executor, str):
-        parser.print_usage(sys.stderr)
-        print(f"{PROG}: " + _("error: {reason}").format(reason=make_executor), file=sys.stderr)
-        return EXIT_ERROR
+    got = parsed(parser, args)
+    if isinstance(got, int):
+        return got
+    ns, settings = got
+    make_executor = executor_or_status(parser, settings)
+    if isinstance(make_executor, int):
+        return make_executor
     started = time.perf_counter()
     paths, scan_failed = scan_reports(ns.paths, settings.follow_symlinks)
     if ns.format == "csv" and hasattr(sys.stdout, "reconfigure"):
