@@ -21,21 +21,43 @@ def _private_cache_dir(tmp_path_factory):
         yield
 
 
-# --- The scanned fixtures, read by OCR once per session ----------------------------
+# --- The scanned fixtures, read by OCR once per run ----------------------------------
 #
-# OCR takes seconds a page, so every OCR test asserts on one run of
-# `gikr check --format jsonl` over fixtures/scans, started in the background
-# as soon as collection shows an OCR test is due: it reads on one core while
-# the rest of the suite runs on the other.  Its cache folder is kept, so the
-# inspector's tests open the same results from the cache.
+# OCR takes seconds a page, so every test that needs a scan read by OCR asserts
+# on one run of `gikr check --format jsonl` over fixtures/scans, started in the
+# background as soon as a test that needs it is due: it reads on one core while
+# the rest of the suite runs.  Its cache folder is kept, so the inspector's
+# tests open the same results from the cache, and `fixture_result` hands the
+# scans' results to tests that check every bundled fixture.
+#
+# Once per run, also under pytest-xdist: the workers of one run share a folder
+# (the parent of their base temp folders), and the first worker to take its
+# lock starts the run; the others wait for its `done` file.  A small wrapper
+# process writes that file when gikr exits, so no worker waits for another to
+# reap it.  The tests that need the results run last (see
+# pytest_collection_modifyitems), so no worker sits idle waiting for them.
 
+import fcntl  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import signal  # noqa: E402
 import subprocess  # noqa: E402
-import tempfile  # noqa: E402
+import time  # noqa: E402
 
 SCANS = Path(__file__).resolve().parents[1] / "fixtures" / "scans"
+OCR_FIXTURES = {"ocr_results", "ocr_cache", "ocr_home", "fixture_result"}
 _ocr_run: dict = {}
+
+# Runs gikr, its output to files, then says it is done (and how it ended) in one rename.
+_WRAPPER = """
+import os, subprocess, sys
+folder = sys.argv[1]
+with open(os.path.join(folder, "scans.jsonl"), "wb") as out, open(os.path.join(folder, "stderr"), "wb") as err:
+    code = subprocess.call(sys.argv[2:], stdout=out, stderr=err)
+with open(os.path.join(folder, "done.part"), "w") as fh:
+    fh.write(str(code))
+os.replace(os.path.join(folder, "done.part"), os.path.join(folder, "done"))
+"""
 
 
 def ocr_installed() -> bool:
@@ -44,60 +66,146 @@ def ocr_installed() -> bool:
     return ocr.available()
 
 
-def pytest_collection_finish(session):
-    if any(item.path.name == "test_ocr.py" for item in session.items) and ocr_installed():
-        _start_ocr_run()
+def _needs_ocr(item) -> bool:
+    """Whether `item` waits for the OCR run: it asks for its results, or for `fixture_result`
+    of every fixture (no parameters) or of a scan."""
+    names = set(getattr(item, "fixturenames", ()))
+    if names & OCR_FIXTURES:
+        return True
+    if "fixture_result" not in names:
+        return False
+    params = getattr(getattr(item, "callspec", None), "params", {}).values()
+    return not params or any(isinstance(p, Path) and SCANS in p.parents for p in params)
 
 
-def _start_ocr_run() -> None:
-    cache = tempfile.mkdtemp(prefix="gikr-ocr-cache-")
-    out = open(os.path.join(cache, "scans.jsonl"), "w+b")
-    # An empty home and a proxy that refuses every connection: a model that
-    # is not in the wheel cannot be fetched or kept anywhere unnoticed.
-    home = tempfile.mkdtemp(prefix="gikr-ocr-home-")
-    refuse = "http://127.0.0.1:9"
-    env = dict(os.environ, GIKR_CACHE_DIR=cache, HOME=home, HTTP_PROXY=refuse, HTTPS_PROXY=refuse,
-               http_proxy=refuse, https_proxy=refuse, XDG_CACHE_HOME=os.path.join(home, ".cache"))
-    env.pop("NO_PROXY", None)
-    env.pop("no_proxy", None)
-    # one process, one core: the suite keeps the other
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gikr_tui", "check", "--format", "jsonl", "--jobs", "1", str(SCANS)],
-        stdout=out, stderr=subprocess.PIPE, env=env,
-    )
-    _ocr_run.update(proc=proc, out=out, cache=cache, home=home)
+def pytest_collection_modifyitems(session, config, items):
+    # what waits for the OCR run goes last, in its order: the run has had the whole suite to finish
+    items[:] = [i for i in items if not _needs_ocr(i)] + [i for i in items if _needs_ocr(i)]
 
 
-def pytest_sessionfinish(session):
+@pytest.fixture(autouse=True, scope="session")
+def _ocr_run_started(request, tmp_path_factory):
+    """Start the OCR run with the session, when a test will need it."""
+    if any(_needs_ocr(item) for item in request.session.items) and ocr_installed():
+        _start_ocr_run(tmp_path_factory)
+
+
+def _run_folder(tmp_path_factory) -> Path:
+    """The folder of this run's OCR results: shared by the workers of one xdist run."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "ocr-run"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _start_ocr_run(tmp_path_factory) -> None:
+    if "folder" in _ocr_run:
+        return
+    folder = _run_folder(tmp_path_factory)
+    _ocr_run["folder"] = folder
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / "started").exists():
+            return  # another worker of this run started it
+        (folder / "started").touch()
+        cache, home = folder / "cache", folder / "home"
+        cache.mkdir()
+        home.mkdir()
+        # An empty home and a proxy that refuses every connection: a model that
+        # is not in the wheel cannot be fetched or kept anywhere unnoticed.
+        refuse = "http://127.0.0.1:9"
+        env = dict(os.environ, GIKR_CACHE_DIR=str(cache), HOME=str(home), HTTP_PROXY=refuse, HTTPS_PROXY=refuse,
+                   http_proxy=refuse, https_proxy=refuse, XDG_CACHE_HOME=str(home / ".cache"))
+        env.pop("NO_PROXY", None)
+        env.pop("no_proxy", None)
+        # one process, one core: the suite keeps the other
+        gikr = [sys.executable, "-m", "gikr_tui", "check", "--format", "jsonl", "--jobs", "1", str(SCANS)]
+        _ocr_run["proc"] = subprocess.Popen([sys.executable, "-c", _WRAPPER, str(folder), *gikr], env=env,
+                                            start_new_session=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
     proc = _ocr_run.get("proc")
-    if proc is not None and proc.poll() is None:
-        proc.kill()
-        proc.wait()
+    if proc is None or proc.poll() is not None:
+        return
+    # Another worker may still need the results, unless the run is being cut short.
+    interrupted = session.shouldstop or session.shouldfail or exitstatus == pytest.ExitCode.INTERRUPTED
+    if os.environ.get("PYTEST_XDIST_WORKER") and not interrupted:
+        try:
+            proc.wait(timeout=600)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _ocr_folder(tmp_path_factory) -> Path:
+    if not ocr_installed():
+        pytest.skip("the ocr extra is not installed (pip install -e '.[ocr]')")
+    _start_ocr_run(tmp_path_factory)
+    folder = _ocr_run["folder"]
+    end = time.monotonic() + 600
+    while not (folder / "done").exists():
+        assert time.monotonic() < end, "the OCR run did not finish within 10 minutes"
+        time.sleep(0.1)
+    return folder
 
 
 @pytest.fixture(scope="session")
-def ocr_results() -> dict:
+def ocr_results(tmp_path_factory) -> dict:
     """{file name: jsonl record} for every file under fixtures/scans, read by OCR."""
-    if not ocr_installed():
-        pytest.skip("the ocr extra is not installed (pip install -e '.[ocr]')")
-    if "proc" not in _ocr_run:
-        _start_ocr_run()
-    proc = _ocr_run["proc"]
-    _, err = proc.communicate(timeout=600)
-    out = _ocr_run["out"]
-    out.seek(0)
-    records = [json.loads(line) for line in out.read().decode("utf-8").splitlines() if line.strip()]
-    assert records, err.decode("utf-8", "replace")
+    folder = _ocr_folder(tmp_path_factory)
+    lines = (folder / "scans.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    assert records, (folder / "stderr").read_text(encoding="utf-8", errors="replace")
     return {Path(r["path"]).name: r for r in records}
 
 
 @pytest.fixture(scope="session")
 def ocr_cache(ocr_results) -> str:
     """The cache folder the OCR run filled (results keyed by the fixtures' own paths)."""
-    return _ocr_run["cache"]
+    return str(_ocr_run["folder"] / "cache")
 
 
 @pytest.fixture(scope="session")
 def ocr_home(ocr_results) -> str:
     """The empty home folder the OCR run had."""
-    return _ocr_run["home"]
+    return str(_ocr_run["folder"] / "home")
+
+
+def cached_result(cache_dir: str, path: Path):
+    """The whole Result the cache in `cache_dir` holds for `path` (it must hold one)."""
+    from gikr_tui import cache as cache_module
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(cache_module.ENV_DIR, cache_dir)
+        cache_module.reset()
+        try:
+            result = cache_module.lookup(str(path))
+        finally:
+            cache_module.reset()
+    assert result is not None, f"{path.name}: no result in the cache at {cache_dir}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def fixture_result(request):
+    """check_file of a bundled fixture, read once per session: a scan's from the OCR run
+    (reading scans takes seconds a page), anything else read here on first use."""
+    from gikr_tui.pipeline import check_file
+
+    done: dict = {}
+
+    def result(path):
+        path = Path(path)
+        if path not in done:
+            if SCANS in path.parents and ocr_installed():
+                done[path] = cached_result(request.getfixturevalue("ocr_cache"), path)
+            else:
+                done[path] = check_file(path)
+        return done[path]
+
+    return result

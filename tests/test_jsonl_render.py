@@ -63,8 +63,8 @@ def test_floats_at_the_edges_of_reprs_forms(number):
 @pytest.mark.parametrize("path", sorted(p for p in FIXTURES.rglob("*") if p.suffix in {".txt", ".md", ".docx", ".htm",
                                                                                        ".html", ".pdf"}),
                          ids=lambda p: str(p.relative_to(FIXTURES)))
-def test_a_line_from_the_brief_and_the_shown_report_is_the_whole_results_line(path):
-    result = check_file(path)
+def test_a_line_from_the_brief_and_the_shown_report_is_the_whole_results_line(path, fixture_result):
+    result = fixture_result(path)  # (a scan's, from the session's one OCR run)
     outcome = Outcome.of(0, parsed(result, key=("k",)))  # the bytes a cache row holds
     expected = json_escaped(_json(result_json(result)))
     assert jsonl_line(outcome.brief, outcome.shown()) == expected

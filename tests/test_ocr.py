@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SCANS
+from conftest import SCANS, cached_result
 from expected import load
 from gikr_tui import progress
 from gikr_tui.model import LOW_CONFIDENCE
@@ -125,23 +125,10 @@ def test_text_pdfs_say_they_were_not_read_by_ocr():
 # --- findings on a report read by OCR ----------------------------------------------
 
 
-def _cached_result(cache: str, path: Path, monkeypatch):
-    from gikr_tui import cache as cache_module
-
-    monkeypatch.setenv(cache_module.ENV_DIR, cache)
-    cache_module.reset()
-    try:
-        result = cache_module.lookup(str(path))
-    finally:
-        cache_module.reset()
-    assert result is not None, "the OCR run's result is not in its cache"
-    return result
-
-
-def test_a_finding_on_an_ocr_report_says_a_cell_may_be_misread(ocr_cache, monkeypatch):
+def test_a_finding_on_an_ocr_report_says_a_cell_may_be_misread(ocr_cache):
     from gikr_tui.tui.session import T3, FileState
 
-    result = _cached_result(ocr_cache, SCANS / "scan-degraded.pdf", monkeypatch)
+    result = cached_result(ocr_cache, SCANS / "scan-degraded.pdf")
     state = FileState(str(SCANS / "scan-degraded.pdf"))
     state.set_result(result)
     state.edit((T3, "granted", "natural"), "41")  # what a misread 40 would look like

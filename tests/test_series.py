@@ -20,11 +20,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 AGENCY = "淮安市洪泽区人民政府"
 
 
-def run_series(paths):
+def run_series(paths, read=check_file):
     """(series lines, notes, series count) for these files, as `gikr check` pairs them."""
     with Collector() as collector:
         for i, p in enumerate(sorted(map(str, paths))):
-            collector.add(i, check_file(p))
+            collector.add(i, read(p))
         lines = collector.finish()
         return lines, collector.notes, collector.series
 
@@ -283,9 +283,9 @@ def test_two_different_reports_for_one_year_are_not_paired(tmp_path):
 # --- the bundled reports -------------------------------------------------------------------------
 
 
-def test_seeds_and_fixtures_give_no_series_findings():
+def test_seeds_and_fixtures_give_no_series_findings(fixture_result):
     files = [p for p in sorted(FIXTURES.rglob("*")) if p.suffix in (".txt", ".docx", ".pdf", ".html", ".htm")]
-    lines, notes, _ = run_series(files)
+    lines, notes, _ = run_series(files, read=fixture_result)  # (the scans from the session's one OCR run)
     assert lines == []
     # the same report saved in several formats is said once per report
     duplicates = {(n.agency, tuple(n.years)) for n in notes if n.kind == "duplicate"}
