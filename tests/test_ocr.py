@@ -16,6 +16,7 @@ import io
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -252,15 +253,15 @@ def test_only_pictures_saved_beside_the_page_are_read(tmp_path):
 # --- one OCR worker at a time ------------------------------------------------------------
 
 
-def _hold_slot(lock: str, started, release) -> None:
-    progress.use_slots(lock, 1)
+def _hold_slot(lock: str, started, release, first: int = 0) -> None:
+    progress.use_slots(lock, 1, first)
     with progress.ocr_slot():
         started.send("held")
         release.recv()
 
 
-def _wait_slot(lock: str, events) -> None:
-    progress.use_slots(lock, 1)
+def _wait_slot(lock: str, events, first: int = 0) -> None:
+    progress.use_slots(lock, 1, first)
     with progress.listening(lambda *event: events.send(event[0])):
         with progress.ocr_slot():
             events.send("held")
@@ -274,15 +275,22 @@ def _next(conn, seconds: float = 30.0) -> str:
 def test_ocr_slot_is_held_by_one_worker_and_waiting_stops_the_clock(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     lock = str(tmp_path / "ocr.lock")
+    first, other = progress.new_slots(), progress.new_slots()  # two pools' slots in one file
+    assert first != other
     started_r, started_w = ctx.Pipe(duplex=False)
     release_r, release_w = ctx.Pipe(duplex=False)
     events_r, events_w = ctx.Pipe(duplex=False)
-    holder = ctx.Process(target=_hold_slot, args=(lock, started_w, release_r))
+    holder = ctx.Process(target=_hold_slot, args=(lock, started_w, release_r, first))
     holder.start()
     assert _next(started_r) == "held"
-    waiter = ctx.Process(target=_wait_slot, args=(lock, events_w))
-    waiter.start()
+    # another pool's worker is not held up by this pool's slot
+    stranger = ctx.Process(target=_wait_slot, args=(lock, events_w, other))
+    stranger.start()
+    waiter = ctx.Process(target=_wait_slot, args=(lock, events_w, first))
     try:
+        assert _next(events_r) == "held"
+        stranger.join()
+        waiter.start()
         assert _next(events_r) == "pause"  # waiting for the slot, off the clock
         assert not events_r.poll(0.3)  # and still waiting while it is held
         holder.kill()  # the kernel frees a dead worker's slot
@@ -290,9 +298,37 @@ def test_ocr_slot_is_held_by_one_worker_and_waiting_stops_the_clock(tmp_path):
         assert _next(events_r) == "resume"
         assert _next(events_r) == "held"
     finally:
-        for process in (holder, waiter):
-            process.kill()
-            process.join()
+        for process in (holder, stranger, waiter):
+            if process.pid is not None:
+                process.kill()
+                process.join()
+
+
+_KILLED_RUN = """
+import os, signal
+from gikr_tui import progress
+from gikr_tui.pool import ProcessExecutor
+from gikr_tui.settings import Settings
+
+for _ in range(2):
+    settings = ProcessExecutor(Settings(), 1).settings
+    progress.use_slots(settings.ocr_lock, 1, settings.ocr_slots_at)
+    with progress.ocr_slot():  # what its worker does to read a page by OCR
+        pass
+os.kill(os.getpid(), signal.SIGKILL)  # as a run the user kills: nothing is closed
+"""
+
+
+def test_killed_runs_leave_no_ocr_lock_files(tmp_path):
+    """Every pool of every run uses the one slots file of the user: runs that are killed
+    (nothing closed, nothing removed) leave no lock file of their own in the temp folder."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-c", _KILLED_RUN], env=env, capture_output=True, text=True, timeout=60)
+        assert run.returncode == -signal.SIGKILL, run.stderr
+    assert [p.name for p in temp.iterdir() if p.name.startswith("gikr")] == [f"gikr-ocr-{os.getuid()}.lock"]
 
 
 # --- progress on the way, and time allowed per page -----------------------------------------

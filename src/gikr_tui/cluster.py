@@ -22,17 +22,15 @@ filesystem; a file a worker cannot see gets one line saying so.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import multiprocessing
 import os
 import signal
-import tempfile
 import threading
 import weakref
 from typing import Iterable
 
-from . import cache, checks, codec, pool, records
+from . import cache, checks, codec, pool, progress, records
 from .errors import one_line
 from .i18n import _, language, set_language
 from .memory import default_total
@@ -352,33 +350,25 @@ def _memory_share(settings: Settings) -> int | None:
     return None if total is None else max(1, total // threads)
 
 
-_slots_file: list[str] = []
+_slots_file: list[tuple[str, int]] = []
 _slots_lock = threading.Lock()
 
 
-def _ocr_slots() -> str:
-    """The file of this Dask worker's OCR slots, one for all its threads: `--ocr-jobs` reads by
-    OCR at once on each Dask worker, as on one machine.  In the worker's own folder, which Dask
-    removes with the worker (or, after a crash, when the next worker starts there)."""
+def _ocr_slots() -> tuple[str, int]:
+    """The OCR slots of this Dask worker (file, first byte), one set for all its threads:
+    `--ocr-jobs` reads by OCR at once on each Dask worker, as on one machine.  In the worker's
+    own folder, which Dask removes with the worker (or, after a crash, when the next worker
+    starts there); without one, a set of the user's slots file, as a local pool takes."""
     with _slots_lock:
         if not _slots_file:
             folder = getattr(_dask_worker(), "local_directory", None)
             if folder and os.path.isdir(folder):
                 path = os.path.join(folder, "gikr-ocr-slots.lock")
                 os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+                _slots_file.append((path, 0))
             else:
-                fd, path = tempfile.mkstemp(prefix="gikr-ocr-", suffix=".lock")
-                os.close(fd)
-                atexit.register(_remove, path)
-            _slots_file.append(path)
+                _slots_file.append((progress.slots_file(), progress.new_slots()))
         return _slots_file[0]
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def _executor(settings: Settings, full: bool, formats: tuple) -> pool.ProcessExecutor:
@@ -394,8 +384,9 @@ def _executor(settings: Settings, full: bool, formats: tuple) -> pool.ProcessExe
     me = multiprocessing.current_process()
     if me.daemon:
         me.daemon = False
-    mine = pool.ProcessExecutor(settings.but(memory=_memory_share(settings), ocr_lock=_ocr_slots()), 1, full=full,
-                                formats=formats)
+    ocr_lock, first = _ocr_slots()
+    mine = pool.ProcessExecutor(settings.but(memory=_memory_share(settings), ocr_lock=ocr_lock, ocr_slots_at=first), 1,
+                                full=full, formats=formats)
     _local.executor, _local.key = mine, key
     _executors.add(mine)
     return mine

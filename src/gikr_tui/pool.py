@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections import deque
@@ -28,7 +27,7 @@ from importlib import import_module
 from multiprocessing.connection import wait
 from typing import Iterable
 
-from . import checks, forkserver_guard, procs, records, worker
+from . import checks, forkserver_guard, procs, progress, records, worker
 from .errors import size_text
 from .msg import Msg, msg
 from .settings import Settings
@@ -217,13 +216,10 @@ class ProcessExecutor:
 
     def __init__(self, settings: Settings, workers: int, full: bool = True, formats: Iterable[str] = (),
                  start_method: str | None = None) -> None:
-        # the OCR slots: bytes of a file of this executor's, locked by the worker reading by OCR
-        # (or of the file `settings` names: executors sharing their slots, as a cluster worker's do)
-        self._ocr_lock = None
+        # the OCR slots: bytes of the user's slots file only this executor locks, one by each worker
+        # reading by OCR (or those `settings` names: executors sharing their slots, as a cluster worker's do)
         if settings.ocr_lock is None:
-            fd, self._ocr_lock = tempfile.mkstemp(prefix="gikr-ocr-", suffix=".lock")
-            os.close(fd)
-            settings = replace(settings, ocr_lock=self._ocr_lock)
+            settings = replace(settings, ocr_lock=progress.slots_file(), ocr_slots_at=progress.new_slots())
         self.settings = settings
         # (path, pages done, pages) as a worker reads a file by OCR; called from
         # whichever thread runs collect()
@@ -364,8 +360,3 @@ class ProcessExecutor:
         workers, self._workers = self._workers, []
         self._queue.clear()
         _end(workers)
-        if self._ocr_lock is not None:
-            try:
-                os.unlink(self._ocr_lock)
-            except OSError:
-                pass

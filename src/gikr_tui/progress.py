@@ -8,14 +8,18 @@ and moves its watchdog.  With nobody listening both do nothing.
 
 OCR takes a core and half a gigabyte for seconds a page, so only
 `ocr_slots` workers read by OCR at once (one by default).  A slot is a lock
-on one byte of a file the pool made: the kernel frees it when the process
-holding it dies, so a killed worker can never keep it.  Time spent waiting
-for a slot is not counted against the file (`paused()` stops the clock).
+on one byte of a file: the kernel frees it when the process holding it dies,
+so a killed worker can never keep it.  One file serves every gikr process of
+a user (`slots_file()`), each pool locking bytes of its own in it, and is
+never removed: a run that is killed leaves no file behind.  Time spent
+waiting for a slot is not counted against the file (`paused()` stops the clock).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import tempfile
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -29,7 +33,10 @@ MOST_ALLOWED = PAGE_SECONDS * (1 + MAX_OCR_PAGES)
 Listener = Callable[..., None]  # (event, *args): ("pages", done, total) | ("allow", s) | ("pause",) | ("resume",)
 
 _listener: Listener | None = None
-_slots: tuple[str, int] | None = None  # (lock file, number of slots)
+_slots: tuple[str, int, int] | None = None  # (lock file, number of slots, its first byte)
+# Bytes of the slots file each set of slots may take: more OCR slots than any machine has cores.
+SET_BYTES = 1 << 16
+_sets_made = itertools.count()
 
 
 @contextmanager
@@ -67,10 +74,23 @@ def paused() -> Iterator[None]:
         _tell("resume")
 
 
-def use_slots(lock_file: str | None, count: int = 1) -> None:
-    """Limit OCR in this process (and its siblings given the same file) to `count` at once."""
+def slots_file() -> str:
+    """The file of this user's OCR slots, shared by all their gikr processes and never removed."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return os.path.join(tempfile.gettempdir(), f"gikr-ocr-{uid}.lock")
+
+
+def new_slots() -> int:
+    """The first byte of a set of slots in `slots_file()` that no other live process uses:
+    numbered by this process's id (a dead process's locks are gone with it) and a count."""
+    return (os.getpid() * SET_BYTES + next(_sets_made) % SET_BYTES) * SET_BYTES
+
+
+def use_slots(lock_file: str | None, count: int = 1, first: int = 0) -> None:
+    """Limit OCR in this process (and its siblings given the same file and first byte)
+    to `count` at once."""
     global _slots
-    _slots = (lock_file, max(1, count)) if lock_file else None
+    _slots = (lock_file, min(max(1, count), SET_BYTES), first) if lock_file else None
 
 
 POLL = 0.1  # seconds between tries when every slot is taken and there are several
@@ -87,22 +107,23 @@ def ocr_slot() -> Iterator[None]:
     except ImportError:  # no advisory locks (Windows): no limit beyond the pool's size
         yield
         return
-    path, count = _slots
+    path, count, first = _slots
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        # (never through a link another user left at this name in a shared temp folder)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except OSError:
         yield
         return
     try:
-        held = _try_slots(fcntl, fd, count)
+        held = _try_slots(fcntl, fd, count, first)
         if held is None:
             with paused():
                 if count == 1:
-                    fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
-                    held = 0
+                    fcntl.lockf(fd, fcntl.LOCK_EX, 1, first)
+                    held = first
                 while held is None:
                     time.sleep(POLL)
-                    held = _try_slots(fcntl, fd, count)
+                    held = _try_slots(fcntl, fd, count, first)
         try:
             yield
         finally:
@@ -114,8 +135,8 @@ def ocr_slot() -> Iterator[None]:
         os.close(fd)
 
 
-def _try_slots(fcntl, fd: int, count: int) -> int | None:
-    for slot in range(count):
+def _try_slots(fcntl, fd: int, count: int, first: int) -> int | None:
+    for slot in range(first, first + count):
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, slot)
             return slot

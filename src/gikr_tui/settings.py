@@ -57,6 +57,7 @@ class Settings:
     lang: str | None = None  # zh | en; None: from the environment
     ocr_jobs: int = DEFAULT_OCR_JOBS  # workers reading by OCR at once (each a core and up to a gigabyte)
     ocr_lock: str | None = None  # the file whose bytes are the OCR slots (set by the process pool)
+    ocr_slots_at: int = 0  # the first of those bytes (pools sharing one file lock bytes of their own)
     cluster: str | None = None  # a Dask scheduler's address, or local:N; None: this machine's workers
 
     @classmethod

@@ -184,7 +184,7 @@ def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: d
     parent registered from outside the package (`checks.plugin_modules()`).
     """
     init(settings, memory_bytes)
-    progress.use_slots(settings.ocr_lock, settings.ocr_jobs)
+    progress.use_slots(settings.ocr_lock, settings.ocr_jobs, settings.ocr_slots_at)
     if os.environ != env:
         os.environ.clear()
         os.environ.update(env)
