@@ -18,6 +18,7 @@ import os
 import random
 import re
 import stat
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,6 +209,22 @@ def make_broken_folder(tmp_path: Path) -> Path:
     os.mkfifo(folder / "fifo.txt")
     os.symlink("/dev/zero", folder / "device.txt")
     (folder / FOLDER_NAME).mkdir()
+    return folder
+
+
+def aged(folder: Path, seconds: float = 60) -> Path:
+    """Date every entry of `folder` back (a link itself, never what it points to): a file written
+    moments ago is not cached yet, and a run over the folder is to leave the next its results."""
+    from gikr_tui import cache
+
+    past = time.time() - seconds
+    for entry in folder.iterdir():
+        os.utime(entry, (past, past), follow_symlinks=False)
+    # setting a time stamps the ctime with now, which the cache trusts a few clock ticks later
+    ctime = max(entry.lstat().st_ctime_ns for entry in folder.iterdir())
+    wait = (ctime + cache.RACY_CTIME_NS - time.time_ns()) / 1e9
+    if wait > 0:
+        time.sleep(wait)
     return folder
 
 

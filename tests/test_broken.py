@@ -23,6 +23,7 @@ from broken_files import (
     FOLDER_NAME,
     GOOD_NAME,
     SEED,
+    aged,
     can_bypass_permissions,
     make_broken_folder,
     matches,
@@ -38,6 +39,8 @@ from gikr_tui.pipeline import check_file
 from gikr_tui.readers.encoding import decode
 from gikr_tui.runner import run
 from gikr_tui.scan import scan
+
+pytestmark = pytest.mark.xdist_group("broken")  # (the module's broken folder and its `gikr check` run, made once, on one worker)
 
 ROOT_SKIP = "running as root: chmod 000 does not stop root from reading"
 
@@ -58,7 +61,7 @@ def own_cache(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory) -> Path:
-    return make_broken_folder(tmp_path_factory.mktemp("broken"))
+    return aged(make_broken_folder(tmp_path_factory.mktemp("broken")))
 
 
 def _cli(args: list[str], cwd: Path, cache_dir: Path) -> subprocess.CompletedProcess:
@@ -70,8 +73,15 @@ def _cli(args: list[str], cwd: Path, cache_dir: Path) -> subprocess.CompletedPro
 
 
 @pytest.fixture(scope="module")
-def cli_jsonl(broken, tmp_path_factory):
-    proc = _cli(["--format", "jsonl", broken.name], broken.parent, tmp_path_factory.mktemp("cache"))
+def broken_cache(tmp_path_factory) -> Path:
+    """The parse cache of the module's `gikr check` runs over the broken folder: what one run
+    read (a .doc through LibreOffice, say) the next takes from it."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def cli_jsonl(broken, broken_cache):
+    proc = _cli(["--format", "jsonl", broken.name], broken.parent, broken_cache)
     records = {Path(r["path"]).name: r for r in map(json.loads, proc.stdout.splitlines())}
     return proc, records
 
@@ -140,8 +150,8 @@ def test_cli_says_why(cli_jsonl, name):
     assert said, f"{name} is neither checked nor reported by `gikr check` (stderr: {proc.stderr[-500:]!r})"
 
 
-def test_cli_table_prints_each_reason_on_one_line(broken, cli_jsonl, tmp_path):
-    proc = _cli([broken.name], broken.parent, tmp_path / "cache")
+def test_cli_table_prints_each_reason_on_one_line(broken, cli_jsonl, broken_cache):
+    proc = _cli([broken.name], broken.parent, broken_cache)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
     lines = [line.strip() for line in proc.stdout.splitlines()]
@@ -155,16 +165,17 @@ def test_cli_table_prints_each_reason_on_one_line(broken, cli_jsonl, tmp_path):
 
 
 def test_nothing_is_written_or_changed(tmp_path):
-    folder = make_broken_folder(tmp_path / "reports")
+    folder = aged(make_broken_folder(tmp_path / "reports"))
     before = snapshot(folder)
     for entry in sorted(os.listdir(folder)):
         check_file(folder / entry)
+    # every file read by the pool's workers, into the cache the command line then shares
+    list(run(scan([folder]), jobs=2))
     for args in (["--format", "jsonl"], ["--format", "csv"], [], ["--jobs", "1", "--debug"]):
-        proc = _cli([*args, str(folder)], tmp_path, tmp_path / "cache")
+        proc = _cli([*args, str(folder)], tmp_path, tmp_path / "own cache")
         assert proc.returncode == 2
         # --debug prints the traceback of any internal error: there must be none
         assert "Traceback" not in proc.stdout + proc.stderr
-    list(run(scan([folder]), jobs=2))
     assert snapshot(folder) == before  # same names, types, modes, sizes, mtimes and hashes
 
 
