@@ -7,6 +7,40 @@ sys.path.insert(0, str(Path(__file__).parent))
 import pytest  # noqa: E402
 
 
+# --- pytest-xdist: two workers per core this run may use ---------------------------------
+#
+# pyproject's addopts run the suite as `-n auto --dist loadgroup`.  A test spends about half
+# its time waiting (a subprocess starting, a pool's workers, a terminal redrawing, a time limit
+# running out), which a second worker on the core fills: on 2 shared cores, 4 workers ran the
+# suite in 194 s where 2 took 247 s, for 3 % more CPU.  Cores as gikr counts them
+# (settings.default_jobs: those this process may use), where xdist's own count asks psutil for
+# the machine's, which in a container or under taskset can be many more than the run is given.
+# PYTEST_XDIST_AUTO_NUM_WORKERS still says otherwise.
+# Tests go to whichever worker is free, but a module with a module-scoped fixture (a Dask
+# cluster, a folder of reports written and read, a command's output) keeps to one worker, so
+# the fixture is made once rather than once a worker.
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    from gikr_tui.settings import default_jobs
+
+    return 2 * default_jobs()
+
+
+def _module_fixtures(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
+
+
+def _keep_modules_together(items) -> None:
+    for item in items:
+        if _module_fixtures(item) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache_dir(tmp_path_factory):
     """Keep the parse cache and gikr's own data (reviewed marks) of test runs out of the user's folders;
@@ -78,7 +112,9 @@ def _needs_ocr(item) -> bool:
     return not params or any(isinstance(p, Path) and SCANS in p.parents for p in params)
 
 
+@pytest.hookimpl(tryfirst=True)  # (before xdist's own hook reads the groups)
 def pytest_collection_modifyitems(session, config, items):
+    _keep_modules_together(items)
     # what waits for the OCR run goes last, in its order: the run has had the whole suite to finish
     items[:] = [i for i in items if not _needs_ocr(i)] + [i for i in items if _needs_ocr(i)]
 

@@ -40,8 +40,6 @@ from gikr_tui.readers.encoding import decode
 from gikr_tui.runner import run
 from gikr_tui.scan import scan
 
-pytestmark = pytest.mark.xdist_group("broken")  # (the module's broken folder and its `gikr check` run, made once, on one worker)
-
 ROOT_SKIP = "running as root: chmod 000 does not stop root from reading"
 
 
