@@ -29,6 +29,11 @@ def _gikr_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "gikr_tui"]
 
 
+# How often a test looks at the screen (a capture is a few ms of tmux): the wait for a screen
+# is this much longer at most.
+POLL = 0.05
+
+
 class Tmux:
     def __init__(self, socket: str) -> None:
         self.base = ["tmux", "-L", socket]
@@ -59,7 +64,7 @@ class Tmux:
             screen = self.screen()
             if all(n in screen for n in needles) and not any(n in screen for n in absent):
                 return screen
-            time.sleep(0.2)
+            time.sleep(POLL)
         raise AssertionError(f"never saw {needles!r} (without {absent!r}) on screen:\n{screen}")
 
 
@@ -94,7 +99,7 @@ def test_broken_report_read_off_a_real_terminal(tmp_path):
         tmux("send-keys", "-t", "gikr", "y")
         end = time.monotonic() + 20
         while "gikr" in tmux("list-sessions") and time.monotonic() < end:
-            time.sleep(0.2)
+            time.sleep(POLL)
         assert "gikr" not in tmux("list-sessions")
     finally:
         tmux("kill-server")

@@ -18,7 +18,7 @@ import pytest
 from english_words import allowed_words, english_words
 from series_maker import chained, forward_of, prose, write
 from test_cache import _age
-from test_terminal import Tmux, _gikr_command
+from test_terminal import POLL, Tmux, _gikr_command
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -76,7 +76,7 @@ class Terminal:
                 text = tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "gikr")
                 if "__END__" in text:
                     return text[: text.index("__END__")]
-                time.sleep(0.2)
+                time.sleep(POLL)
             raise AssertionError(f"`gikr {args}` did not finish:\n{text}")
         finally:
             tmux("kill-server")
