@@ -1,0 +1,268 @@
+#!/usr/bin/env python
+"""The inspector on a folder of 10,000 reports, beside `gikr check` on the same folder.
+
+    .venv/bin/python benchmarks/tui_scale.py [--files N] [--rounds N] [--keep]
+
+Builds N small text and Markdown reports (default 10,000) under a temporary
+folder — 2,500 agencies in 25 regions, 2020–2023, one in ten with an
+arithmetic error, one in a hundred unreadable — fills gikr's cache with one
+`gikr check` run, then, with the cache warm:
+
+* `gikr check --jobs 2` on the folder: wall time and the main process's peak
+  RSS (the baseline, fastest of the rounds);
+* the inspector (`GikrApp` at 120x40 under Textual's headless driver, in a
+  process of its own, 2 workers), each round:
+  - first frame: from launch to the first frame handed to the terminal;
+  - all badges: from launch to the first frame after the last file's badge
+    is in the Files pane;
+  - keys during the fill: a key (`j`, `k` alternately, on the Files pane:
+    each opens another report) every 80 ms from the first frame until every
+    badge shows, sent as the terminal's input thread sends them; each one's
+    wait is from being sent to the first frame that shows it handled;
+  - peak RSS of the process (VmHWM), after the fill and a second of keys;
+* the inspector on one region of the 25: first frame and peak RSS, so what
+  the folder's size costs can be told from the fixed cost.
+
+Goals (issue 14), on 2 cores: first frame <= 0.5 s; every badge from a warm
+cache within 2 s of launch; peak memory <= 150 MB at 10,000 reports; no key
+waits more than 50 ms while the badges fill.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+YEARS = (2020, 2021, 2022, 2023)
+KEY_EVERY = 0.08  # seconds between keys while the badges fill
+
+
+def build(folder: Path, count: int) -> int:
+    """`count` reports: region/agency/year.txt|md; one in ten with a wrong total, one in a hundred unreadable."""
+    from report_maker import set_cell
+    from series_maker import chained, prose, write
+
+    rng = random.Random(14)
+    made = 0
+    agencies = max(1, count // len(YEARS))
+    for agency in range(agencies):
+        region = f"第{agency % 25:02}片区"
+        name = f"测试市{region}第{agency}局"
+        for year in YEARS:
+            if made >= count:
+                return made
+            sub = folder / region / f"{agency:04}"
+            if made % 100 == 99:
+                sub.mkdir(parents=True, exist_ok=True)
+                (sub / f"{year}-扫描件.txt").write_bytes(b"\x00\x01 not a report \xff" * 8)
+                made += 1
+                continue
+            truth = chained(rng, 2019 if year <= 2020 else 2021)
+            if made % 10 == 3:
+                total = truth.grid["received_new"]["total"] or 0
+                set_cell(truth, "received_new", "total", total + 1)
+            layout = "markdown" if (agency + year) % 3 == 0 else "tab"
+            write(sub / f"{year}{'.md' if layout == 'markdown' else '.txt'}", name, year, truth, rng,
+                  prose_by_section={1: prose(rng, 6), 5: prose(rng, 3)}, layout=layout)
+            made += 1
+    return made
+
+
+# --- the inspector, in a process of its own -------------------------------------------
+
+def child(folder: str, launched: float, out: str) -> None:
+    """Run the inspector on `folder`, measure, write the figures to `out` (json)."""
+    import asyncio
+    import threading
+
+    from textual import events
+    from textual.app import App
+
+    from gikr_tui.tui.app import GikrApp
+    from gikr_tui.tui.keys import OrderedKeys
+
+    frames: list[float] = []
+    shown = App._display
+
+    def display(self, screen, renderable):
+        frames.append(time.time())
+        return shown(self, screen, renderable)
+
+    App._display = display
+    released: dict[int, float] = {}  # key number -> when its handling finished
+    release = OrderedKeys._release
+
+    def timed_release(self, token):
+        if token == self._key_token and self._key_busy:
+            released[len(released)] = time.time()
+        return release(self, token)
+
+    OrderedKeys._release = timed_release
+    sent: list[float] = []
+    filled: list[float] = []
+
+    async def main() -> None:
+        app = GikrApp(folder, watch="poll")
+        async with app.run_test(size=(120, 40)):
+            stop = threading.Event()
+
+            def typist() -> None:
+                n = 0
+                while not stop.is_set():
+                    key = "j" if n % 2 == 0 else "k"
+                    event = events.Key(key, key)
+                    event.set_sender(app)
+                    sent.append(time.time())
+                    app.post_message(event)
+                    n += 1
+                    stop.wait(KEY_EVERY)
+
+            thread = threading.Thread(target=typist, daemon=True)
+            thread.start()
+            deadline = time.time() + 600
+            while time.time() < deadline:
+                if app.all_parsed:
+                    filled.append(time.time())
+                    break
+                await asyncio.sleep(0.01)
+            stop.set()
+            thread.join()
+            await asyncio.sleep(1.0)
+            hwm = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")]
+            rss = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")]
+            n_keys = len(sent)
+            waits = []
+            for i in range(n_keys):
+                done = released.get(i)
+                if done is None:
+                    waits.append(None)
+                    continue
+                frame = next((f for f in frames if f >= done), None)
+                waits.append((frame or done) - sent[i])
+            Path(out).write_text(json.dumps({
+                "first_frame": frames[0] - launched if frames else None,
+                "all_badges": (next((f for f in frames if f >= filled[0]), filled[0]) - launched) if filled else None,
+                "files": len(app.paths),
+                "hwm_mb": hwm[0] / 1024 if hwm else None,
+                "rss_mb": rss[0] / 1024 if rss else None,
+                "keys": n_keys,
+                "waits": waits,
+            }))
+            os._exit(0)
+
+    asyncio.run(main())
+
+
+def inspector(folder: Path, cache_dir: Path, work: Path) -> dict:
+    out = work / "figures.json"
+    out.unlink(missing_ok=True)
+    env = {**os.environ, "GIKR_CACHE_DIR": str(cache_dir), "GIKR_JOBS": "2", "GIKR_DATA_DIR": str(work / "data")}
+    launched = time.time()
+    done = subprocess.run([sys.executable, __file__, "--child", str(folder), str(launched), str(out)],
+                          capture_output=True, text=True, env=env, timeout=900)
+    if not out.exists():
+        raise SystemExit(f"the inspector run failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(out.read_text())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=10_000, help="reports in the folder (default 10,000)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each measurement (default 3)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated folder")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ns = parser.parse_args()
+    if ns.child:
+        child(ns.child[0], float(ns.child[1]), ns.child[2])
+        return 0
+    from bench import _MEASURE, machine  # runs gikr, reports the main process's peak RSS
+
+    work = Path(tempfile.mkdtemp(prefix="gikr-tui-bench-"))
+    rows: list[tuple[str, str, str, str]] = []
+
+    def gikr_check(folder: Path) -> tuple[float, float, str]:
+        env = {**os.environ, "GIKR_CACHE_DIR": str(work / "cache")}
+        t = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _MEASURE, "check", str(folder), "--jobs", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        seconds = time.perf_counter() - t
+        rss = next((int(line.split()[1]) / 1024 for line in done.stderr.splitlines() if line.startswith("MAXRSS_KB")), 0.0)
+        summary = next((line for line in done.stderr.splitlines() if " files: " in line), "")
+        if done.returncode not in (0, 1, 2):
+            raise SystemExit(f"gikr check failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        return seconds, rss, summary
+
+    try:
+        print(f"machine: {machine()}", file=sys.stderr)
+        folder = work / "reports"
+        t = time.perf_counter()
+        n = build(folder, ns.files)
+        print(f"built {n} reports in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        t = time.perf_counter()
+        _, _, summary = gikr_check(folder)  # fills the cache
+        print(f"filled the cache in {time.perf_counter() - t:.0f} s: {summary}", file=sys.stderr)
+        load = os.getloadavg()[0]
+        checks, check_rss, runs = [], 0.0, []
+        for _round in range(ns.rounds):
+            seconds, rss, summary = gikr_check(folder)
+            checks.append(seconds)
+            check_rss = max(check_rss, rss)
+            runs.append(inspector(folder, work / "cache", work))
+            print(f"  round {_round + 1}: check {seconds:.2f} s; inspector first frame {runs[-1]['first_frame']:.2f} s, "
+                  f"all badges {runs[-1]['all_badges']:.2f} s, {runs[-1]['hwm_mb']:.0f} MB", file=sys.stderr)
+        small_folder = sorted(folder.iterdir())[0]  # one region of 25
+        small = inspector(small_folder, work / "cache", work)
+        _, small_check_rss, _ = gikr_check(small_folder)
+
+        def best(key):
+            values = [r[key] for r in runs if r[key] is not None]
+            return min(values) if values else float("nan")
+
+        waits = [w for r in runs for w in r["waits"]]
+        answered = sorted(w for w in waits if w is not None)
+        lost = sum(1 for w in waits if w is None)
+        first, badges, hwm = best("first_frame"), best("all_badges"), max(r["hwm_mb"] for r in runs)
+        rows.append((f"first frame after launch ({n} reports, best of {ns.rounds})", f"{first:.2f} s",
+                     f"{small['first_frame']:.2f} s ({small['files']} reports)", f"<= 0.5 s: {'met' if first <= 0.5 else 'NOT met'}"))
+        rows.append((f"every badge from a warm cache (best of {ns.rounds})", f"{badges:.2f} s",
+                     f"{min(checks):.2f} s (gikr check, warm)", f"<= 2 s: {'met' if badges <= 2 else 'NOT met'}"))
+        rows.append(("  each round", ", ".join(f"{r['all_badges']:.2f}" for r in runs),
+                     ", ".join(f"{c:.2f}" for c in checks), ""))
+        rows.append((f"peak RSS, {n} reports (max of {ns.rounds})", f"{hwm:.0f} MB",
+                     f"{check_rss:.0f} MB (gikr check)", f"<= 150 MB: {'met' if hwm <= 150 else 'NOT met'}"))
+        rows.append((f"peak RSS, {small['files']} reports", f"{small['hwm_mb']:.0f} MB", f"{small_check_rss:.0f} MB (gikr check)", ""))
+        per = (hwm - small["hwm_mb"]) * 1024 / max(1, n - small["files"])
+        rows.append(("growth per report (the two above)", f"{per:.1f} KB", "", ""))
+        if answered:
+            p95 = answered[int(len(answered) * 0.95)]
+            rows.append((f"key to its frame during the fill: {len(answered)} keys, median / 95th pct / max",
+                         f"{answered[len(answered) // 2] * 1000:.0f} / {p95 * 1000:.0f} / {answered[-1] * 1000:.0f} ms",
+                         f"{lost} not handled", f"max <= 50 ms: {'met' if answered[-1] <= 0.05 and not lost else 'NOT met'}"))
+        rows.append(("load average (1 min) before / after", f"{load:.2f} / {os.getloadavg()[0]:.2f}", "", ""))
+    finally:
+        if ns.keep:
+            print(f"inputs kept in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    header = ("measurement", "inspector", "same run", "goal")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(4)]
+    print(f"machine: {machine()}")
+    for row in [header, tuple("-" * w for w in widths)] + rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
