@@ -446,3 +446,46 @@ def test_gikr_check_prunes_the_cache(own_cache, tmp_path):
     assert gikr(str(folder), env=env).returncode == 0
     db = sqlite3.connect(own_cache / cache.FILE_NAME)
     assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 1
+
+
+def test_many_files_are_looked_up_at_once_exactly_as_one_by_one(tmp_path, own_cache):
+    # the inspector looks a folder up a batch at a time: one query, each folder resolved
+    # once; every kind of name must give the key and the answer a lookup of its own gives
+    paths = _copy_seeds(tmp_path / "r")
+    list(run([str(p) for p in paths], Settings(jobs=2)))
+    (tmp_path / "linked").symlink_to(tmp_path / "r", target_is_directory=True)
+    (tmp_path / "alias.txt").symlink_to(paths[1])
+    with open(paths[2], "a", encoding="utf-8") as fh:
+        fh.write("\n")  # changed since it was stored: a miss
+    locked = tmp_path / "r" / "locked.txt"
+    locked.write_text("x", encoding="utf-8")
+    locked.chmod(0)
+    names = [str(p) for p in paths] + [
+        str(tmp_path / "linked" / paths[0].name), str(tmp_path / "alias.txt"), str(locked),
+        str(tmp_path / "r" / "gone.txt"), str(tmp_path / "r"), str(tmp_path / "r" / "notes.rtf"),
+    ]
+    try:
+        assert cache.file_keys(names) == [cache.file_key(n) for n in names]
+        keys = cache.file_keys(names)
+        entries = [(i, n, k) for i, (n, k) in enumerate(zip(names, keys)) if k is not None]
+        for need in ("brief", "badge", "full"):
+            found = cache.lookup_outcomes(entries, need)
+            alone = {i: cache.lookup_outcome(i, n, need, k) for i, n, k in entries}
+            assert sorted(found) == sorted(i for i, o in alone.items() if o is not None)
+            assert 2 not in found and 0 in found and len(paths) in found  # the changed file; a name through a link
+            for i, outcome in found.items():
+                assert outcome.path == names[i] and outcome.cached
+                assert (outcome.status, outcome._brief, outcome.data) == (alone[i].status, alone[i]._brief, alone[i].data)
+            assert all((o.data is None) == (need != "full") for o in found.values())
+    finally:
+        locked.chmod(0o600)
+
+
+def test_a_badge_holds_what_the_files_pane_shows_and_nothing_more(tmp_path, own_cache):
+    path = str(_copy_seeds(tmp_path / "r")[0])
+    check(path)
+    outcome = cache.lookup_outcome(0, path, "badge")
+    badge = outcome.badge
+    assert (badge.status, badge.format, badge.report.agency, badge.report.year) == ("ok", "text", "相城区人民政府办公室", 2021)
+    assert not hasattr(badge, "record") and not hasattr(badge.report, "requests")
+    assert outcome.data is None  # the whole result stays in the cache until the file is opened

@@ -251,3 +251,23 @@ def test_a_path_already_waiting_is_not_queued_twice():
         assert sorted(loop.abandon()) == ["a.txt", "b.txt", "c.txt"]
     finally:
         loop.close()
+
+
+def test_without_a_window_no_hit_waits_for_a_parse(own_cache, tmp_path):
+    # A folder partly in the cache: its cached files' badges show at once,
+    # however many files before them must be parsed (they wait in a queue of their own).
+    cached = [str(p) for p in SEED_FILES]
+    list(run(cached, Settings(jobs=2)))
+    slow = [str(write_long_report(tmp_path / f"{i}-long.txt")) for i in range(4)]
+    loop = RunLoop(Settings(jobs=1, timeout=1.0), need=BRIEF, workers=1)  # backlog: 2 files
+    try:
+        loop.add([*slow, *cached])
+        order: list[str] = []
+        while not loop.idle():
+            order += [o.path for o in loop.step()]
+            if len(order) == len(cached) and set(order) == set(cached):
+                assert [p for _, p in loop.busy()] != []  # a slow file is still being read
+    finally:
+        loop.close()
+    assert order[: len(cached)] == cached and sorted(order[len(cached):]) == sorted(slow)
+    assert loop.cached == len(cached)

@@ -96,6 +96,7 @@ CREATE TABLE results (
 ) WITHOUT ROWID
 """
 _COLUMNS = "path, format, size, mtime_ns, ctime_ns, inode, device, version, status, brief, data"
+_IN_BATCH = 500  # keys a query looks up at once (SQLite allows 999 parameters at least)
 _MATCH = "path=? AND format=? AND size=? AND mtime_ns=? AND ctime_ns=? AND inode=? AND device=? AND version=?"
 
 
@@ -147,6 +148,36 @@ def file_key(path: str | os.PathLike) -> Key | None:
     except (OSError, ValueError):
         return None
     return Key(real, fmt, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def file_keys(paths: list[str]) -> list[Key | None]:
+    """`file_key` of each path, each folder's real path resolved once.
+
+    Resolving a path walks every folder above it (a system call each); for
+    a file that is not itself a symlink its real path is its folder's real
+    path and its name, so a folder of many files costs one walk.
+    """
+    folders: dict[str, str] = {}
+    out: list[Key | None] = []
+    for path in paths:
+        fmt = format_of(path)
+        key = None
+        if fmt is not None:
+            try:
+                st = os.lstat(path)
+                if stat.S_ISLNK(st.st_mode):
+                    key = file_key(path)  # the link's target is the file
+                elif stat.S_ISREG(st.st_mode) and os.access(path, os.R_OK):
+                    folder, name = os.path.split(path)
+                    real = folders.get(folder)
+                    if real is None:
+                        real = folders[folder] = os.path.realpath(folder)
+                    key = Key(os.path.join(real, name), fmt, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                              st.st_dev)
+            except (OSError, ValueError):
+                key = None
+        out.append(key)
+    return out
 
 
 def settled(path: str, key: Key) -> bool:
@@ -289,6 +320,24 @@ class Cache:
             (os.fsencode(key.real), key.format, key.size, key.mtime_ns, key.ctime_ns, key.inode, key.device,
              version()),
         ).fetchone()
+
+    def rows(self, columns: str, keys: list[Key]) -> dict[Key, tuple]:
+        """The current rows of many keys, `columns` of each, in a query per few hundred keys."""
+        out: dict[Key, tuple] = {}
+        wanted: dict[tuple[bytes, str], list[Key]] = {}
+        for key in keys:
+            wanted.setdefault((os.fsencode(key.real), key.format), []).append(key)
+        names = list({real for real, _fmt in wanted})
+        v = version()
+        for i in range(0, len(names), _IN_BATCH):
+            chunk = names[i:i + _IN_BATCH]
+            query = (f"SELECT path, format, size, mtime_ns, ctime_ns, inode, device, version, {columns} "
+                     f"FROM results WHERE path IN ({','.join('?' * len(chunk))})")
+            for row in self._db.execute(query, chunk):
+                for key in wanted.get((row[0], row[1]), ()):
+                    if row[7] == v and (key.size, key.mtime_ns, key.ctime_ns, key.inode, key.device) == row[2:7]:
+                        out[key] = row[8:]
+        return out
 
     def forget(self, key: Key) -> None:
         self._db.execute("DELETE FROM results WHERE path=? AND format=?", (os.fsencode(key.real), key.format))
@@ -446,30 +495,55 @@ def _guarded(action, default=None, on_lock=None):
 # --- what the rest of gikr uses -----------------------------------------------------------
 
 
-def lookup_outcome(index: int, path: str, need: str, key: Key | None = None) -> Outcome | None:
-    """The cached Outcome for `path` (whose Key is `key`, taken now if not given) if its row
-    is current, decoded as `need` asks (`runner.FULL`, `BRIEF` or `SHOWN`: a row that does
-    not decode is a miss, and is dropped)."""
-    key = key or file_key(path)
-    if key is None:
-        return None
-    data = need != "brief"
-    row = _guarded(lambda c: c.row("status, brief, data" if data else "status, brief", key))
-    if row is None:
-        return None
-    outcome = Outcome(index, str(path), row[0], bytes(row[1]), bytes(row[2]) if data and row[2] is not None else None,
-                      cached=True)
+def _columns(need: str) -> str:
+    return "status, brief" if need in ("brief", "badge") else "status, brief, data"
+
+
+def _outcome(index: int, path: str, need: str, key: Key, row) -> Outcome | None:
+    """The Outcome of a current row, decoded as `need` asks; None (and the row dropped) when it does not decode."""
+    data = bytes(row[2]) if len(row) > 2 and row[2] is not None else None
+    outcome = Outcome(index, str(path), row[0], bytes(row[1]), data, cached=True)
     try:
         if need == "full":
             outcome.result()
+        elif need == "badge":
+            outcome.badge  # noqa: B018 - decoding checks the row
         else:
-            outcome.brief  # noqa: B018 - decoding checks the row
+            outcome.brief  # noqa: B018
             if need == "shown":
                 outcome.shown()
     except (codec.CodecError, LookupError):
         _guarded(lambda c: c.forget(key))
         return None
     return outcome
+
+
+def lookup_outcome(index: int, path: str, need: str, key: Key | None = None) -> Outcome | None:
+    """The cached Outcome for `path` (whose Key is `key`, taken now if not given) if its row
+    is current, decoded as `need` asks (`runner.FULL`, `BRIEF`, `BADGE` or `SHOWN`: a row
+    that does not decode is a miss, and is dropped)."""
+    key = key or file_key(path)
+    if key is None:
+        return None
+    row = _guarded(lambda c: c.row(_columns(need), key))
+    if row is None:
+        return None
+    return _outcome(index, path, need, key, row)
+
+
+def lookup_outcomes(entries: list[tuple[int, str, Key]], need: str) -> dict[int, Outcome]:
+    """`lookup_outcome` for many files at once: {index: Outcome} of those whose row is current."""
+    if not entries:
+        return {}
+    rows = _guarded(lambda c: c.rows(_columns(need), [key for _, _, key in entries]), {})
+    out: dict[int, Outcome] = {}
+    for index, path, key in entries:
+        row = rows.get(key)
+        if row is not None:
+            outcome = _outcome(index, path, need, key, row)
+            if outcome is not None:
+                out[index] = outcome
+    return out
 
 
 def lookup(path: str) -> Result | None:

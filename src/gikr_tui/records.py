@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from . import codec
+from .checks import Finding
 from .model import Report, Section
 from .msg import Msg
 from .pipeline import Result
@@ -29,6 +30,18 @@ SHOWN = codec.view(Result, {
     Report: ("preamble",),
     Section: ("body",),
 }, keep=(Msg,))  # a note is worded by Msg's own __str__, which a mirror would not have
+
+# A brief as a badge shows it (the inspector's Files pane, for every file of
+# a folder): status, error, format, the report's template, year, agency and
+# how OCR read it, each finding's rule and severity.  The series record (each
+# section's text) and the findings' details are skipped in the bytes, never
+# built: a badge decodes in a fraction of a whole brief's time and memory.
+_BADGE_REPORT = ("format", "template", "year", "agency", "ocr")
+BADGE = codec.view(Result, {
+    Result: ("record", "debug"),
+    Report: tuple(f.name for f in fields(Report) if f.name not in _BADGE_REPORT),
+    Finding: tuple(f.name for f in fields(Finding) if f.name not in ("rule", "severity")),
+}, keep=(Msg,))  # an error is worded by Msg's own __str__
 
 
 def brief(result: Result) -> Result:
@@ -88,7 +101,8 @@ class Outcome:
     the data, which the loop fetches when it was asked for more than briefs.
     """
 
-    __slots__ = ("index", "path", "status", "cached", "debug", "_brief", "_data", "_brief_obj", "_result", "_shown")
+    __slots__ = ("index", "path", "status", "cached", "stored", "debug", "_brief", "_data", "_brief_obj", "_result",
+                 "_shown", "_badge")
 
     def __init__(self, index: int, path: str, status: str, brief: bytes | None, data: bytes | None,
                  cached: bool = False, debug: str | None = None) -> None:
@@ -96,12 +110,14 @@ class Outcome:
         self.path = path
         self.status = status
         self.cached = cached
+        self.stored = False  # parsed, and queued for the cache (where a whole result can be read again)
         self.debug = debug
         self._brief = brief
         self._data = data
         self._brief_obj: Result | None = None
         self._result: Result | None = None
         self._shown = _UNREAD
+        self._badge = None
 
     @classmethod
     def of(cls, index: int, parsed: Parsed, cached: bool = False) -> "Outcome":
@@ -115,6 +131,23 @@ class Outcome:
             else:
                 self._brief_obj = self._finish(codec.loads(Result, self._brief))
         return self._brief_obj
+
+    @property
+    def badge(self):
+        """The brief as a `BADGE` view (status, findings' rules and severities, the report's
+        format, template, year, agency, ocr; no series record, no findings' details)."""
+        if self._badge is None:
+            if self._brief is None:
+                whole = self.brief
+                self._badge = codec.loads(BADGE, codec.dumps(whole, compress=False))
+            else:
+                self._badge = codec.loads(BADGE, self._brief)
+        return self._badge
+
+    @property
+    def data(self) -> bytes | None:
+        """The codec bytes of the whole result, when they were fetched (None for a result without a report)."""
+        return self._data
 
     def result(self) -> Result:
         """The whole result (its report with every table)."""

@@ -45,9 +45,10 @@ from .pipeline import Result
 from .records import Outcome, Parsed
 from .settings import Settings
 
-# What the consumer reads: whole results (the inspector), briefs only (table, csv, summary),
-# or briefs and the reports as jsonl shows them (`Outcome.shown()`).
-FULL, BRIEF, SHOWN = "full", "brief", "shown"
+# What the consumer reads: whole results, briefs only (table, csv, summary), briefs as a
+# badge shows them (`Outcome.badge`: the inspector, which reads a whole result when it is
+# opened), or briefs and the reports as jsonl shows them (`Outcome.shown()`).
+FULL, BRIEF, BADGE, SHOWN = "full", "brief", "badge", "shown"
 # Files in flight (or done, waiting for an earlier one) per worker, in path
 # order: enough to keep workers busy while a slow earlier file finishes.
 WINDOW_PER_JOB = 8
@@ -59,6 +60,10 @@ STORE_EVERY = 2.0
 # Without a window, cache hits are handed back this many at a time, so the
 # first results show while the rest of a large folder is looked up.
 HITS_PER_STEP = 64
+# Without a window, files are looked up in the cache this many at a time (one
+# query), and a step looks up at most LOOKUPS_PER_STEP before it returns.
+LOOKUP_BATCH = 64
+LOOKUPS_PER_STEP = 1024
 
 
 class Executor(Protocol):
@@ -109,6 +114,10 @@ class RunLoop:
         self._own_executor = executor is None
         self.cached = 0  # outcomes that came from the cache
         self._queue: deque[tuple[int, str]] = deque()
+        # Without a window: files looked up and not in the cache, waiting for the executor
+        # (with the key taken when they were looked up), so later hits never wait behind them.
+        self._misses: deque[tuple[int, str, cache.Key | None]] = deque()
+        self._urgent: set[str] = set()  # prioritised while still to be looked up
         self._open: dict[int, str] = {}  # handed out, not yet come back
         self._waiting: dict[str, int] = {}  # queued paths: how many times
         self._next = 0
@@ -139,24 +148,33 @@ class RunLoop:
 
     def abandon(self) -> list[str]:
         """Forget every file not done yet (queued or handed out); their paths."""
-        paths = [p for _, p in self._queue] + list(self._open.values())
+        paths = [p for _, p in self._queue] + [p for _, p, _k in self._misses] + list(self._open.values())
         self._keys.clear()
         self._queue.clear()
+        self._misses.clear()
+        self._urgent.clear()
         self._waiting.clear()
         self._open.clear()
         return paths
 
     def prioritise(self, path: str) -> bool:
         """Move `path` to the front of the queue; False when it is not waiting there."""
+        for i, (index, queued, key) in enumerate(self._misses):
+            if queued == path:
+                del self._misses[i]
+                self._misses.appendleft((index, queued, key))
+                return True
         for i, (index, queued) in enumerate(self._queue):
             if queued == path:
                 del self._queue[i]
                 self._queue.appendleft((index, queued))
+                if self.window is None:
+                    self._urgent.add(path)  # a miss goes to the front of the misses too
                 return True
         return False
 
     def idle(self) -> bool:
-        return not self._queue and not self._open
+        return not self._queue and not self._misses and not self._open
 
     def busy(self) -> list[tuple[int, str]]:
         return self.executor.busy() if self.executor is not None else []
@@ -168,8 +186,8 @@ class RunLoop:
         becomes readable; when the loop is idle, it waits for `wake` alone.
         """
         out = self._hand_out()
-        if out:
-            return out
+        if out or (self.window is None and self._queue):
+            return out  # (files still to look up: the caller steps again at once)
         if not self._open:
             if wake is not None:
                 wait([wake])
@@ -183,6 +201,7 @@ class RunLoop:
             # worker) sees other device numbers, and the file may change meanwhile.
             if parsed.key is not None and key is not None and path is not None and cache.settled(path, key):
                 self._rows.append(replace(parsed, key=key))
+                out[-1].stored = True
         if len(self._rows) >= STORE_BATCH or (self._rows and time.monotonic() - self._flushed > STORE_EVERY):
             self.flush()
         return out
@@ -210,9 +229,62 @@ class RunLoop:
         oldest = min(self._open) if self._open else index
         return index < oldest + self.window
 
-    def _hand_out(self) -> list[Outcome]:
+    def _waited(self, path: str) -> None:
+        """`path` has left the queue (a hit, or handed out)."""
+        left = self._waiting.pop(path) - 1
+        if left:
+            self._waiting[path] = left
+
+    def _start(self, index: int, path: str, key: cache.Key | None) -> None:
+        """Hand a file to the executor (made now if it is the first)."""
+        if self.executor is None:
+            formats = {format_of(p) for _, p in self._queue} | {format_of(p) for _, p, _k in self._misses}
+            formats |= {format_of(path)}
+            full = self.need not in (BRIEF, BADGE)  # whether executors send the data
+            self.executor = self.make_executor(self.settings, self.workers, full, formats - {None})
+            if self.window is not None:  # a cluster's size is known once it is connected
+                self.window = max(self.window, backlog(self.executor) * WINDOW_PER_JOB // BACKLOG_PER_JOB)
+        self.executor.submit(index, path)
+        self._open[index] = path
+        if key is not None:
+            self._keys[index] = key
+
+    def _hand_out_as_found(self) -> list[Outcome]:
+        """Without a window: hits as they are found, misses to the executor as it has room.
+
+        Files are looked up a batch at a time (one query); a miss waits in its
+        own queue, so no hit ever waits for a parse to finish.
+        """
         hits: list[Outcome] = []
-        full = self.need != BRIEF  # whether executors send the data
+        looked = 0
+        while True:
+            while self._misses and (self.executor is None or self.executor.pending() < backlog(self.executor)):
+                index, path, key = self._misses.popleft()
+                self._waited(path)
+                self._start(index, path, key)
+            if not self._queue or len(hits) >= HITS_PER_STEP or looked >= LOOKUPS_PER_STEP:
+                return hits
+            batch = [self._queue.popleft() for _ in range(min(LOOKUP_BATCH, len(self._queue)))]
+            looked += len(batch)
+            keys = cache.file_keys([p for _, p in batch]) if self._use_cache else [None] * len(batch)
+            found = cache.lookup_outcomes([(i, p, k) for (i, p), k in zip(batch, keys) if k is not None], self.need)
+            for (index, path), key in zip(batch, keys):
+                hit = found.get(index)
+                if hit is not None:
+                    self._waited(path)
+                    self._urgent.discard(path)
+                    self.cached += 1
+                    hits.append(hit)
+                elif path in self._urgent:
+                    self._urgent.discard(path)
+                    self._misses.appendleft((index, path, key))
+                else:
+                    self._misses.append((index, path, key))
+
+    def _hand_out(self) -> list[Outcome]:
+        if self.window is None:
+            return self._hand_out_as_found()
+        hits: list[Outcome] = []
         while self._queue:
             index, path = self._queue[0]
             if not self._may_hand_out(index):
@@ -226,24 +298,14 @@ class RunLoop:
             if hit is None and self.executor is not None and self.executor.pending() >= backlog(self.executor):
                 break  # the executor has enough to do: later files wait here, where they can be reordered
             self._queue.popleft()
-            left = self._waiting.pop(path) - 1
-            if left:
-                self._waiting[path] = left
+            self._waited(path)
             if hit is not None:
                 self.cached += 1
                 hits.append(hit)
-                if len(hits) >= (self.window or HITS_PER_STEP):
+                if len(hits) >= self.window:
                     break  # stream what is done before looking further
                 continue
-            if self.executor is None:
-                formats = {format_of(p) for _, p in self._queue} | {format_of(path)}
-                self.executor = self.make_executor(self.settings, self.workers, full, formats - {None})
-                if self.window is not None:  # a cluster's size is known once it is connected
-                    self.window = max(self.window, backlog(self.executor) * WINDOW_PER_JOB // BACKLOG_PER_JOB)
-            self.executor.submit(index, path)
-            self._open[index] = path
-            if key is not None:
-                self._keys[index] = key
+            self._start(index, path, key)
         return hits
 
 
