@@ -235,7 +235,7 @@ def test_what_the_inspector_writes_holds_no_code_from_the_report(hostile_folder,
             await until(pilot, lambda: app.current == report_path(hostile_folder))
             await pilot.pause()
             # the Files pane and the status line: the name and the agency
-            assert files.cursor_node.label.plain.endswith(visible(name))
+            assert files.label_of(files.current_path).plain.endswith(visible(name))
             assert status_text(app).startswith(visible(name) + ": 2 findings · " + visible(AGENCY) + " · 2021")
             # the Sections pane and the Reader: headings and body
             await pilot.press("2")

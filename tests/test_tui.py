@@ -260,9 +260,9 @@ def test_file_pane_keys(folder):
             for key in keys_of("files.toggle"):
                 tree.cursor_line = 0
                 await press(pilot, key)
-                assert not tree.root.is_expanded
+                assert tree.is_folded(tree.root_path) and len(tree.rows) == 1
                 await press(pilot, key)
-                assert tree.root.is_expanded
+                assert not tree.is_folded(tree.root_path) and len(tree.rows) == 3
             for key in keys_of("files.open"):
                 tree.select_path(good)
                 await pilot.pause()
@@ -312,12 +312,13 @@ def test_triage_counts_sorting_showing_and_filtering(tmp_path):
             tree.cursor_line = 0
             await pilot.pause()
             assert status_text(app) == "reports/ · 5 files · 2 consistent · 2 with findings · 1 unreadable · 0 being read"
-            sub = tree._folder_nodes[str(folder / "sub")]
-            assert sub.label.plain == "sub/"
-            sub.collapse()
+            sub = str(folder / "sub")
+            assert tree.label_of(sub).plain == "sub/"
+            tree.fold(sub)
             await pilot.pause()
-            assert sub.label.plain == "sub/ 1 ok · 1!"  # a folded folder counts its own files
-            sub.expand()
+            assert tree.label_of(sub).plain == "sub/ 1 ok · 1!"  # a folded folder counts its own files
+            assert "▶ sub/ 1 ok · 1!" in screen_text(app)
+            tree.fold(sub, False)
             await pilot.pause()
             told = notifications(app)
             expected = [
@@ -380,7 +381,7 @@ def test_reviewed_marks_are_remembered_in_gikrs_data_never_in_the_report(tmp_pat
             for key in keys_of("app.reviewed"):
                 await press(pilot, key)
                 assert told[-1] == "Marked b-broken.txt reviewed."
-                assert "2!✓ b-broken.txt" in tree._path_nodes[broken].label.plain
+                assert "2!✓ b-broken.txt" in tree.label_of(broken).plain
                 await press(pilot, key)
                 assert told[-1] == "b-broken.txt is no longer marked reviewed."
                 await press(pilot, key)
@@ -395,7 +396,7 @@ def test_reviewed_marks_are_remembered_in_gikrs_data_never_in_the_report(tmp_pat
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot, app)
             tree = app.query_one(FileTree)
-            label = tree._path_nodes[broken].label.plain
+            label = tree.label_of(broken).plain
             tree.select_path(broken)
             await pilot.pause()
             if changed:
@@ -799,7 +800,7 @@ def test_edit_recompute_undo_revert(folder):
             good = app.current
             assert os.path.basename(good) == "a-good.txt"
             tree = app.query_one(FileTree)
-            label = lambda: tree._path_nodes[good].label.plain  # noqa: E731
+            label = lambda: tree.label_of(good).plain  # noqa: E731
             assert "ok" in label()
             await press(pilot, "3")
             grid = app.query_one(ReportGrid)
@@ -962,7 +963,7 @@ def test_edit_fixes_the_broken_report(folder):
             await press(pilot, "e", "2", "8", "enter")
             assert state.status == "ok" and not state.failing()
             assert grid.get_row_at(0)[NATURAL].plain == "28*"
-            badge = app.query_one(FileTree)._path_nodes[app.current].label.plain
+            badge = app.query_one(FileTree).label_of(app.current).plain
             assert badge.lstrip().startswith("ok*")
 
     run(go())
@@ -1399,7 +1400,7 @@ def test_reload_key_and_live_reload(folder, watch):
                 await until(pilot, lambda: [os.path.basename(p) for p in tree.order] == ["a-good.txt", "b-broken.txt", "c-new.txt"])
                 new = str(folder / "c-new.txt")
                 await until(pilot, lambda: app.states[new].status == "violations")
-                await until(pilot, lambda: "2!" in tree._path_nodes[new].label.plain)
+                await until(pilot, lambda: "2!" in tree.label_of(new).plain)
 
     run(go())
 
@@ -1455,7 +1456,7 @@ def test_broken_files_get_error_badges_and_keys_keep_working(tmp_path):
             for name in ("binary.txt", "empty.txt", "noise.docx", "noise.pdf"):
                 assert names[name].status == "error", name
                 assert names[name].error and "\n" not in names[name].error
-                assert "ERR" in tree._path_nodes[names[name].path].label.plain
+                assert "ERR" in tree.label_of(names[name].path).plain
             assert names["z-good.txt"].status == "ok"
             # the reason shows in the detail line when the file is selected
             tree.focus()
@@ -1550,7 +1551,7 @@ def test_a_worker_that_dies_or_hangs_fails_only_its_file(tmp_path, how, monkeypa
             else:
                 assert error == "time limit of 3 s reached (its worker stopped answering and was ended)"
             assert [app.states[str(folder / n)].status for n in ("b-good.txt", "c-good.txt")] == ["ok", "ok"]
-            assert "ERR" in app.query_one(FileTree)._path_nodes[large].label.plain
+            assert "ERR" in app.query_one(FileTree).label_of(large).plain
 
     run(go())
 

@@ -29,7 +29,8 @@ from gikr_tui.tui.components.files import FileTree
 from gikr_tui.tui.components.grid import ReportGrid
 from gikr_tui.tui.components.status import StatusLine
 from gikr_tui.tui.help import HelpScreen
-from gikr_tui.tui.messages import ReportParsed
+from gikr_tui.tui.messages import ReportsRead
+from gikr_tui.tui.parsing import Read
 from gikr_tui.tui.pick import PickScreen, PickTable
 from gikr_tui.tui.session import FileState
 from gikr_tui.tui.summary import AgencyTotals, ReportsTable, SummaryScreen, YearTotals
@@ -338,7 +339,7 @@ def test_summary_fills_in_as_files_are_read(series):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
             target = path_of(app, "w/2022.txt")
-            result = app.states[target].result
+            read = app.states[target]
             app.states[target] = FileState(target)  # as when it is read again from the start
             screen = await open_summary(pilot, app)
             table = screen.query_one(ReportsTable)
@@ -349,7 +350,7 @@ def test_summary_fills_in_as_files_are_read(series):
             agencies = screen.query_one(AgencyTotals)
             assert agencies.made_of == (6, 7) and "盱眙县交通运输局" not in {t.key for t in agencies.rows}
             assert "of 6 of 7 files read" in screen_text(app)
-            app.post_message(ReportParsed(target, result))
+            app.post_message(ReportsRead([Read(target, read.summary, read.data)]))
             await until(pilot, lambda: agencies.made_of == (7, 7))
             assert "盱眙县交通运输局" in {t.key for t in agencies.rows}
             assert [item.row.agency for item in table.rows if item.path == target] == ["盱眙县交通运输局"]

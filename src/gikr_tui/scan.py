@@ -43,6 +43,24 @@ def _folder_error(e: OSError) -> str:
     return _("cannot read folder: {error}").format(error=system_error(e))
 
 
+def real_paths(paths: list[str]) -> dict[str, str]:
+    """{real path: path} for every path whose real path is another (a symlink on its way);
+    each folder is resolved once, where `os.path.realpath` walks every folder above each file."""
+    folders: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for path in paths:
+        folder, name = os.path.split(path)
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder)
+        real = os.path.join(real, name)
+        if os.path.islink(real):
+            real = os.path.realpath(real)
+        if real != path:
+            out[real] = path
+    return out
+
+
 def is_report(path: str | Path) -> bool:
     p = Path(path)
     return p.suffix.lower() in FORMATS and not p.name.startswith(".")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -28,7 +29,7 @@ from .. import cache
 from ..i18n import N_, _, comma, ngettext
 from ..model import Section
 from ..readers import FORMATS
-from ..scan import ScanProblem, is_report, scan
+from ..scan import ScanProblem, is_report, real_paths, scan
 from ..settings import Settings
 from . import export, keymap
 from .commands import GikrCommands
@@ -45,10 +46,14 @@ from .help import HelpScreen
 from .reviewed import ReviewMarks
 from .keys import OrderedKeys
 from .screens import Screens, screen_binding_owners
-from .messages import CacheNotice, FilesChanged, FolderScanned, ReportParsed, ReportProgress
+from .messages import CacheNotice, FilesChanged, FolderScanned, ReportLoaded, ReportProgress, ReportsRead
 from .parsing import ParsePool
 from .render import shown, status_words
 from .session import EditRejected, FileState
+
+# Badges arriving faster than this (a warm cache hands out thousands a second) are
+# drawn together: each drawing of the screen is time a key would wait for.
+BADGES_EVERY = 0.1
 from .words import CommandPalette, Footer, os_reason, system_commands
 
 class GikrApp(OrderedKeys, Screens, App[int]):
@@ -99,11 +104,12 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         self.problems: list[ScanProblem] = []
         self.current: str | None = None
         self.scanned = False
-        # results arrive on the pool's thread; post_message is thread-safe
-        self.pool = ParsePool(self.settings, lambda path, result: self.post_message(ReportParsed(path, result)))
+        # results arrive on the pool's thread, a batch at a time; post_message is thread-safe
+        self.pool = ParsePool(self.settings, lambda reads: self.post_message(ReportsRead(reads)))
         # post_message is thread-safe: the pool's thread calls this
         self.pool.on_progress = lambda path, done, total: self.post_message(ReportProgress(path, done, total))
         self.parsed_order: list[str] = []  # as results arrived
+        self._unread = 0  # files never read yet
         self._stop_watch = asyncio.Event()
         self._watch_preference = watch
         self.watch_mode = "none"  # inotify | poll: how live reload works here
@@ -113,6 +119,13 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         self.last_export: str | None = None
         self._reload_asked: set[str] | None = None  # files a question about reloading is open for
         self._rearrange_timer: Timer | None = None
+        self._badges_due: set[str] = set()  # files read whose badges are not drawn yet
+        self._badges_drawn_at = 0.0
+        self._badge_timer: Timer | None = None
+        # the open file's whole result being read: (path, generation, future), and what waits for it
+        self._loading: tuple[str, int, object] | None = None
+        self._after_load: list = []
+        self._slow_load: Timer | None = None
         self.marks = ReviewMarks()
         self.user_keymap: dict[str, str] = {}  # from keymap.toml
 
@@ -187,7 +200,7 @@ class GikrApp(OrderedKeys, Screens, App[int]):
     def _scan(self) -> None:
         problems: list[ScanProblem] = []
         paths = [os.path.abspath(p) for p in scan([self.target], problems, follow_symlinks=self.settings.follow_symlinks)]
-        self.post_message(FolderScanned(paths, problems))
+        self.post_message(FolderScanned(paths, problems, real_paths(paths)))
 
     def _parse(self, paths: list[str]) -> None:
         """Queue files for the pool (a reload queues a file again)."""
@@ -256,8 +269,10 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         self.problems = message.problems
         self.paths = message.paths
         for path in self.paths:
-            self.states.setdefault(path, FileState(path))
-            self._by_real[os.path.realpath(path)] = path
+            if path not in self.states:
+                self.states[path] = FileState(path)
+                self._unread += 1
+        self._by_real.update(message.real)
         self._populate_files()
         if not self.paths:
             self._show_message(Text(_("No report files under {folder} ({formats}).").format(
@@ -271,29 +286,50 @@ class GikrApp(OrderedKeys, Screens, App[int]):
             self.notify(_("{name}: {problem}").format(name=shown(os.path.basename(problem.path)), problem=shown(problem.message)),
                         severity="warning", markup=False)
 
-    def on_report_parsed(self, message: ReportParsed) -> None:
-        self.parsed_order.append(message.path)
-        state = self.states.setdefault(message.path, FileState(message.path))
-        reloaded = state.result is not None
-        lost_edits = state.dirty
-        state.set_result(message.result)
-        tree = self.query_one(FileTree)
-        tree.refresh_badge(message.path, state)
-        if tree.arranged and self._rearrange_timer is None:
-            self._rearrange_timer = self.set_timer(0.3, self._rearrange_files)
-        if message.path == self.current:
-            self._open(message.path, keep_section=True)
+    def on_reports_read(self, message: ReportsRead) -> None:
+        self.pool.taken()
+        current: tuple[bool, bool] | None = None  # the open file: (read before, with edits)
+        for read in message.reads:
+            self.parsed_order.append(read.path)
+            state = self.states.get(read.path)
+            if state is None:
+                state = self.states[read.path] = FileState(read.path)
+                self._unread += 1
+            if read.path == self.current:
+                current = (state.summary is not None, state.dirty)
+            if state.summary is None:
+                self._unread -= 1
+            state.set_summary(read.summary, read.data)
+        self._badges_due.update(read.path for read in message.reads)
+        wait = self._badges_drawn_at + BADGES_EVERY - time.monotonic()
+        if wait <= 0:
+            self._draw_badges()
+        elif self._badge_timer is None:
+            self._badge_timer = self.set_timer(wait, self._draw_badges)
+        if current is not None and self.current is not None:
+            path = self.current
+            self._open(path, keep_section=True)
+            reloaded, lost_edits = current
             if reloaded:
-                name = shown(os.path.basename(message.path))
+                name = shown(os.path.basename(path))
                 said = (_("Reloaded {name} from disk (your edits were dropped).") if lost_edits
                         else _("Reloaded {name} from disk.")).format(name=name)
                 self.notify(said, timeout=3, markup=False)
-        self.tell_screens([message.path])
-        if len(self.parsed_order) >= len(self.states) and self.all_parsed:
+        self.tell_screens([read.path for read in message.reads])
+        if not self._unread:
             # What is alive once the folder is read stays alive: out of the
-            # collector's sight, a full collection no longer walks ~90,000
-            # objects (30-70 ms, a stall on whichever key it lands).
+            # collector's sight, a full collection no longer walks every
+            # file's objects (30-70 ms, a stall on whichever key it lands).
             gc.freeze()
+
+    def _draw_badges(self) -> None:
+        self._badge_timer = None
+        self._badges_drawn_at = time.monotonic()
+        due, self._badges_due = self._badges_due, set()
+        tree = self.query_one(FileTree)
+        tree.refresh_badges(due)
+        if tree.arranged and self._rearrange_timer is None:
+            self._rearrange_timer = self.set_timer(0.3, self._rearrange_files)
 
     def on_report_progress(self, message: ReportProgress) -> None:
         state = self.states.get(message.path)
@@ -307,8 +343,10 @@ class GikrApp(OrderedKeys, Screens, App[int]):
     def on_files_changed(self, message: FilesChanged) -> None:
         if message.added:
             for path in message.added:
-                self.states.setdefault(path, FileState(path))
-                self._by_real[os.path.realpath(path)] = path
+                if path not in self.states:
+                    self.states[path] = FileState(path)
+                    self._unread += 1
+                self._by_real.update(real_paths([path]))
             self.paths = sorted(set(self.paths) | message.added)
             self._populate_files()
             self.tell_screens(sorted(message.added))
@@ -356,6 +394,11 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         tree.populate(self.root, self.paths, self.states, box.value if box.display else "", self.marks)
         box.matches = (len(tree.order), len(self.paths))
         box.status_changed()
+        path = tree.current_path
+        if path is not None and path != self.current:
+            # opened now, not when the tree's Highlighted comes round: a key typed
+            # with the one that filtered acts on the file the cursor is on
+            self._open(path)
 
     def _rearrange_files(self) -> None:
         """Files sorted or shown by status move as results arrive: at most a few times a second."""
@@ -370,8 +413,16 @@ class GikrApp(OrderedKeys, Screens, App[int]):
             message.update(text)
 
     def _open(self, path: str, keep_section: bool = False) -> None:
-        """Show one report in the Sections, Grid and Findings panes."""
+        """Show one report in the Sections, Grid and Findings panes.
+
+        Its whole result is read now if it is not in memory (from the cache,
+        off this thread: the panes fill when it is here, and the keys typed
+        meanwhile wait for it where they would act on it); the file left keeps
+        only its summary, unless it has edits.
+        """
         same = path == self.current
+        if not same:
+            self._leave()
         self.current = path
         # the baseline for polling is the file as it was when opened, so a
         # change made before the first poll tick is still seen
@@ -379,35 +430,122 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         state = self.states.get(path)
         grid = self.query_one(ReportGrid)
         name = shown(os.path.basename(path))
+        if state is not None and state.status not in ("pending", "error") and not state.loaded:
+            self._load(state)
         report = state.report if state is not None else None
         if state is None or state.status == "pending":
             self._prioritise(path)
             self._show_message(Text.assemble((name, "bold"), "\n", _("parsing…")))
         elif state.status == "error":
             self._show_message(Text.assemble((name, "bold"), "\n", (_("unreadable: "), "bold yellow"), shown(state.error)))
+        elif not state.loaded:
+            self._show_message(None)  # the grid stays in place, empty for the moment it takes
         elif report is None:
             self._show_message(Text(_("no tables")))
         else:
             self._show_message(None)
-        grid.show_state(state, name)
-        self.query_one(FindingsList).show_state(state)
+        # (while its report is read, the panes show nothing of it rather than claim it has no findings)
+        showing = state if state is None or state.loaded or state.status in ("pending", "error") else None
+        grid.show_state(showing, name)
+        self.query_one(FindingsList).show_state(showing)
         sections = self.query_one(SectionTree)
         keep = same and keep_section
         sections.show_sections(report.sections if report is not None else [], keep_line=keep)
         if not keep:
             self.query_one(Reader).show_section(None)
+        if self._loading is None and self._after_load:
+            self._run_after_load()  # nothing to wait for: what waited goes ahead
+
+    def _leave(self) -> None:
+        """The user moves on from the open file: its whole result goes, unless it has edits."""
+        self._leave_load()
+        state = self.states.get(self.current) if self.current is not None else None
+        if state is not None:
+            state.unload()
+
+    def _load(self, state: FileState) -> None:
+        """Read the open file's whole result (ReportLoaded brings it back)."""
+        if self._loading is not None and self._loading[:2] == (state.path, state.generation):
+            return
+        self._leave_load()
+        path, generation = state.path, state.generation
+        future = self.pool.load(path, state.data)
+
+        def done(future) -> None:  # on the pool's thread (or here, if it is done already)
+            if future.cancelled():
+                return
+            error = future.exception()
+            result = None if error is not None else future.result()
+            self.post_message(ReportLoaded(path, generation, result, None if error is None else str(error)))
+
+        self._loading = (path, generation, future)
+        if not isinstance(self.focused, (FileTree, FilterInput)) and self.focused is not None:
+            # keys typed after the one that opened it act on this report: they wait for it
+            self._after_load.append(self.hold_keys())
+        self._slow_load = self.set_timer(0.25, self._show_loading)
+        future.add_done_callback(done)
+
+    def _leave_load(self) -> None:
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading[2].cancel()
+        if self._slow_load is not None:
+            self._slow_load.stop()
+            self._slow_load = None
+
+    def _show_loading(self) -> None:
+        """A load that takes a while (a large report; a busy machine) says so."""
+        self._slow_load = None
+        if self._loading is not None and self._loading[0] == self.current:
+            name = shown(os.path.basename(self.current))
+            self._show_message(Text.assemble((name, "bold"), "\n", _("reading the report…")))
+
+    def on_report_loaded(self, message: ReportLoaded) -> None:
+        state = self.states.get(message.path)
+        loading = self._loading
+        if loading is None or loading[:2] != (message.path, message.generation) or state is None:
+            return  # the user has moved on, or the file was read again since
+        self._leave_load()  # (done: nothing to cancel)
+        if message.result is not None and state.generation == message.generation:
+            state.load(message.result)
+        elif message.error is not None:
+            self.notify(_("Could not read the report: {reason}").format(reason=message.error), severity="error", markup=False)
+        # else: the file is not what was read (it changed): it is being read again
+        if message.path == self.current:
+            self._open(message.path, keep_section=True)
+        self._run_after_load()
+
+    def _run_after_load(self) -> None:
+        waiting, self._after_load = self._after_load, []
+        for then in waiting:
+            then()
+
+    def _when_loaded(self, then) -> bool:
+        """Run `then` once the open file's report is here (keys wait meanwhile); False when nothing is loading."""
+        if self._loading is None or self._loading[0] != self.current:
+            return False
+        release = self.hold_keys()
+
+        def go() -> None:
+            try:
+                then()
+            finally:
+                release()
+
+        self._after_load.append(go)
+        return True
 
     # --- pane events ---------------------------------------------------------
 
-    @on(Tree.NodeHighlighted, "#files")
-    def _file_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        path = event.node.data
+    @on(FileTree.Highlighted)
+    def _file_highlighted(self, event: FileTree.Highlighted) -> None:
+        path = event.path
         if path is not None and path != self.current:
             self._open(path)
 
-    @on(Tree.NodeSelected, "#files")
-    def _file_selected(self, event: Tree.NodeSelected) -> None:
-        path = event.node.data
+    @on(FileTree.Selected)
+    def _file_selected(self, event: FileTree.Selected) -> None:
+        path = event.path
         if path is None:
             return
         if path != self.current:
@@ -479,6 +617,8 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         return {node.PANE: node for node in self.screen_stack[0].walk_children(Widget) if isinstance(node, Pane) and node.PANE}
 
     def action_focus_pane(self, name: str) -> None:
+        if name != "files" and self._when_loaded(lambda: self.action_focus_pane(name)):
+            return  # the open file's report is on its way: the pane shows it once it is here
         pane = self.panes()[name]
         why = pane.reveal()
         if why is not None:
@@ -728,8 +868,8 @@ class GikrApp(OrderedKeys, Screens, App[int]):
                              lines).format(n=lines), timeout=2, markup=False)
 
     def action_export(self, kind: str = "csv") -> None:
-        states = export.exported([self.states[p] for p in self.paths if p in self.states])
-        if not states:
+        items = export.items([self.states[p] for p in self.paths if p in self.states])
+        if not items:
             self.notify(_("Nothing read yet to export."), severity="warning", timeout=2, markup=False)
             return
         try:
@@ -737,21 +877,27 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         except export.ExportFolderGone:
             home = Path.home()
             question = _("The current folder no longer exists. Write the export to {home} instead?").format(home=shown(str(home)))
-            self._confirm(question, _("write it there"), lambda: self._export_to(kind, states, home))
+            self._confirm(question, _("write it there"), lambda: self._export_to(kind, items, home))
             return
-        self._export_to(kind, states, folder)
+        self._export_to(kind, items, folder)
 
-    def _export_to(self, kind: str, states: list[FileState], folder: Path) -> None:
+    @work(thread=True, group="export")
+    def _export_to(self, kind: str, items: list[export.Item], folder: Path) -> None:
+        """Off the app's thread: files not open are read again (from the cache) for it."""
+        self.pool.flush()  # what the workers just parsed is read from the cache
         try:
-            target = export.write(kind, states, folder)
+            written = export.write(kind, items, folder)
         except OSError as e:
-            self.notify(_("Export failed: {reason}").format(reason=os_reason(e)), severity="error", markup=False)
+            message = _("Export failed: {reason}").format(reason=os_reason(e))
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
             return
-        self.last_export = str(target)
-        findings = sum(len(s.result.findings) for s in states if s.result is not None)
-        edited = sum(1 for s in states if s.dirty)
+        self.call_from_thread(self._exported, written, items)
+
+    def _exported(self, written: export.Written, items: list[export.Item]) -> None:
+        self.last_export = str(written.target)
+        edited = sum(1 for item in items if item.dirty)
         message = _("Exported {findings} findings from {files} files to {target}").format(
-            findings=findings, files=len(states), target=shown(str(target))
+            findings=written.findings, files=len(items) - len(written.missing), target=shown(str(written.target))
         )
         if edited:
             message += " " + ngettext(
@@ -759,13 +905,20 @@ class GikrApp(OrderedKeys, Screens, App[int]):
                 "(as published; the edits to {n} files are listed apart)",
                 edited,
             ).format(n=edited)
+        if written.missing:
+            message += " " + ngettext(
+                "{n} file changed on disk since it was read and is left out: export again once it is read.",
+                "{n} files changed on disk since they were read and are left out: export again once they are read.",
+                len(written.missing),
+            ).format(n=len(written.missing))
         self.notify(message, timeout=6, markup=False)
 
     # --- for tests and scripts -------------------------------------------------
 
     @property
     def all_parsed(self) -> bool:
-        return self.scanned and all(s.status != "pending" for s in self.states.values())
+        """Every file read and its badge drawn, and the open file's report at hand."""
+        return self.scanned and self._loading is None and not self._unread and not self._badges_due
 
 
 def run_app(path: str = ".", theme: str | None = None, settings: Settings | None = None) -> int:

@@ -17,18 +17,34 @@ from collections.abc import Iterable
 
 from ..pipeline import Result
 from ..series.collect import Collector
-from .session import FileState
+from ..runner import BRIEF, FULL
+from .session import FileState, read_again
 
 
 def brief(state: FileState | None) -> Result | None:
-    """The file's status, findings and series record (None while it is being read)."""
-    return state.result if state is not None else None
+    """The file's status, findings and series record (None while it is being read).
+    A file not open is read again for it, from the cache: the app keeps a summary of each."""
+    return _read(state, BRIEF)
 
 
 def whole(state: FileState | None) -> Result | None:
     """The file's whole result, its report with every table and its prose (None while it is being read).
     Called off the UI thread (a comparison is made in a worker thread): it may take its time."""
-    return state.result if state is not None else None
+    return _read(state, FULL)
+
+
+def _read(state: FileState | None, need: str) -> Result | None:
+    if state is None or state.summary is None:
+        return None
+    if state.result is not None:
+        return state.result
+    summary = state.summary
+    if summary.status == "error":  # an unreadable file's result is all in its summary
+        return Result(state.path, "error", summary.format, error=summary.error)
+    outcome = read_again(state.path, summary, state.data, need)
+    if outcome is None:
+        return None
+    return outcome.result() if need == FULL else outcome.brief
 
 
 def collector(briefs: Iterable[tuple[int, Result]]) -> Collector:

@@ -17,6 +17,10 @@ moves the focus), and the next key goes out after the focus changes they
 asked for.  A key that opened a screen (the command palette, a question)
 waits for that screen to have mounted and focused its input.  A key typed
 when nothing is in flight goes out at once, so typing by hand costs nothing.
+
+The app may also hold the keys for a moment (`hold_keys()`): while the
+report a key opened is read from the cache, the keys after it wait, so
+`] n` finds the next failing cell of the report `]` opened.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from textual.widget import Widget
 CHECK_EVERY = 1.0
 GIVE_UP = 10.0
 ROUNDS = 2
+# A hold the app forgets to lift lets the keys go after this many seconds.
+HOLD_LIMIT = 3.0
 
 
 class KeyMarker(Message):
@@ -62,10 +68,33 @@ class OrderedKeys:
         self._screen_marked = False
         self._marked: Widget | None = None  # where the marker in flight went
         self._key_sent_at = 0.0
+        self._holds: set[object] = set()
+        self._held: int | None = None  # the key whose release waits for the holds
+
+    def hold_keys(self, limit: float = HOLD_LIMIT):
+        """Keys after the one in flight wait until the returned function is called (or `limit` seconds)."""
+        hold = object()
+        self._holds.add(hold)
+
+        def release() -> None:
+            if hold not in self._holds:
+                return
+            self._holds.discard(hold)
+            if self._holds:
+                return
+            held, self._held = self._held, None
+            if held is not None:
+                self._release(held)
+            elif not self._key_busy and self._typeahead:
+                self._key_busy = True
+                self.call_later(self._send_key, self._typeahead.popleft())
+
+        self.set_timer(limit, release)
+        return release
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._key_busy:
+            if self._key_busy or self._holds:
                 self._typeahead.append(event)
             else:
                 await self._send_key(event)
@@ -119,6 +148,9 @@ class OrderedKeys:
     def _release(self, token: int) -> None:
         if token != self._key_token or not self._key_busy:
             return  # released already (by the watchdog, or the marker came back late)
+        if self._holds:
+            self._held = token  # the last hold to go releases it
+            return
         if self._key_watchdog is not None:
             self._key_watchdog.stop()
             self._key_watchdog = None

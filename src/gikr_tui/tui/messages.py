@@ -6,20 +6,34 @@ from textual.message import Message
 
 from ..pipeline import Result
 from ..scan import ScanProblem
+from .parsing import Read
 
 
 class FolderScanned(Message):
-    def __init__(self, paths: list[str], problems: list[ScanProblem]) -> None:
+    def __init__(self, paths: list[str], problems: list[ScanProblem], real: dict[str, str]) -> None:
         super().__init__()
         self.paths = paths
         self.problems = problems
+        self.real = real  # real path -> the path found, for the paths that differ
 
 
-class ReportParsed(Message):
-    def __init__(self, path: str, result: Result) -> None:
+class ReportsRead(Message):
+    """Files read (from the cache, or by the workers): each one's summary."""
+
+    def __init__(self, reads: list[Read]) -> None:
+        super().__init__()
+        self.reads = reads
+
+
+class ReportLoaded(Message):
+    """The whole result of a file opened (None: it is being read again), for the state's `generation`."""
+
+    def __init__(self, path: str, generation: int, result: Result | None, error: str | None = None) -> None:
         super().__init__()
         self.path = path
+        self.generation = generation
         self.result = result
+        self.error = error
 
 
 class FilesChanged(Message):

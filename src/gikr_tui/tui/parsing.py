@@ -12,29 +12,60 @@ stalling key handling.  The thread and the workers start with the first file
 (the first frame never waits for them); workers come from a forkserver,
 because forking a process that already runs Textual's driver threads can
 deadlock the child.
+
+What comes back for each file is its `Summary` (decoded from the brief as a
+light view: a folder of 10,000 reports is a few megabytes), delivered a
+batch at a time; the whole result is read when the file is opened (`load`:
+from the cache, or from the bytes kept for a result no cache holds).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-from typing import Callable
+from concurrent.futures import Future
+from typing import Callable, NamedTuple
 
+from .. import cache, codec
 from ..msg import Msg, msg
 from ..pipeline import Result
 from ..pool import prepare
 from ..readers import format_of
-from ..runner import FULL, RunLoop, local_executor
+from ..records import Outcome
+from ..runner import BADGE, RunLoop, local_executor
 from ..settings import TUI_MAX_JOBS, Settings
+from .session import Summary
+
+# Reads handed to the app at once, at most (the rest go with the next batch).
+DELIVER_AT_MOST = 2000
 
 CLOSING = msg("not read: gikr is closing")
 
-Deliver = Callable[[str, Result], None]
+
+class Read(NamedTuple):
+    """One file read (from the cache, or by a worker)."""
+
+    path: str
+    summary: Summary
+    # The whole result's codec bytes (compressed) when no cache holds it: the
+    # cache is off, or the result could not be stored; None otherwise.
+    data: bytes | None
+
+
+Deliver = Callable[[list[Read]], None]
+
+
+def read_of(outcome: Outcome) -> Read:
+    data = None
+    if not outcome.cached and not outcome.stored and outcome.data is not None:
+        data = codec.packed(outcome.data)
+    return Read(outcome.path, Summary.of(outcome.badge), data)
 
 
 class ParsePool:
-    """Files in (`submit`, `prioritise`), results out through `deliver(path, result)`,
-    called on the pool's thread as each file is done (the app posts a message)."""
+    """Files in (`submit`, `prioritise`), what was read out through `deliver(reads)`,
+    called on the pool's thread with each batch (the app posts a message);
+    whole results through `load()`."""
 
     def __init__(self, settings: Settings, deliver: Deliver) -> None:
         self.settings = settings
@@ -43,8 +74,15 @@ class ParsePool:
         self._lock = threading.Lock()
         self._incoming: list[str] = []
         self._front: list[str] = []
+        self._loads: list[tuple[str, bytes | None, Future]] = []
+        self._flushes: list[threading.Event] = []
         self._thread: threading.Thread | None = None
         self._closed = False
+        # One batch of reads in the app's queue at a time: what is read meanwhile goes
+        # with the next, so a key's handling never waits behind a queue of batches.
+        self._taken = threading.Event()
+        self._taken.set()
+        self._unsent: list[Read] = []
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         self._loop: RunLoop | None = None
         # (path, pages done, pages) as a file is read by OCR, called from the pool's thread
@@ -63,9 +101,7 @@ class ParsePool:
             self._incoming.extend(paths)
             if self._thread is None:
                 prepare({format_of(p) for p in paths} - {None})  # from the app's (main) thread
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._serve, name="gikr-pool", daemon=True)
-                self._thread.start()
+            self._start()
         self._wake()
 
     def prioritise(self, path: str) -> None:
@@ -73,6 +109,41 @@ class ParsePool:
         with self._lock:
             self._front.append(path)
         self._wake()
+
+    def taken(self) -> None:
+        """The app has taken the last batch out of its queue: the next may go."""
+        self._taken.set()
+        self._wake()
+
+    def load(self, path: str, data: bytes | None = None) -> Future:
+        """The whole result of `path` (from `data`, its codec bytes, or from the cache), as a
+        Future: None when the file is no longer what the cache holds (it is read again, and
+        delivered as usual).  Cancel the Future to drop a load no longer wanted."""
+        future: Future = Future()
+        with self._lock:
+            if self._closed:
+                future.set_result(None)
+                return future
+            self._loads.append((path, data, future))
+            self._start()
+        self._wake()
+        return future
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until what the workers parsed so far is in the cache (another thread reads it there)."""
+        done = threading.Event()
+        with self._lock:
+            if self._closed or self._thread is None:
+                return True
+            self._flushes.append(done)
+        self._wake()
+        return done.wait(timeout)
+
+    def _start(self) -> None:
+        """Start the pool's thread if it is not running (the lock held)."""
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._serve, name="gikr-pool", daemon=True)
+            self._thread.start()
 
     def _wake(self) -> None:
         try:
@@ -92,27 +163,42 @@ class ParsePool:
     # --- the pool's own thread ---------------------------------------------------
 
     def _executor(self, settings: Settings, workers: int, full: bool, formats: set):
-        """The run loop's workers, telling the app how far OCR has read a file."""
-        executor = local_executor(settings, workers, full, formats)
+        """The run loop's workers, telling the app how far OCR has read a file.
+
+        They send whole results whatever the loop reads (`full`): one that is
+        not stored in the cache is kept as bytes, to open the file later."""
+        executor = local_executor(settings, workers, True, formats)
         executor.on_progress = self.on_progress
         return executor
 
     def _serve(self) -> None:
-        loop = self._loop = RunLoop(self.settings, need=FULL, workers=self.jobs, make_executor=self._executor)
+        loop = self._loop = RunLoop(self.settings, need=BADGE, workers=self.jobs, make_executor=self._executor)
         try:
             while True:
+                while self._wake_r.poll():  # (first: a wake after this is seen by the step below)
+                    self._wake_r.recv_bytes()
                 with self._lock:
                     if self._closed:
                         break
                     new, self._incoming = self._incoming, []
                     front, self._front = self._front, []
+                    loads, self._loads = self._loads, []
+                    flushes, self._flushes = self._flushes, []
                 loop.add(new, skip_waiting=True)
+                if loads or flushes:
+                    loop.flush()  # what was just parsed may be opened: it is read from the cache
+                for done in flushes:
+                    done.set()
+                for path, data, future in loads:
+                    if future.set_running_or_notify_cancel():
+                        self._load(loop, path, data, future)
                 for path in front:
                     loop.prioritise(path)
-                for outcome in loop.step(wake=self._wake_r):
-                    self._deliver(outcome.path, outcome.result())
-                while self._wake_r.poll():
-                    self._wake_r.recv_bytes()
+                self._send()
+                self._unsent.extend(read_of(outcome) for outcome in loop.step(wake=self._wake_r))
+                if loop.idle():
+                    loop.flush()  # the last files read are in the cache before the app hears of them
+                self._send()
         except Exception as e:  # noqa: BLE001 - no file may wait for ever on a dead thread
             error = msg("internal error in the parsing pool: {error}", error=f"{type(e).__name__}: {e}".splitlines()[0])
             self._fail_all(loop, error)
@@ -122,8 +208,38 @@ class ParsePool:
             finally:
                 self._fail_all(loop, CLOSING)
 
+    def _send(self) -> None:
+        if self._unsent and self._taken.is_set():
+            self._taken.clear()
+            reads, self._unsent = self._unsent[:DELIVER_AT_MOST], self._unsent[DELIVER_AT_MOST:]
+            self._deliver(reads)
+
+    def _load(self, loop: RunLoop, path: str, data: bytes | None, future: Future) -> None:
+        try:
+            if data is not None:
+                result = Outcome(0, path, "", None, data).result()
+            else:
+                result = cache.lookup(path)
+                if result is None:  # changed since it was read, or its row could not be stored
+                    loop.add([path], skip_waiting=True)
+                    loop.prioritise(path)
+        except Exception as e:  # noqa: BLE001 - whoever waits is told, never left waiting
+            future.set_exception(e)
+            return
+        future.set_result(result)
+
     def _fail_all(self, loop: RunLoop, error: Msg) -> None:
         with self._lock:
             pending, self._incoming = self._incoming, []
-        for path in [*loop.abandon(), *pending]:
-            self._deliver(path, Result(path, "error", format_of(path), error=error))
+            loads, self._loads = self._loads, []
+            flushes, self._flushes = self._flushes, []
+        for _path, _data, future in loads:
+            if future.set_running_or_notify_cancel():
+                future.set_result(None)
+        for done in flushes:
+            done.set()
+        unsent, self._unsent = self._unsent, []
+        reads = unsent + [Read(path, Summary.of(Result(path, "error", format_of(path), error=error)), None)
+                          for path in [*loop.abandon(), *pending]]
+        if reads:
+            self._deliver(reads)

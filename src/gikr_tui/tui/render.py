@@ -16,7 +16,6 @@ from rich.text import Text
 
 from .. import template as T
 from ..checks import Quote
-from ..checks import failing as failures
 from ..i18n import _, ngettext, pgettext
 from ..model import Section, Value
 from ..checks.finding import number
@@ -182,8 +181,8 @@ def badge(state: FileState | None) -> Text:
     elif status == "error":
         mark, style = badge_word("error"), "bold yellow"
     else:
-        mark, style = f"{len(failures(state.findings))}!", "bold red"
-    if status != "pending" and state is not None and state.report is not None and state.report.ocr is not None:
+        mark, style = f"{state.counts()[0]}!", "bold red"
+    if status != "pending" and state is not None and state.ocr_pages is not None:
         mark += UNSURE_MARK
     if state is not None and state.dirty:
         mark += EDIT_MARK
@@ -201,14 +200,13 @@ def status_words(state: FileState) -> str:
         if state.progress is not None:
             return _("reading by OCR: page {done} of {total} done…").format(done=state.progress[0], total=state.progress[1])
         return _("parsing…")
-    hints = len(state.findings) - len(failures(state.findings))
+    n, hints = state.counts()
     also = " · " + ngettext("{count} hint", "{count} hints", hints).format(count=hints) if hints else ""
     if state.status == "ok":
         words = pgettext("status", "consistent") + also
     elif state.status == "error":
         return _("unreadable: ") + shown(state.error)
     else:
-        n = len(state.findings) - hints
         words = ngettext("{n} finding", "{n} findings", n).format(n=n) + also
     report = state.report
     if report is not None and report.ocr is not None:
@@ -216,6 +214,8 @@ def status_words(state: FileState) -> str:
         words += " · " + _("read by OCR ({pages} pages), {unsure} cells unsure (~)").format(
             pages=len(report.ocr.pages), unsure=unsure
         )
+    elif state.ocr_pages is not None:  # not open: its cells are not at hand
+        words += " · " + _("read by OCR ({pages} pages)").format(pages=state.ocr_pages)
     return words
 
 

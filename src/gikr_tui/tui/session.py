@@ -4,19 +4,28 @@ Kept free of Textual (harlequin's "headless core" idea) so the edit →
 recompute → undo logic is testable on its own and the widgets only render.
 Edits replace Value objects in a `Report.copy()`; the parsed report and its
 Values are never mutated, and nothing is ever written to the file.
+
+A folder may hold tens of thousands of reports: each file keeps a compact
+`Summary` (what its badge, a sort and the filter need), and its whole result
+only while it is open or has edits; the app reads it again (from the cache,
+or from `data`) when the file is opened.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
-from .. import checks
+from .. import cache, checks
 from .. import template as T
 from ..checks import CellRef, Finding
 from ..checks.arithmetic import parts_sum
 from ..i18n import _
 from ..model import Report, Value
+from ..msg import Msg
 from ..pipeline import Result
+from ..records import Outcome
 from ..values import MAX_DIGITS, kind, to_value
 
 # Which table a cell lives in: table 3 (requests) or table 4 (review/litigation).
@@ -34,41 +43,137 @@ class _Edit:
     before: Value | None  # None: the cell was absent from the parsed table
 
 
-@dataclass
+class Summary(NamedTuple):
+    """A file's result as its badge, a sort and the filter need it (a tuple of plain
+    values: about 200 bytes, and out of the garbage collector's sight)."""
+
+    status: str  # ok | violations | error (as read: without the user's edits)
+    failing: int  # errors and warnings
+    hints: int
+    format: str | None
+    template: int | None
+    year: int | None
+    agency: str | None
+    error: Msg | None  # worded where it is shown (str), in the language in use
+    ocr_pages: int | None  # pages (of a web page: pictures) read by OCR; None when OCR read none
+
+    @classmethod
+    def of(cls, result) -> "Summary":
+        """From a Result, a brief, or a `records.BADGE` view of one."""
+        failing = sum(1 for f in result.findings if f.failing)
+        report = result.report
+        ocr = report.ocr if report is not None else None
+        agency = report.agency if report is not None else None
+        return cls(
+            result.status, failing, len(result.findings) - failing, result.format,
+            report.template if report is not None else None, report.year if report is not None else None,
+            sys.intern(agency) if agency else agency, result.error, len(ocr.pages) if ocr is not None else None,
+        )
+
+
+def read_again(path: str, summary: Summary, data: bytes | None, need: str) -> Outcome | None:
+    """A file not in memory, as it was read: from the bytes kept for it, or from the cache
+    (decoded as `need` asks: `runner.FULL`, `BRIEF`, `SHOWN`); None when neither holds it now
+    (the file changed since)."""
+    if data is not None:
+        return Outcome(0, path, summary.status, None, data)
+    return cache.lookup_outcome(0, path, need)
+
+
+@dataclass(eq=False)
 class FileState:
-    """One report file as the TUI knows it: pending, parsed or unreadable."""
+    """One report file as the TUI knows it: pending, read (its summary), open (its whole result)."""
 
     path: str
-    result: Result | None = None  # None while the worker is still reading it
+    # The whole result, while it is loaded: the open file, and every file with edits
+    # (edits are never dropped); None for the rest, which keep their summary.
+    result: Result | None = None
     edited: Report | None = None
     findings: list[Finding] = field(default_factory=list)
     progress: tuple[int, int] | None = None  # (pages done, pages) while read by OCR
     _undo: list[_Edit] = field(default_factory=list)
+    summary: Summary | None = None  # None while the file has never been read
+    # The whole result's codec bytes (compressed) when no cache holds them
+    # (the cache is off, or the result could not be stored): opening the file
+    # reads them instead of parsing it again.
+    data: bytes | None = None
+    generation: int = 0  # one more with every new result: a load asked for an older one is dropped
+
+    def __post_init__(self) -> None:
+        if self.result is not None and self.summary is None:  # made with its result (tests, scripts)
+            self.summary = Summary.of(self.result)
+            self.findings = self.findings or list(self.result.findings)
 
     # --- lifecycle -------------------------------------------------------
 
     def set_result(self, result: Result) -> None:
-        """A (re)parse finished: start over from the file's contents."""
-        self.result = result
+        """A (re)parse finished and its whole result is here: start over from the file's contents."""
+        self.set_summary(Summary.of(result))
+        self.load(result)
+
+    def set_summary(self, summary: Summary, data: bytes | None = None) -> None:
+        """A (re)parse or a cache lookup finished: the file as read now, its whole result not loaded."""
+        self.summary = summary
+        self.data = data
+        self.generation += 1
         self.progress = None
+        self.result = self.edited = None
+        self.findings = ()  # type: ignore[assignment] - shared: a folder holds thousands of these
+        self._undo.clear()
+
+    def load(self, result: Result) -> None:
+        """The whole result of the file as summarised (the app checks `generation`)."""
+        self.result = result
         self.edited = result.report.copy() if result.report is not None else None
         self.findings = list(result.findings)
         self._undo.clear()
 
+    def unload(self) -> bool:
+        """Drop the whole result (the user has moved on) unless it carries edits; whether it went."""
+        if self.dirty or self.result is None:
+            return False
+        self.result = self.edited = None
+        self.findings = ()  # type: ignore[assignment]
+        return True
+
+    @property
+    def loaded(self) -> bool:
+        return self.result is not None
+
     @property
     def status(self) -> str:
         """pending | ok | violations | error, counting the user's edits."""
-        if self.result is None:
+        summary = self.summary
+        if summary is None:
             return "pending"
-        if self.result.status == "error":
-            return "error"
+        if summary.status == "error" or self.result is None:
+            return summary.status
         return checks.status(self.findings)
+
+    def counts(self) -> tuple[int, int]:
+        """(errors and warnings, hints), counting the user's edits."""
+        if self.result is None:
+            return (self.summary.failing, self.summary.hints) if self.summary is not None else (0, 0)
+        failing = sum(1 for f in self.findings if f.failing)
+        return failing, len(self.findings) - failing
 
     @property
     def error(self) -> str | None:
         """Why the file could not be read, in the language in use."""
-        error = self.result.error if self.result is not None else None
+        error = self.summary.error if self.summary is not None else None
         return None if error is None else str(error)
+
+    @property
+    def agency(self) -> str | None:
+        return self.summary.agency if self.summary is not None else None
+
+    @property
+    def year(self) -> int | None:
+        return self.summary.year if self.summary is not None else None
+
+    @property
+    def ocr_pages(self) -> int | None:
+        return self.summary.ocr_pages if self.summary is not None else None
 
     @property
     def report(self) -> Report | None:

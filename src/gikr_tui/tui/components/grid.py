@@ -67,6 +67,7 @@ def _row_key(table: str, row: str) -> str:
 
 class ReportGrid(Pane, DataTable, inherit_bindings=False):
     _batch = False  # set while repaint() updates cells (class-level: DataTable.__init__ refreshes already)
+    _parked = None  # the cursor while no report is shown (class-level: DataTable.__init__ refreshes already)
     PANE, KEY, NAME = "grid", "3", N_("Grid")
     HELP = N_(
         "Table 3 and table 4. ! marks a cell in a failed identity, ? a cell a hint names as its likely cause, "
@@ -288,7 +289,9 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
     def show_state(self, state: FileState | None, file_name: str = "") -> None:
         """Lay the grid out for another file (or none)."""
         self.editing = None
-        keep = self.cursor_coordinate
+        # (a file shown without tables, or while its report is read, keeps the cell for the next)
+        keep = self._parked if self._parked is not None else self.cursor_coordinate
+        self._parked = None
         self.state = state
         self.file_name = file_name
         self.clear()
@@ -299,6 +302,7 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
         self.show_title()
         report = state.report if state is not None else None
         if report is None:
+            self._parked = keep
             self.status_changed()
             return
         self._failing, self._hinted = state.failing(), state.hinted()
@@ -317,6 +321,8 @@ class ReportGrid(Pane, DataTable, inherit_bindings=False):
             self._refs.append((T4, group, ""))
         if self.is_valid_coordinate(keep):
             self.cursor_coordinate = keep
+        # a grid that was empty (its report being read) gets its scrollbar with these rows: fit again then
+        self.call_after_refresh(self._fit_labels)
         self.status_changed()
 
     def _render(self, ref: GridRef) -> Text:
