@@ -59,7 +59,10 @@ def make_series(root: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
+# Written once per worker (a few small files, no test changes them), not once per module: a
+# module-scoped fixture keeps its module to one worker (conftest), and this module's apps were
+# the suite's longest run on one worker.
+@pytest.fixture(scope="session")
 def series(tmp_path_factory) -> Path:
     return make_series(tmp_path_factory.mktemp("screens"))
 
