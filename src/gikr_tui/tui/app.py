@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -31,7 +31,7 @@ from ..model import Section
 from ..readers import FORMATS
 from ..scan import ScanProblem, is_report, real_paths, scan
 from ..settings import Settings
-from . import export, keymap
+from . import keymap
 from .commands import GikrCommands
 from .confirm import ConfirmScreen
 from .components.file_filter import FilterInput
@@ -55,6 +55,10 @@ from .session import EditRejected, FileState
 # drawn together: each drawing of the screen is time a key would wait for.
 BADGES_EVERY = 0.1
 from .words import CommandPalette, Footer, os_reason, system_commands
+
+if TYPE_CHECKING:  # (export is imported when used: it is not needed for the first frame)
+    from . import export
+
 
 class GikrApp(OrderedKeys, Screens, App[int]):
     CSS_PATH = "app.tcss"
@@ -95,6 +99,10 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         watch: str = "auto",  # auto: watchfiles, else polling; poll: always poll
         settings: Settings | None = None,
     ) -> None:
+        # What is alive now (modules, Textual's classes) lives as long as the app: out of
+        # the collector's sight, a full collection before the first frame or while the
+        # badges fill does not walk it (40-100 ms each, stalls a key would wait behind).
+        gc.freeze()
         super().__init__()
         self.settings = settings or Settings.from_env(jobs=jobs)
         self.target = os.path.abspath(os.fspath(path))
@@ -274,6 +282,7 @@ class GikrApp(OrderedKeys, Screens, App[int]):
                 self._unread += 1
         self._by_real.update(message.real)
         self._populate_files()
+        gc.freeze()  # each file's state and line live as long as the folder is shown: as above
         if not self.paths:
             self._show_message(Text(_("No report files under {folder} ({formats}).").format(
                 folder=shown(self._root_label()), formats=", ".join(sorted(FORMATS)))))
@@ -868,6 +877,8 @@ class GikrApp(OrderedKeys, Screens, App[int]):
                              lines).format(n=lines), timeout=2, markup=False)
 
     def action_export(self, kind: str = "csv") -> None:
+        from . import export
+
         items = export.items([self.states[p] for p in self.paths if p in self.states])
         if not items:
             self.notify(_("Nothing read yet to export."), severity="warning", timeout=2, markup=False)
@@ -884,6 +895,8 @@ class GikrApp(OrderedKeys, Screens, App[int]):
     @work(thread=True, group="export")
     def _export_to(self, kind: str, items: list[export.Item], folder: Path) -> None:
         """Off the app's thread: files not open are read again (from the cache) for it."""
+        from . import export
+
         self.pool.flush()  # what the workers just parsed is read from the cache
         try:
             written = export.write(kind, items, folder)
