@@ -26,7 +26,6 @@ from .errors import (
     size_text,
     system_error,
 )
-from .interpret import interpret
 from .limits import MAX_FILE_BYTES, check_limits
 from .model import Document, Note, Report, Table
 from .msg import Msg, msg
@@ -160,6 +159,8 @@ def read_document(path: str | Path) -> Document:
 
 def read_report(path: str | Path) -> Report:
     """Read and interpret one file, or raise a ReportError."""
+    from .interpret import interpret  # (here: a process that only shows results, the inspector, starts without it)
+
     return interpret(read_document(path))
 
 
