@@ -49,7 +49,11 @@ def test_entry_points_do_not_import_pdf_or_docx_libraries():
 
 def test_tui_package_is_where_textual_lives():
     # the check above would pass vacuously if nothing imported textual at all
-    assert "textual" in _loaded_after("gikr_tui.tui.app")
+    loaded = _loaded_after("gikr_tui.tui.app")
+    assert "textual" in loaded
+    # nor does the inspector's first frame wait for what it never does before a key asks
+    # (interpreting runs in the workers; an export is the `x` key's)
+    assert not {"gikr_tui.interpret", "gikr_tui.tui.export"} & loaded
 
 
 def test_tui_headless_core_has_no_textual():

@@ -54,7 +54,7 @@ def _forkserver_context(formats: Iterable[str]):
 
     ctx = multiprocessing.get_context("forkserver")
     readers = sorted({READER_MODULES[f] for f in formats if f in READER_MODULES})
-    ctx.set_forkserver_preload(["gikr_tui.forkserver_guard", "gikr_tui.worker", *readers])
+    ctx.set_forkserver_preload(["gikr_tui.forkserver_guard", "gikr_tui.worker", "gikr_tui.interpret", *readers])
     saved = sys.stderr
     os.environ[forkserver_guard.MARK] = str(os.getpid())  # the server's guard acts on it (see there)
     try:
@@ -77,6 +77,7 @@ def start_context(formats: Iterable[str] = (), method: str | None = None):
             method = "forkserver" if "forkserver" in methods else "spawn"
     if method == "fork":
         procs.load()  # libc for the parent-death signal, loaded once here too
+        import_module("gikr_tui.interpret")  # (the pipeline imports it where a file is read)
         for fmt in formats:  # imported once here, inherited by every worker
             if fmt in READER_MODULES:
                 try:

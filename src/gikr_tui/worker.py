@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 
-from . import cache, checks, interpret, procs, progress, records  # noqa: F401 (interpret: loaded once, before the first file)
+from . import cache, checks, procs, progress, records
 from .errors import TimeLimit
 from .i18n import set_language
 from .msg import Msg, msg
