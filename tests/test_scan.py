@@ -9,7 +9,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from gikr_tui.readers import FORMATS, format_of
 from gikr_tui.scan import ScanProblem, scan
 
 
@@ -159,3 +162,15 @@ def test_unreadable_folder_is_a_problem_and_the_rest_is_scanned():
     finally:
         (root / "closed").chmod(0o755)
         shutil.rmtree(root)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aT./\\ x.tMdD", max_size=14))
+@example("..md")
+@example("a/..TXT")
+@example("x.txt/.")
+@example(".md")
+def test_format_of_is_the_suffix_a_path_has(name):
+    # format_of skips making a Path (it runs for every file, on the inspector's thread too):
+    # it must read a name exactly as Path(...).suffix does — dotfiles, "..txt", "a.", "x.txt/."
+    assert format_of(name) == FORMATS.get(Path(name).suffix.lower())

@@ -7,6 +7,7 @@ for them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import UnsupportedFormat
@@ -28,6 +29,14 @@ FORMATS: dict[str, str] = {
 
 
 def format_of(path: str | Path) -> str | None:
+    name = os.fspath(path)
+    if isinstance(name, str):
+        # Path(path).suffix without making a Path (a few microseconds, for each of
+        # 10,000 files on the inspector's thread): the last name's text from its last dot
+        base = name[name.rfind(os.sep) + 1:] if os.altsep is None else os.path.basename(name)
+        if base not in ("", ".", ".."):
+            dot = base.rfind(".")
+            return FORMATS.get(base[dot:].lower()) if 0 < dot < len(base) - 1 else None
     return FORMATS.get(Path(path).suffix.lower())
 
 
