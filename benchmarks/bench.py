@@ -554,15 +554,19 @@ def main() -> int:
     return 0
 
 
+def print_rows(header: tuple, rows: list[tuple]) -> None:
+    """A header, a rule and the rows, in columns as wide as their widest cell (every benchmark's table)."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
 def print_table(started: float) -> None:
     """The rows measured, as one table (after the machine and how long it all took)."""
-    header = ("measurement", "gikr", "baseline (same run)", "ratio", "goal")
-    widths = [max(len(str(r[i])) for r in ROWS + [header]) for i in range(5)]
     print(f"machine: {machine()}")
     print(f"benchmark took {time.perf_counter() - started:.0f} s")
     print()
-    for row in [header, tuple("-" * w for w in widths)] + ROWS:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+    print_rows(("measurement", "gikr", "baseline (same run)", "ratio", "goal"), ROWS)
 
 
 if __name__ == "__main__":

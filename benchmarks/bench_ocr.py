@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import calibrate, machine  # noqa: E402
+from bench import calibrate, machine, print_rows  # noqa: E402
 
 TEXT_PDF = ROOT / "fixtures" / "pdf" / "word-2021-basic.pdf"
 SCANS = [ROOT / "fixtures" / "scans" / n for n in ("scan-150.pdf", "scan-300.pdf", "scan-degraded.pdf")]
@@ -93,11 +93,7 @@ def main() -> int:
         ))
     after = calibrate()
     rows.append(("machine speed: a fixed Python loop, start / end", f"{before * 1000:.1f} ms", f"{after * 1000:.1f} ms", "", "", "", ""))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-        if n == 0:
-            print(" | ".join("-" * w for w in widths))
+    print_rows(rows[0], rows[1:])
     return 0
 
 

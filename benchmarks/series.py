@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import _MEASURE  # noqa: E402  (runs gikr and reports the main process's peak RSS)
+from bench import _MEASURE, print_rows  # noqa: E402  (runs gikr and reports the main process's peak RSS)
 
 YEARS = (2020, 2021, 2022, 2023)
 
@@ -136,10 +136,7 @@ def main() -> int:
             print(f"inputs kept in {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    header = ("measurement", "gikr summary", "gikr check (same run)", "ratio")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(4)]
-    for row in [header, tuple("-" * w for w in widths)] + rows:
-        print(" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    print_rows(("measurement", "gikr summary", "gikr check (same run)", "ratio"), rows)
     print("goal: summary <= 1.2x check; memory flat")
     return 0
 

@@ -187,7 +187,7 @@ def main() -> int:
     if ns.child:
         child(ns.child[0], float(ns.child[1]), ns.child[2])
         return 0
-    from bench import _MEASURE, machine  # runs gikr, reports the main process's peak RSS
+    from bench import _MEASURE, machine, print_rows  # runs gikr, reports the main process's peak RSS
 
     work = Path(tempfile.mkdtemp(prefix="gikr-tui-bench-"))
     rows: list[tuple[str, str, str, str]] = []
@@ -256,11 +256,8 @@ def main() -> int:
             print(f"inputs kept in {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    header = ("measurement", "inspector", "same run", "goal")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(4)]
     print(f"machine: {machine()}")
-    for row in [header, tuple("-" * w for w in widths)] + rows:
-        print(" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    print_rows(("measurement", "inspector", "same run", "goal"), rows)
     return 0
 
 
