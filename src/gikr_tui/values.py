@@ -24,6 +24,11 @@ _SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 MAX_DIGITS = 15
 
 
+def too_many_digits(text: str) -> bool:
+    """More digits than a count in a report has (MAX_DIGITS): never read as a number."""
+    return sum(c.isdigit() for c in text) > MAX_DIGITS
+
+
 def clean(text: str) -> str:
     """Strip the whitespace copies leave inside cells (ideographic, NBSP)."""
     return _SPACE.sub("", text)
@@ -36,7 +41,7 @@ def parse_number(text: str) -> int | float | None:
     if not s:
         return None
     s = _UNIT.sub("", s)
-    if sum(c.isdigit() for c in s) > MAX_DIGITS:
+    if too_many_digits(s):
         return None
     if _INT.match(s):
         return int(s)

@@ -26,7 +26,7 @@ from ..model import Report, Value
 from ..msg import Msg
 from ..pipeline import Result
 from ..records import Outcome
-from ..values import MAX_DIGITS, kind, to_value
+from ..values import MAX_DIGITS, kind, to_value, too_many_digits
 
 # Which table a cell lives in: table 3 (requests) or table 4 (review/litigation).
 T3, T4 = "t3", "t4"
@@ -229,7 +229,7 @@ class FileState:
             raise EditRejected(_("no table to edit in this file"))
         text = text.strip()
         if kind(text) == "text":
-            if sum(c.isdigit() for c in text) > MAX_DIGITS:
+            if too_many_digits(text):
                 raise EditRejected(_("more than {digits} digits: no count in a report is that large").format(
                     digits=MAX_DIGITS))
             raise EditRejected(_("not a number: {text} (type digits, or leave empty for blank)").format(text=repr(text)))
