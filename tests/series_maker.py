@@ -9,12 +9,13 @@ in a text layout, with table 2's stock rows as given.
 
 from __future__ import annotations
 
+import copy
 import random
 from pathlib import Path
 
 from gikr_tui import template as T
 
-from report_maker import Truth, consistent_truth, render, write_cells
+from report_maker import Truth, consistent_truth, render, set_cell, write_cells
 
 # Clauses of the kind these reports are written in; a section is a random
 # handful, so two sections share little beyond the reports' common words.
@@ -103,3 +104,20 @@ def write(
                   prose=prose_by_section if prose_by_section is not None else {1: prose(rng), 5: prose(rng, 6)}, t2=t2)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def blank_vs_zero_pair(tmp: Path, agency: str, body: str) -> tuple[Path, Path]:
+    """One year's tables written twice: with its zeros (one.txt), then with them blank (two.txt),
+    one count changed (natural 一、本年新收 + 1) and one count left blank (a non-zero)."""
+    rng = random.Random(11)
+    first = consistent_truth(rng, 2021)
+    second = copy.deepcopy(first)
+    write_cells(first, rng, "zeros")
+    write_cells(second, rng, "blank")
+    set_cell(second, "received_new", "natural", second.grid["received_new"]["natural"] + 1)
+    row, col = next((r, c) for r, cols in first.grid.items() for c, v in cols.items()
+                    if v and r != "received_new" and c != "total")
+    set_cell(second, row, col, None, "")
+    p1 = write(tmp / "one.txt", agency, 2022, first, rng, prose_by_section={1: body})
+    p2 = write(tmp / "two.txt", agency, 2022, second, rng, prose_by_section={1: body})
+    return p1, p2

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from series_maker import chained, forward_of, prose, write
+from series_maker import blank_vs_zero_pair, chained, forward_of, prose, write
 
 AGENCY = "淮安市洪泽区人民政府"
 
@@ -184,7 +184,7 @@ def test_compare_jsonl_shape(folder):
     assert c["record"] == "compare" and list(c["a"]) == ["path", "status", "error", "format", "agency", "year", "template"]
     assert list(c["tables"]) == ["active_disclosure", "requests", "review_litigation"]
     cell = c["tables"]["requests"]["carried_over"]["natural"]
-    assert list(cell) == ["a", "b", "change", "changed"] and cell["changed"] and cell["change"] == cell["b"] - cell["a"]
+    assert list(cell) == ["a", "b", "change", "changed", "blank_vs_zero"] and cell["changed"] and cell["change"] == cell["b"] - cell["a"]
     assert c["checked"].endswith("2023.md") and [v["rule"] for v in c["violations"]] == ["carry_over", "carry_over"]
     assert [s["number"] for s in c["sections"]] == [1, 2, 3, 4, 5, 6]
     first = c["sections"][0]
@@ -201,6 +201,26 @@ def test_compare_table_marks_what_changed(folder):
     assert "repeated_text (warning)" in out
     assert "{+2022+}" in out or "{+2+}" in out  # the year changed inside the copied paragraph
     assert got.returncode == 1
+
+
+def test_compare_counts_a_blank_against_a_0_apart(tmp_path):
+    """A blank in one report and a 0 in the other is no change: counted apart and shown dim, while
+    a count that changed, and a count left blank, still are changes."""
+    a, b = blank_vs_zero_pair(tmp_path, AGENCY, prose(random.Random(3)))
+    [c] = _records(gikr("compare", a, b, "--format", "jsonl").stdout)
+    cells = [cell for cols in c["tables"]["requests"].values() for cell in cols.values()]
+    changed = [cell for cell in cells if cell["changed"]]
+    blank = [cell for cell in cells if cell["blank_vs_zero"]]
+    assert len(changed) == 2 and len(blank) > 50
+    assert {(x["a"], x["b"]) for x in blank} == {(0, None)} and not any(x["changed"] for x in blank)
+    natural = c["tables"]["requests"]["received_new"]["natural"]
+    assert natural["change"] == 1 and not natural["blank_vs_zero"]
+    assert [(x["b"], x["change"]) for x in changed if x is not natural] == [(None, None)]  # a count left blank
+    table = gikr("compare", a, b).stdout
+    assert "table 3: 2 cells changed" in table
+    assert f"{len(blank)} cells blank in one, 0 in the other (not counted as changed)" in table
+    assert table.count("*") == 2  # only the two rows that changed are marked
+    assert "0→·" in table
 
 
 def test_compare_not_consecutive_years_and_unreadable(folder):

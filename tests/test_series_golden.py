@@ -1,4 +1,5 @@
-"""The `record: series` lines of `gikr check --format jsonl`, one golden file per series rule.
+"""The `record: series` lines of `gikr check --format jsonl`, one golden file per series rule,
+and `gikr compare --format jsonl`'s line.
 
 jsonl is an interface scripts depend on: keys are added, never renamed.  Each
 rule's line, for a small pair of reports that makes it, is a snapshot compared
@@ -21,8 +22,10 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension
 
 from gikr_tui.checks import all_checks
 from gikr_tui.pipeline import check_file
+from gikr_tui.safety import json_escaped
+from gikr_tui.series.compare import compare
 from gikr_tui.series.collect import Collector
-from series_maker import chained, forward_of, t2_2021, write
+from series_maker import blank_vs_zero_pair, chained, forward_of, t2_2021, write
 
 AGENCY = "淮安市洪泽区人民政府"
 
@@ -65,3 +68,12 @@ def test_series_line_jsonl(rule, tmp_path, snapshot):
 
 def test_every_series_rule_has_a_golden_case():
     assert {c.id for c in all_checks("series")} == set(CASES)
+
+
+def test_compare_line_jsonl(tmp_path, snapshot):
+    """`gikr compare --format jsonl`'s line; a blank against a 0 is `blank_vs_zero`, not `changed`."""
+    p1, p2 = blank_vs_zero_pair(tmp_path, AGENCY, "2022年，" + BODY)
+    line = compare(check_file(p1), check_file(p2)).to_json()
+    text = json_escaped(json.dumps(line, ensure_ascii=False)) + "\n"
+    text = text.replace(json.dumps(str(p1))[1:-1], "PREVIOUS").replace(json.dumps(str(p2))[1:-1], "PATH")
+    assert text.encode("utf-8") == snapshot(extension_class=JsonlSnapshot)

@@ -34,7 +34,7 @@ from gikr_tui.tui.parsing import Read
 from gikr_tui.tui.pick import PickScreen, PickTable
 from gikr_tui.tui.session import FileState
 from gikr_tui.tui.summary import AgencyTotals, ReportsTable, SummaryScreen, YearTotals
-from series_maker import chained, forward_of, prose, write
+from series_maker import blank_vs_zero_pair, chained, forward_of, prose, write
 from test_tui import broken_text, keys_of, notifications, press, run, screen_text, settle, until
 
 AGENCY = "淮安市洪泽区人民政府"
@@ -625,5 +625,41 @@ def test_pick_a_report_to_compare_with(series):
                 await press(pilot, key)
                 await until(pilot, lambda: isinstance(app.screen, PickScreen))
                 await press(pilot, "escape")
+
+    run(go())
+
+
+def test_compare_screen_counts_a_blank_against_a_0_apart(tmp_path):
+    """The compare screen counts, and n/N visit, only real changes: a blank against a 0 shows dim
+    (·→0 or 0→·) and its bottom line says why it is not a change."""
+    blank_vs_zero_pair(tmp_path, AGENCY, prose(random.Random(3)))
+
+    async def go():
+        app = GikrApp(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, app)
+            app.query_one(FileTree).select_path(path_of(app, "one.txt"))
+            await pilot.pause()
+            await press(pilot, "V")
+            await until(pilot, lambda: isinstance(app.screen, PickScreen))
+            await press(pilot, "enter")
+            await until(pilot, lambda: isinstance(app.screen, CompareScreen))
+            grid = app.screen.query_one(CompareGrid)
+            cells = [(place, grid.cell_of(place)) for places in grid.places for place in places if place is not None]
+            blank = [place for place, cell in cells if cell.blank_vs_zero]
+            assert grid.changed == 2 and len(blank) > 50
+            assert "2 cells changed" in screen_text(app)
+            visited = set()
+            for _ in range(3):
+                await press(pilot, "n")
+                place = grid.place_at(grid.cursor_coordinate)
+                assert grid.cell_of(place).changed
+                visited.add(place)
+            assert len(visited) == 2
+            grid.cursor_coordinate = grid.coordinate_of(blank[0])
+            await pilot.pause()
+            shown = grid.get_cell_at(grid.cursor_coordinate)
+            assert shown.plain in ("0→·", "·→0") and shown.style == "dim"
+            assert "blank in one, 0 in the other: not counted as changed" in status_text(app)
 
     run(go())

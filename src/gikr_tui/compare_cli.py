@@ -58,6 +58,8 @@ def side_text(value, text: str | None) -> str:
 
 def _shown(cell: Cell) -> Text:
     a, b = side_text(cell.a, cell.a_text), side_text(cell.b, cell.b_text)
+    if cell.blank_vs_zero:
+        return Text(f"{a}→{b}", style="dim")  # in sight, but no change: the two usually mean the same
     if not cell.changed:
         return Text(b)
     change = cell.change
@@ -73,10 +75,19 @@ def row_label(table: int, row: str) -> str:
     return T.T2_ROW_LABELS.get(row, row)
 
 
+def blank_vs_zero_line(n: int) -> str:
+    """How many cells are blank in one report and 0 in the other ("" when none): shown apart from the changes."""
+    if not n:
+        return ""
+    return ngettext("{n} cell blank in one, 0 in the other (not counted as changed)",
+                    "{n} cells blank in one, 0 in the other (not counted as changed)", n).format(n=n)
+
+
 def _grid(diff: TableDiff) -> Table:
     title = {2: _("table 2"), 3: _("table 3"), 4: _("table 4")}[diff.table]
     grid = Table(title=_("{table}: {changed} cells changed").format(table=title, changed=diff.changed),
-                 title_justify="left", box=None, pad_edge=False, show_edge=False, padding=(0, 1))
+                 title_justify="left", box=None, pad_edge=False, show_edge=False, padding=(0, 1),
+                 caption=blank_vs_zero_line(diff.blank_vs_zero) or None, caption_justify="left", caption_style="dim")
     grid.add_column("", no_wrap=True, max_width=LABEL_WIDTH, overflow="ellipsis")
     if diff.table == 2:
         fields: list[str] = list(dict.fromkeys(f for cols in diff.rows.values() for f in cols))

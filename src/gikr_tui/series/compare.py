@@ -33,8 +33,20 @@ class Cell:
     b_text: str | None = None
 
     @property
-    def changed(self) -> bool:
+    def differs(self) -> bool:
+        """Written differently at all: a blank against a 0 too."""
         return self.a != self.b or (self.a_text is None) != (self.b_text is None)
+
+    @property
+    def blank_vs_zero(self) -> bool:
+        """Blank in one report and 0 in the other: in these reports the two usually mean the same,
+        so it is shown (dimly) but not counted as a change.  A dash is not a blank."""
+        return (self.a_text == "" and self.b == 0 and self.b_text is not None) or (
+            self.b_text == "" and self.a == 0 and self.a_text is not None)
+
+    @property
+    def changed(self) -> bool:
+        return self.differs and not self.blank_vs_zero
 
     @property
     def change(self) -> Number | None:
@@ -43,7 +55,7 @@ class Cell:
         return self.b - self.a
 
     def to_json(self) -> dict:
-        return {"a": self.a, "b": self.b, "change": self.change, "changed": self.changed}
+        return {"a": self.a, "b": self.b, "change": self.change, "changed": self.changed, "blank_vs_zero": self.blank_vs_zero}
 
 
 @dataclass(slots=True)
@@ -55,6 +67,11 @@ class TableDiff:
     @property
     def changed(self) -> int:
         return sum(c.changed for cols in self.rows.values() for c in cols.values())
+
+    @property
+    def blank_vs_zero(self) -> int:
+        """Cells blank in one report and 0 in the other (not counted in `changed`)."""
+        return sum(c.blank_vs_zero for cols in self.rows.values() for c in cols.values())
 
     def to_json(self) -> dict:
         return {row: {col: c.to_json() for col, c in cols.items()} for row, cols in self.rows.items()}

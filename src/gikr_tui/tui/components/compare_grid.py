@@ -50,7 +50,8 @@ class CompareGrid(Pane, DataTable, inherit_bindings=False):
     PANE, KEY, NAME = "tables", "1", N_("Tables")
     HELP = N_(
         "Tables 2, 3 and 4 of both reports, cell by cell: a changed cell shows a→b (the first report's value, then the "
-        "second's) and its row is marked *; · is a blank. n and N go to the next and previous changed cell; the bottom "
+        "second's) and its row is marked *; · is a blank. A blank against a 0 shows dim, ·→0, and is not counted as a "
+        "change (the two usually mean the same). n and N go to the next and previous changed cell; the bottom "
         "line gives the cell in full, with the change."
     )
 
@@ -136,6 +137,8 @@ class CompareGrid(Pane, DataTable, inherit_bindings=False):
         if cell is None:
             return Text("")
         b = _side(cell.b, cell.b_text)
+        if cell.blank_vs_zero:  # shown, not counted: a blank and a 0 usually mean the same
+            return Text(f"{_side(cell.a, cell.a_text)}→{b}", style="dim", justify="right")
         if not cell.changed:
             return Text(b, style="dim" if b == "·" else "", justify="right")
         return Text(f"{_side(cell.a, cell.a_text)}→{b}", style="bold yellow", justify="right")
@@ -213,8 +216,11 @@ class CompareGrid(Pane, DataTable, inherit_bindings=False):
             diff = next((d for d in self.comparison.tables if d.table == table), None)
             if diff is None:
                 return []
+            from ...compare_cli import blank_vs_zero_line
+
             changed = ngettext("{n} cell changed", "{n} cells changed", diff.changed).format(n=diff.changed)
-            return [Text(TABLE_NAMES[diff.table], style="bold"), Text(changed)]
+            blank = blank_vs_zero_line(diff.blank_vs_zero)
+            return [Text(TABLE_NAMES[diff.table], style="bold"), Text(changed), *([Text(blank, style="dim")] if blank else [])]
         table, key, col = place
         if table == 3:
             where = f"{full_row_label(key)} / {T.COL_LABELS[col]}"
@@ -228,7 +234,9 @@ class CompareGrid(Pane, DataTable, inherit_bindings=False):
             return [head]
         a, b = self.years
         out = [head, Text(f"{a}: {_side(cell.a, cell.a_text)}"), Text(f"{b}: {_side(cell.b, cell.b_text)}")]
-        if cell.changed:
+        if cell.blank_vs_zero:
+            out.append(Text(_("blank in one, 0 in the other: not counted as changed"), style="dim"))
+        elif cell.changed:
             change = cell.change
             out.append(Text(_("changed") if change is None else _("changed by {change}").format(change=signed(change)), style="bold yellow"))
         else:
