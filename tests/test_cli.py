@@ -240,3 +240,15 @@ def test_the_inspector_refuses_a_bad_limit_before_it_starts():
                           capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == "gikr: error: --jobs must be at least 1"
+
+
+def test_a_number_too_long_to_be_a_count_is_noted_in_the_jsonl(tmp_path):
+    """A 16-digit cell in table 2 is read as text; the report's notes say which cell, and the row's
+    other cells are still read (the long number did not take its row's label)."""
+    text = (SEEDS / "004_bca2272ab24a3735.txt").read_text(encoding="utf-8")
+    (tmp_path / "r.txt").write_text(text.replace("规章\t0\t0\t0", "规章\t" + "1" * 16 + "\t0\t7"), encoding="utf-8")
+    [line] = [json.loads(x) for x in gikr(tmp_path / "r.txt", "--format", "jsonl", "--no-cache").stdout.splitlines()]
+    [note] = [n for n in line["notes"] if "digits" in n["message"]]
+    assert (note["row"], note["col"]) == ("regulations", "issued")
+    assert note["message"].startswith("表二 规章 / 本年制发件数: 1111111111111111 has more than 15 digits")
+    assert line["active_disclosure"]["regulations"]["in_force"] == 7

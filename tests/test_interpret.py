@@ -291,3 +291,36 @@ def test_a_cell_of_thousands_of_digits_is_text_not_an_internal_error(tmp_path):
     (tmp_path / "r.txt").write_text("\n".join(lines), encoding="utf-8")
     result = check_file(tmp_path / "r.txt")
     assert result.status == "ok", str(result.error)
+    [note] = [str(n.message) for n in result.report.notes if n.col == "amount"]
+    assert note == f"表二 行政事业性收费 / 金额: {'9' * 23}… has more than 15 digits, more than any count; " \
+                   "read as text, not as a number"
+
+
+def test_a_number_of_more_than_15_digits_is_text_and_a_note_says_so_in_every_table():
+    """Past MAX_DIGITS a cell is read as text: table 2 would drop it without a word, tables 3–4
+    show only the arithmetic it breaks; a note names each such cell (table, row, column)."""
+    long = "1" * 16
+    text = (SEEDS / "004_bca2272ab24a3735.txt").read_text(encoding="utf-8")
+    text = text.replace("规章\t0\t0\t0", f"规章\t{long}\t0\t0")
+    text = text.replace("一、本年新收政府信息公开申请数量\t0\t0", f"一、本年新收政府信息公开申请数量\t{long}件\t0")
+    lines = text.split("\n")
+    t4 = next(i for i, line in enumerate(lines) if line.startswith("0\t0\t0\t0\t0\t0\t0\t0\t0\t0"))
+    lines[t4] = f"{long[:-1]}２\t" + lines[t4][2:]  # full-width digits count too
+    report = _report("\n".join(lines))
+    assert report.active_disclosure["regulations"]["issued"].number is None
+    assert report.requests["received_new"]["natural"].number is None
+    assert report.review_litigation["review"]["upheld"].number is None
+    said = {(n.row, n.col): str(n.message) for n in report.notes if "digits" in str(n.message)}
+    assert said == {
+        ("regulations", "issued"): f"表二 规章 / 本年制发件数: {long} has more than 15 digits, more than any count; "
+                                   "read as text, not as a number",
+        ("received_new", "natural"): f"表三 一、本年新收政府信息公开申请数量 / 自然人: {long}件 has more than 15 digits, "
+                                     "more than any count; read as text, not as a number",
+        ("review", "upheld"): f"表四 行政复议 / 结果维持: {long[:-1]}２ has more than 15 digits, more than any count; "
+                              "read as text, not as a number",
+    }
+    # the cell itself carries it, for the inspector's detail line
+    assert "more than 15 digits" in str(report.active_disclosure["regulations"]["issued"].note)
+    # a 15-digit count, a long text and a blank are no such cell
+    assert not any("digits" in str(n.message) for n in _report(
+        (SEEDS / "004_bca2272ab24a3735.txt").read_text(encoding="utf-8").replace("规章\t0\t0\t0", "规章\t" + "1" * 15 + "\t0\t0")).notes)

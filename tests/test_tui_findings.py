@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -98,5 +99,21 @@ def test_a_hints_cells_get_their_own_mark(mixed_report):
             app._after_edit(state)
             await pilot.pause()
             assert state.hinted() == set() and (shown("natural"), shown("commercial")) == ("10*", "2*")
+
+    asyncio.run(go())
+
+
+def test_a_number_too_long_to_be_a_count_is_a_note_in_the_findings(tmp_path):
+    seed = Path(__file__).resolve().parents[1] / "fixtures" / "seeds" / "004_bca2272ab24a3735.txt"
+    text = seed.read_text(encoding="utf-8").replace("规章\t0\t0\t0", "规章\t" + "1" * 16 + "\t0\t0")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+
+    async def go():
+        app = GikrApp(tmp_path / "r.txt")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _open(pilot, app)
+            lines = app.query_one(FindingsList).lines
+            assert any(line.startswith("~ note 表二 规章 / 本年制发件数: 1111111111111111 has more than 15 digits")
+                       for line in lines), lines
 
     asyncio.run(go())

@@ -23,7 +23,7 @@ from .labels import norm, numbering_value, split_numbering
 from .model import EMPTY, Cell, Document, Note, Origin, Paragraph, Passage, Report, Section, Table, Value
 from .msg import Msg, both, msg
 from .rows import HEADER_WORDS, collect, keyword_row, place_rows, vintage
-from .values import kind, to_value
+from .values import MAX_DIGITS, kind, over_long_number, place_kind, to_value
 
 
 @dataclass(slots=True)
@@ -57,9 +57,9 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     """(label cells, value cells): values are the cells after the last text cell."""
     last_text = -1
     for i, cell in enumerate(cells):
-        if kind(cell.text) == "text":
+        if place_kind(cell.text) == "text":
             last_text = i
-    labels = [c for c in cells[: last_text + 1] if kind(c.text) == "text"]
+    labels = [c for c in cells[: last_text + 1] if place_kind(c.text) == "text"]
     return labels, cells[last_text + 1:]
 
 
@@ -346,7 +346,7 @@ class Interpreter:
                     close()
                     named.append(group)
                 continue  # a page header between a row's pieces
-            kinds = [kind(c.text) for c in item.cells]
+            kinds = [place_kind(c.text) for c in item.cells]
             fields_above, under_fields = under_fields, False
             if "text" in kinds:
                 close()
@@ -428,7 +428,7 @@ class Interpreter:
             if item.cells is None:
                 continue
             labels, value_cells = item.split()
-            texts = [norm(c.text) for c in item.cells if kind(c.text) == "text"]
+            texts = [norm(c.text) for c in item.cells if place_kind(c.text) == "text"]
             fields = tuple(f for t in texts for f in _header_fields(t))
             if fields:
                 header = fields
@@ -635,6 +635,41 @@ def _uncertain_notes(*tables: dict[str, dict[str, Value]]) -> list[Note]:
     return notes
 
 
+# --- Numbers too long to be counts --------------------------------------------------
+
+_TABLE_NAMES = {2: "表二", 3: "表三", 4: "表四"}
+
+
+def _quoted_start(text: str, width: int = 24) -> str:
+    """A cell's text as a note quotes it: its start, when thousands of digits would crowd out the note's words."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _over_long_notes(t2: dict[str, dict[str, Value]], grid: dict[str, dict[str, Value]],
+                     t4: dict[str, dict[str, Value]]) -> list[Note]:
+    """A note for each cell written as a number of more than MAX_DIGITS digits: it is read as
+    text, so table 2 would drop it without a word and tables 3–4 would show only the arithmetic
+    it breaks.  The value carries the note too, for the inspector's detail line."""
+    labels = {
+        2: (lambda r: T.T2_ROW_LABELS.get(r, r), lambda c: T.T2_FIELD_LABELS.get(c, c)),
+        3: (lambda r: T.ROW_SPECS[r].label if r in T.ROW_SPECS else r, lambda c: T.COL_LABELS.get(c, c)),
+        4: (lambda g: T.T4_GROUP_LABELS.get(g, g), lambda f: T.T4_FIELD_LABELS.get(f, f)),
+    }
+    notes: list[Note] = []
+    for number, table in ((2, t2), (3, grid), (4, t4)):
+        row_label, col_label = labels[number]
+        for row, fields in table.items():
+            for col, value in fields.items():
+                if value.number is not None or not over_long_number(value.text):
+                    continue
+                message = msg("{table} {row} / {col}: {text} has more than {digits} digits, more than any count; "
+                              "read as text, not as a number", table=_TABLE_NAMES[number], row=row_label(row),
+                              col=col_label(col), text=_quoted_start(value.text), digits=MAX_DIGITS)
+                value.note = both(value.note, message) if value.note else message
+                notes.append(Note(message, row=row, col=col, origin=value.origin))
+    return notes
+
+
 # --- Entry point ------------------------------------------------------------------
 
 # what a file really is, when its name says otherwise
@@ -662,6 +697,7 @@ def interpret(doc: Document) -> Report:
     grid = it.build_grid(placed, tpl)
     t2 = it.name_active_disclosure(t2_rows, tpl)
     t4 = it.review_litigation(t3_end, starts)
+    it.notes.extend(_over_long_notes(t2, grid, t4))
     if doc.ocr is not None:
         it.notes.extend(_uncertain_notes(grid, t4, t2))
     return Report(

@@ -29,6 +29,18 @@ def too_many_digits(text: str) -> bool:
     return sum(c.isdigit() for c in text) > MAX_DIGITS
 
 
+_NUMBER_CHARS = frozenset("0123456789,.")
+
+
+@lru_cache(maxsize=8192)
+def over_long_number(text: str) -> bool:
+    """Written as a number, but with more digits than MAX_DIGITS: its value is text (no number),
+    and the interpreter says so in a note."""
+    s = _UNIT.sub("", unicodedata.normalize("NFKC", clean(text)))
+    body = s[1:] if s[:1] in "+-" else s
+    return too_many_digits(body) and body.count(".") <= 1 and _NUMBER_CHARS.issuperset(body)
+
+
 def clean(text: str) -> str:
     """Strip the whitespace copies leave inside cells (ideographic, NBSP)."""
     return _SPACE.sub("", text)
@@ -64,6 +76,14 @@ def kind(text: str) -> str:
     if parse_number(s) is not None:
         return "number"
     return "text"
+
+
+def place_kind(text: str) -> str:
+    """kind() for placing a cell in its table: a number too long to be a count is a value's cell
+    all the same (`number` here, though it holds none), so its row keeps its label and its cells
+    their columns; read as a label, it took a table-2 row away without a word."""
+    k = kind(text)
+    return "number" if k == "text" and over_long_number(text) else k
 
 
 def is_value(text: str) -> bool:

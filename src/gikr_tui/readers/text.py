@@ -24,7 +24,7 @@ from ..limits import (
     too_wide,
 )
 from ..model import Cell, Document, Origin, Paragraph, Table
-from ..values import kind
+from ..values import place_kind
 from .encoding import decode
 
 # Possessive runs (`*+`): a run of spaces is never split between two `\s*`,
@@ -214,8 +214,8 @@ def _cells_on(line: str, k: str) -> int:
 
 
 def _continues(previous: str) -> bool:
-    """Only a cell holding words wraps; a number or blank cell ends there."""
-    return kind(previous) == "text"
+    """Only a cell holding words wraps; a number (one too long to be a count too) or blank cell ends there."""
+    return place_kind(previous) == "text"
 
 
 def read_text(data: bytes, fmt: str = "text") -> Document:
