@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from rich.cells import cell_len
-
 from . import __version__, checks, cli_words
-from .i18n import _, ngettext, pgettext
+from .i18n import _, ngettext
 from .cluster import ClusterError
 from .runner import BRIEF, SHOWN, local_executor, outcomes
 from .scan import ScanProblem, scan
-from .safety import json_escaped, visible
-from .serialize import CSV_FIELDS, csv_rows, jsonl_line
+from .safety import visible
+from .output.csv import check_writer, csv_rows
+from .output.jsonl import jsonl_line
 from .settings import DEFAULT_TIMEOUT, Settings, SettingsError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -114,16 +112,10 @@ def executor_or_problem(settings: Settings):
 
 
 def _list_checks() -> int:
-    # id, severity and family are the words --checks takes: never translated
-    scopes = {"report": pgettext("scope", "report"), "series": pgettext("scope", "series"),
-              "folder": pgettext("scope", "folder")}
-    rows = [(c.id, c.severity, scopes.get(c.scope, c.scope), c.family, checks.title(c), _(c.summary))
-            for c in checks.all_checks()]
-    width = [max(cell_len(r[i]) for r in rows) for i in range(4)]
+    from .output.table import print_checks
+
     try:
-        for r in rows:
-            print("  ".join(r[i] + " " * (width[i] - cell_len(r[i])) for i in range(4)) + "  "
-                  + _("{title}: {summary}").format(title=visible(r[4]), summary=visible(r[5])))
+        print_checks(checks.all_checks())
         sys.stdout.flush()
     except BrokenPipeError:  # `gikr check --list-checks | head`
         _quiet_stdout()
@@ -289,15 +281,14 @@ def check_main(args: Sequence[str]) -> int:
     writer = table = None
     progress = _progress(len(paths), ns.format)
     if ns.format == "table" and paths:
-        from .present import TablePrinter
+        from .output.table import TablePrinter
 
         # Both on one terminal: rows go through the bar's console, above the bar.
         shared = progress is not None and sys.stdout.isatty()
         table = TablePrinter(paths, progress.console if shared else None)
     out = sys.stdout
     if ns.format == "csv":
-        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
+        writer = check_writer(out)
     series_ids = {c.id for c in checks.all_checks("series")} & selection.ids
     collector = None
     if series_ids and not ns.no_series:
@@ -433,10 +424,10 @@ def print_notes(prog: str, notes) -> None:
 
 def _series(collector, selection, fmt: str, writer, table, counts: Counts) -> int | None:
     """The cross-year findings after the files, in the run's format; the exit status if output stopped."""
-    import json
     from dataclasses import replace
 
-    from .serialize import series_csv_rows
+    from .output.csv import series_csv_rows
+    from .output.jsonl import json_text
 
     lines = []
     for line in collector.finish():
@@ -451,7 +442,7 @@ def _series(collector, selection, fmt: str, writer, table, counts: Counts) -> in
     try:
         if fmt == "jsonl":
             for line in lines:
-                sys.stdout.write(json_escaped(json.dumps(line.to_json(), ensure_ascii=False)) + "\n")
+                sys.stdout.write(json_text(line.to_json()) + "\n")
         elif writer is not None:
             for line in lines:
                 writer.writerows(series_csv_rows(line))

@@ -6,7 +6,7 @@ clears the screen), C1 controls, bidi overrides that reorder what is shown,
 and a file name may hold a newline or bytes that are not UTF-8.  Wherever such
 text reaches a terminal or a file meant for people, every control is shown as
 a visible symbol instead.  Machine output (jsonl) stays lossless and escapes
-them instead (see `serialize`).
+them instead (see `output/jsonl.py`).
 """
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ class SectionList(_ListPane, inherit_bindings=False):
         self.repeated: set[int] = set()
 
     def show_comparison(self, comparison) -> None:
-        from ..compare_cli import similarity_percent
+        from ..output.compare_table import similarity_percent
 
         self.sections = list(comparison.sections)
         self.repeated = {f.section for f in comparison.findings if f.rule == "repeated_text"}
@@ -177,7 +177,7 @@ class SectionList(_ListPane, inherit_bindings=False):
         i = self.highlighted
         if i is None or i >= len(self.sections):
             return []
-        from ..compare_cli import section_heading
+        from ..output.compare_table import section_heading
 
         sec = self.sections[i]
         out = [Text(section_heading(sec), style="bold")]
@@ -247,7 +247,7 @@ class DiffView(Reader, inherit_bindings=False):
     def show_diff(self, sec) -> None:
         if sec is self.diff:
             return
-        from ..compare_cli import section_heading, section_lines
+        from ..output.compare_table import section_heading, section_lines
 
         self.diff = sec
         runs: list[tuple[str, str]] = [(section_heading(sec), "bold"), ("\n", "")]
@@ -281,7 +281,7 @@ class DiffView(Reader, inherit_bindings=False):
     def status(self) -> list[Text]:
         if self.diff is None:
             return [Text(_("no section selected"), style="dim")]
-        from ..compare_cli import section_heading
+        from ..output.compare_table import section_heading
 
         out = [Text(section_heading(self.diff), style="bold")]
         if len(self.pieces) > 1:
@@ -343,7 +343,7 @@ class CompareScreen(SubScreen):
         self.how = how
 
     def compose(self) -> ComposeResult:
-        from ..compare_cli import side_line
+        from ..output.compare_table import side_line
 
         c = self.comparison
         head = Text("\n").join([side_line(_("A"), c.a, self.names[0]), side_line(_("B"), c.b, self.names[1])])

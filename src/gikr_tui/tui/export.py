@@ -27,7 +27,8 @@ from ..model import Value
 from ..checks import Finding
 from ..pipeline import Result
 from ..safety import csv_cell
-from ..serialize import CSV_FIELDS, csv_rows, json_text, result_json
+from ..output.csv import CSV_FIELDS, csv_rows
+from ..output.jsonl import json_text, result_json
 from .session import T3, FileState, GridRef, Summary, read_again
 
 STEM = "gikr-findings"

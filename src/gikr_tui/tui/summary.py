@@ -30,7 +30,7 @@ from textual.widgets import ContentSwitcher
 
 from ..checks.finding import number
 from ..i18n import N_, _, ngettext
-from ..present import STATUS, format_name, status_word
+from ..output.words import STATUS, format_name, status_word
 from ..series.summary import Row, Total
 from . import filedata
 from .components.chart import FigureChart
@@ -82,7 +82,7 @@ def _figure(key: str):
 
 def _figure_columns() -> list[Column]:
     from ..series.summary import FIGURES, RATES
-    from ..summary_cli import FIGURE_WIDTH, HEADERS, percent
+    from ..output.summary_table import FIGURE_WIDTH, HEADERS, percent
 
     out = []
     for key, header in FIGURES:
@@ -162,7 +162,7 @@ def _total_key_text(total: Total) -> Text:
 
 @lru_cache(maxsize=2)
 def total_columns(kind: str) -> tuple[Column, ...]:
-    from ..summary_cli import years_text
+    from ..output.summary_table import years_text
 
     if kind == "agency":
         first = Column("agency", N_("agency"), 12, _total_key_text,
@@ -297,7 +297,7 @@ class TotalsTable(SortedTable):
         total = self.current_row
         if total is None:
             return [Text(_("adding up…") if self.made_of is None else _("no reports read yet"), style="dim")]
-        from ..summary_cli import years_text
+        from ..output.summary_table import years_text
 
         if self.kind == "agency":
             out = [_total_key_text(total).copy(), Text(ngettext("{n} report", "{n} reports", total.reports).format(n=total.reports))]

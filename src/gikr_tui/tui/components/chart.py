@@ -31,7 +31,7 @@ FRAME = 3  # the lines of a plot that hold no bar: the frame's top and bottom, t
 def _figures() -> list[tuple[str, str]]:
     """(key, header) of the key figures, as the summary's columns name them."""
     from ...series.summary import FIGURES
-    from ...summary_cli import HEADERS
+    from ...output.summary_table import HEADERS
 
     return [(key, HEADERS[header]) for key, header in FIGURES]
 

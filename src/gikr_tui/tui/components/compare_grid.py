@@ -40,7 +40,7 @@ Place = tuple[int, str, str]  # (table, row or group, column or field)
 
 
 def _side(value, text: str | None) -> str:
-    from ...compare_cli import side_text
+    from ...output.compare_table import side_text
 
     shown = side_text(value, text)
     return shown or "·"
@@ -216,7 +216,7 @@ class CompareGrid(Pane, DataTable, inherit_bindings=False):
             diff = next((d for d in self.comparison.tables if d.table == table), None)
             if diff is None:
                 return []
-            from ...compare_cli import blank_vs_zero_line
+            from ...output.compare_table import blank_vs_zero_line
 
             changed = ngettext("{n} cell changed", "{n} cells changed", diff.changed).format(n=diff.changed)
             blank = blank_vs_zero_line(diff.blank_vs_zero)

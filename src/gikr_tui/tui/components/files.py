@@ -36,7 +36,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ...i18n import N_, _, colon
-from ...present import format_name
+from ...output.words import format_name
 from ..render import file_label, folder_counts, shown, status_words
 from ..reviewed import ReviewMarks
 from ..session import FileState
