@@ -489,3 +489,12 @@ def test_a_badge_holds_what_the_files_pane_shows_and_nothing_more(tmp_path, own_
     assert (badge.status, badge.format, badge.report.agency, badge.report.year) == ("ok", "text", "相城区人民政府办公室", 2021)
     assert not hasattr(badge, "record") and not hasattr(badge.report, "requests")
     assert outcome.data is None  # the whole result stays in the cache until the file is opened
+
+
+def test_only_modules_that_shape_a_result_retire_the_cache():
+    """Editing how results are rendered (output/, the inspector) keeps cached results; editing how they are read retires them."""
+    package = Path(cache.__file__).parent
+    shaping = {str(p.relative_to(package)) for p in cache.shaping_sources(package)}
+    assert {"interpret.py", "values.py", "checks/arithmetic.py", "readers/text.py"} <= shaping
+    assert not {p for p in shaping if p.startswith(("output/", "tui/"))}
+    assert "cli.py" not in shaping

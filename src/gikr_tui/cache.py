@@ -40,23 +40,31 @@ from .records import Outcome, Parsed, parsed
 # Result for the same bytes: cached results of older versions are then ignored.
 PARSER_VERSION = 2
 
-# Modules that do not shape a stored result; any other change to the
-# package's source also retires old rows, in case a bump is forgotten.
+# Modules that do not shape a stored result (nor do the packages in
+# _NOT_PARSING_PACKAGES: the inspector, and the outputs that render results);
+# any other change to the package's source also retires old rows, in case a
+# bump is forgotten.
 _NOT_PARSING = {
-    "__main__.py", "cli.py", "present.py", "serialize.py", "runner.py", "pool.py", "cache.py", "scan.py",
+    "__main__.py", "cli.py", "serialize.py", "runner.py", "pool.py", "cache.py", "scan.py",
     "settings.py", "memory.py", "procs.py", "cluster.py",
     "summary_cli.py", "compare_cli.py", "series/collect.py", "series/summary.py", "series/compare.py",
     "series/agency.py", "series/similarity.py", "progress.py",
 }
+_NOT_PARSING_PACKAGES = {"tui", "output"}
+
+
+def shaping_sources(package: Path) -> list[Path]:
+    """The package's modules whose change could change a stored result, in a fixed order."""
+    return [path for path in sorted(package.rglob("*.py"))
+            if path.relative_to(package).parts[0] not in _NOT_PARSING_PACKAGES
+            and str(path.relative_to(package)) not in _NOT_PARSING]
 
 
 def _source_digest() -> str:
     package = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(package.rglob("*.py")):
+    for path in shaping_sources(package):
         rel = path.relative_to(package)
-        if rel.parts[0] == "tui" or str(rel) in _NOT_PARSING:
-            continue
         digest.update(str(rel).encode())
         try:
             digest.update(path.read_bytes())

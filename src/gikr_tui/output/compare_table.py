@@ -19,7 +19,6 @@ from ..series.similarity import MEASURE_NAME
 from .words import SEVERITY_STYLE, format_name, rule_label
 
 LABEL_WIDTH = 18  # a row label is cut to this many cells; the grid fits 80 columns
-EQUAL_SHOWN = 40  # characters of a paragraph that did not change
 
 
 def side_text(value, text: str | None) -> str:

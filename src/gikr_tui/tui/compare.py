@@ -361,7 +361,6 @@ class CompareScreen(SubScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        head = self.query_one("#compare-head", Static)
         grid = self.query_one(CompareGrid)
         grid.show_comparison(self.comparison)
         self.query_one(CrossYearList).show_comparison(self.comparison)
