@@ -100,6 +100,25 @@ async def settle(pilot, app: GikrApp, bound: float = 60.0) -> None:
     await pilot.pause()
 
 
+async def still(pilot, bound: float = 15.0) -> None:
+    """Wait until the screen stops changing: what a snapshot takes. A fixed pause was too short
+    for the late layout (the Findings pane following the grid, a scrollbar coming and going,
+    labels refitted) when the suite loads every core; one in ten 120x40 snapshots caught it."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    loop = asyncio.get_running_loop()
+    end = loop.time() + bound
+    shot = pilot.app.export_screenshot()
+    while loop.time() < end:
+        await pilot.pause(0.15)
+        await pilot.wait_for_scheduled_animations()
+        again = pilot.app.export_screenshot()
+        if again == shot:
+            return
+        shot = again
+    raise AssertionError(f"the screen still changes after {bound} s")
+
+
 async def until(pilot, condition, bound: float = 30.0) -> None:
     loop = asyncio.get_running_loop()
     end = loop.time() + bound
@@ -686,6 +705,30 @@ def test_at_80_columns_totals_and_groups_stay_in_sight(folder):
             await pilot.resize_terminal(120, 40)
             await until(pilot, lambda: grid.get_row_at(4)[0].plain == "（三）1.属于国家秘密")
             assert grid.label_width > 16
+
+    run(go())
+
+
+def test_the_label_fit_never_races_the_scrollbar(folder):
+    """The labels are fitted to the width beside the scrollbar; that width must be the same before
+    the rows come (no scrollbar yet) as after, or a fit made a frame early leaves a horizontal
+    scrollbar and 其他 cut off (one 120x40 start in four on a loaded machine)."""
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            await press(pilot, "]", "3")
+            grid = app.query_one(ReportGrid)
+            await until(pilot, lambda: grid.row_count > 25)
+            full = grid.scrollable_content_region.width
+            state = grid.state
+            grid.show_state(None)
+            await pilot.pause()
+            assert grid.row_count == 0
+            assert grid.scrollable_content_region.width == full
+            grid.show_state(state)
+            await still(pilot)
+            assert grid.max_scroll_x == 0 and "其他" in screen_text(app)
 
     run(go())
 

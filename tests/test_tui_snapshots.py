@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from gikr_tui.tui.app import GikrApp
-from test_tui import SEED, make_folder, settle
+from test_tui import SEED, make_folder, settle, still
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -23,11 +23,7 @@ def _waiting(*keys: str):
         await settle(pilot, pilot.app)
         for key in keys:
             await pilot.press(key)
-        await pilot.pause()
-        await pilot.wait_for_scheduled_animations()
-        # let late layout (a scrollbar appearing, labels refitted) reach the screen
-        await pilot.pause(0.2)
-        await pilot.pause()
+        await still(pilot)
 
     return run_before
 

@@ -17,16 +17,9 @@ from gikr_tui.tui.compare import CompareScreen
 from gikr_tui.tui.components.chart import FigureChart
 from gikr_tui.tui.components.files import FileTree
 from gikr_tui.tui.summary import AgencyTotals, SummaryScreen
-from test_tui import press, settle, until
+from test_tui import press, settle, still, until
 from test_tui_screens import series  # noqa: F401 - the fixture
 from test_tui_snapshots import SIZES
-
-
-async def _still(pilot) -> None:
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.2)  # late layout (a scrollbar, a chart's redraw) reaches the screen
-    await pilot.pause()
 
 
 def _summary(*keys: str):
@@ -42,7 +35,7 @@ def _summary(*keys: str):
         await press(pilot, "1", *keys)
         if "4" in keys:
             await until(pilot, lambda: screen.query_one(FigureChart).bars)
-        await _still(pilot)
+        await still(pilot)
 
     return run_before
 
@@ -57,7 +50,7 @@ def _compare(tail: str, *keys: str):
         await press(pilot, "C")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen))
         await press(pilot, *keys)
-        await _still(pilot)
+        await still(pilot)
 
     return run_before
 
