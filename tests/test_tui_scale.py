@@ -144,3 +144,125 @@ def test_files_pane_at_ten_thousand_files_draws_only_the_rows_on_screen(monkeypa
             assert tree.is_folded(sub)
 
     run(go())
+
+
+# --- badges from a warm cache, looked up outside the app's process ---------------------
+
+def _warm_folder(tmp_path, monkeypatch, count: int) -> list[str]:
+    """`count` copies of the seed (every third one number off), each with its row in a cache of
+    its own (stored from two parses, not `count`: the test stays fast)."""
+    from dataclasses import replace
+
+    from gikr_tui.pipeline import check_file
+    from test_tui import SEED, broken_text
+
+    monkeypatch.setenv("GIKR_CACHE_DIR", str(tmp_path / "cache"))
+    cache.reset()
+    folder = tmp_path / "many"
+    folder.mkdir()
+    good, broken = SEED.read_text(encoding="utf-8"), broken_text()
+    paths = []
+    for i in range(count):
+        path = folder / f"{i:04}.txt"
+        path.write_text(broken if i % 3 == 1 else good, encoding="utf-8")
+        os.utime(path, (os.path.getmtime(path) - 60,) * 2)  # not written moments ago: storable
+        paths.append(str(path))
+    results = {text: check_file(paths[i]) for i, text in ((0, good), (1, broken))}
+    for i, path in enumerate(paths):
+        cache.store_result(path, replace(results[broken if i % 3 == 1 else good], path=path))
+    return paths
+
+
+class _Collected:
+    """What a ParsePool delivers, taken as the app takes it (one batch at a time)."""
+
+    def __init__(self, want: int) -> None:
+        import threading
+
+        self.reads: list = []
+        self.batches: list[int] = []
+        self.want = want
+        self.done = threading.Event()
+        self.pool = None
+
+    def __call__(self, reads) -> None:
+        self.reads.extend(reads)
+        self.batches.append(len(reads))
+        if len(self.reads) >= self.want:
+            self.done.set()
+        self.pool.taken()
+
+
+def _pool(collected: _Collected, **settings):
+    from gikr_tui.tui.parsing import ParsePool
+
+    pool = collected.pool = ParsePool(Settings(jobs=1, **settings), collected)
+    return pool
+
+
+def test_badges_from_a_warm_cache_are_looked_up_outside_the_apps_process(tmp_path, monkeypatch):
+    # Lookups on a thread of the app's process starved its thread of the GIL (keys waited
+    # 0.2-0.7 s while 10,000 badges filled): they happen in a process of their own, and
+    # the run loop here looks up only what that process did not find.
+    from gikr_tui.tui.parsing import DELIVER_AT_MOST
+
+    paths = _warm_folder(tmp_path, monkeypatch, 600)
+    fresh = tmp_path / "many" / "zz-new.txt"  # not in the cache: a worker reads it
+    fresh.write_text((tmp_path / "many" / "0000.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    junk = tmp_path / "many" / "zz-junk.txt"  # unreadable: its one-line error badge
+    junk.write_bytes(b"\x00\x01 not a report \xff" * 8)
+    for path in (fresh, junk):
+        os.utime(path, (os.path.getmtime(path) - 60,) * 2)
+    everything = [*paths, str(fresh), str(junk)]
+    collected = _Collected(len(everything))
+    pool = _pool(collected)
+    try:
+        pool.submit(everything)
+        assert collected.done.wait(60), len(collected.reads)
+        lookups = pool._lookups
+        assert lookups is not None and lookups.process.pid != os.getpid() and lookups.process.is_alive()
+        assert pool._loop.cached == 0  # not one hit found here (the two misses were looked up again)
+    finally:
+        pool.shutdown()
+    assert not lookups.process.is_alive()  # ended with the pool
+    got = {read.path: read.summary for read in collected.reads}
+    assert len(collected.reads) == len(got) == len(everything)
+    assert [got[p].status for p in paths[:3]] == ["ok", "violations", "ok"] and got[paths[1]].failing == 2
+    assert got[str(fresh)].status == "ok" and got[str(junk)].status == "error" and got[str(junk)].error
+    assert all(read.data is None for read in collected.reads)  # the cache holds each whole result
+    assert max(collected.batches) <= DELIVER_AT_MOST
+    cache.reset()
+
+
+def test_the_opened_file_is_looked_up_ahead_of_the_folder(tmp_path, monkeypatch):
+    from gikr_tui.tui import lookup
+
+    paths = _warm_folder(tmp_path, monkeypatch, 3 * lookup.CHUNK)
+    collected = _Collected(len(paths))
+    pool = _pool(collected)
+    try:
+        pool.submit(paths)
+        pool.prioritise(paths[-1])
+        assert collected.done.wait(60), len(collected.reads)
+    finally:
+        pool.shutdown()
+    order = [read.path for read in collected.reads]
+    # at most the batches asked for ahead come before it
+    assert order.index(paths[-1]) < lookup.AHEAD * lookup.CHUNK, order.index(paths[-1])
+    cache.reset()
+
+
+def test_closing_with_lookups_under_way_answers_every_file_at_once(tmp_path, monkeypatch):
+    import time
+
+    paths = _warm_folder(tmp_path, monkeypatch, 600)
+    collected = _Collected(len(paths))
+    pool = _pool(collected)
+    pool.submit(paths)
+    t = time.monotonic()
+    pool.shutdown()
+    assert time.monotonic() - t < 3
+    assert collected.done.is_set() and {read.path for read in collected.reads} == set(paths)
+    lookups = pool._lookups
+    assert lookups is None  # (handed its unanswered files to the closing message, and ended)
+    cache.reset()

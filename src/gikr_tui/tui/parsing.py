@@ -1,9 +1,11 @@
 """Parsing off the UI thread: the run loop `gikr check` uses, driven by a thread of its own.
 
-The loop (`runner.RunLoop`) takes a current result from the cache or hands
-the file to worker processes, and stores what they parse in batches; here it
-runs without a path-order window, so each result is delivered as soon as it
-is done, and the file the user opens can be moved to the front of the queue.
+Badges a warm cache holds are looked up in a process of their own
+(`lookup.Lookups`: on a thread here they starved the app's thread of the GIL);
+what it does not find goes to the run loop.  The loop (`runner.RunLoop`)
+takes a current result from the cache or hands the file to worker
+processes, and stores what they parse in batches; here it runs without a
+path-order window, so each result is delivered as soon as it is done, and the file the user opens can be moved to the front of the queue.
 The loop is not thread-safe and its `step()` blocks, so one thread owns it;
 the app hands it paths through a lock and wakes it through a pipe.
 
@@ -22,6 +24,7 @@ from the cache, or from the bytes kept for a result no cache holds).
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 from concurrent.futures import Future
 from typing import Callable, NamedTuple
@@ -29,15 +32,18 @@ from typing import Callable, NamedTuple
 from .. import cache, codec
 from ..msg import Msg, msg
 from ..pipeline import Result
-from ..pool import prepare
+from ..pool import prepare, start_context
 from ..readers import format_of
 from ..records import Outcome
 from ..runner import BADGE, RunLoop, local_executor
 from ..settings import TUI_MAX_JOBS, Settings
+from .lookup import Lookups
 from .session import Summary
 
-# Reads handed to the app at once, at most (the rest go with the next batch).
-DELIVER_AT_MOST = 2000
+# Reads handed to the app at once, at most (the rest go with the next batch): a
+# batch is handled on the app's thread, and a key typed meanwhile waits for it
+# (2,000 took 15-90 ms there; 500 stays within a frame or two).
+DELIVER_AT_MOST = 500
 
 CLOSING = msg("not read: gikr is closing")
 
@@ -85,6 +91,7 @@ class ParsePool:
         self._unsent: list[Read] = []
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         self._loop: RunLoop | None = None
+        self._lookups: Lookups | None = None
         # (path, pages done, pages) as a file is read by OCR, called from the pool's thread
         self.on_progress = None
 
@@ -173,7 +180,9 @@ class ParsePool:
 
     def _serve(self) -> None:
         loop = self._loop = RunLoop(self.settings, need=BADGE, workers=self.jobs, make_executor=self._executor)
+        lookups = None
         try:
+            lookups = self._lookups = self._start_lookups()
             while True:
                 while self._wake_r.poll():  # (first: a wake after this is seen by the step below)
                     self._wake_r.recv_bytes()
@@ -184,7 +193,10 @@ class ParsePool:
                     front, self._front = self._front, []
                     loads, self._loads = self._loads, []
                     flushes, self._flushes = self._flushes, []
-                loop.add(new, skip_waiting=True)
+                if lookups is not None:
+                    lookups.add(new)
+                else:
+                    loop.add(new, skip_waiting=True)
                 if loads or flushes:
                     loop.flush()  # what was just parsed may be opened: it is read from the cache
                 for done in flushes:
@@ -193,7 +205,10 @@ class ParsePool:
                     if future.set_running_or_notify_cancel():
                         self._load(loop, path, data, future)
                 for path in front:
-                    loop.prioritise(path)
+                    if lookups is None or not lookups.prioritise(path):
+                        loop.prioritise(path)
+                if lookups is not None:
+                    self._take_answers(loop, lookups)
                 self._send()
                 self._unsent.extend(read_of(outcome) for outcome in loop.step(wake=self._wake_r))
                 if loop.idle():
@@ -204,9 +219,38 @@ class ParsePool:
             self._fail_all(loop, error)
         finally:
             try:
-                loop.close()
+                if lookups is not None:
+                    lookups.close()
             finally:
-                self._fail_all(loop, CLOSING)
+                try:
+                    loop.close()
+                finally:
+                    self._fail_all(loop, CLOSING)
+
+    def _start_lookups(self) -> Lookups | None:
+        """The process looking badges up in the cache; None (the loop looks them up here) without a cache."""
+        if not self.settings.use_cache or cache.get_cache() is None:
+            return None
+        try:
+            return Lookups(start_context(), self.settings, self._wake_w)
+        except (OSError, ValueError, RuntimeError):
+            return None
+
+    def _take_answers(self, loop: RunLoop, lookups: Lookups) -> None:
+        """Hits as reads, misses to the loop (the opened file first); then ask for more."""
+        for hits, misses in lookups.answers():
+            for path, fields in hits:
+                lookups.urgent.discard(path)
+                summary = Summary._make(fields)
+                if summary.agency:
+                    summary = summary._replace(agency=sys.intern(summary.agency))
+                self._unsent.append(Read(path, summary, None))
+            loop.add(misses, skip_waiting=True)
+            for path in misses:
+                if path in lookups.urgent:
+                    lookups.urgent.discard(path)
+                    loop.prioritise(path)
+        lookups.ask()
 
     def _send(self) -> None:
         if self._unsent and self._taken.is_set():
@@ -239,7 +283,9 @@ class ParsePool:
         for done in flushes:
             done.set()
         unsent, self._unsent = self._unsent, []
+        lookups, self._lookups = self._lookups, None
+        looking = lookups.pending() if lookups is not None else []
         reads = unsent + [Read(path, Summary.of(Result(path, "error", format_of(path), error=error)), None)
-                          for path in [*loop.abandon(), *pending]]
+                          for path in dict.fromkeys([*looking, *loop.abandon(), *pending])]
         if reads:
             self._deliver(reads)
