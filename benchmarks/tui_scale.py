@@ -162,78 +162,96 @@ def child(folder: str, launched: float, out: str) -> None:
             }))
             os._exit(0)
 
-    profile = os.environ.get("GIKR_BENCH_PROFILE")
-    if profile:  # where the app's thread spends the fill (--profile): cProfile sees this thread alone
-        import cProfile
-
-        profiler = cProfile.Profile()
-        exit_now = os._exit
-
-        def dump_and_exit(code):
-            profiler.disable()
-            profiler.dump_stats(profile)
-            exit_now(code)
-
-        os._exit = dump_and_exit
-        # and every message handled or frame drawn that held the thread 10 ms or more
-        import collections
-
-        from textual.message_pump import MessagePump
-        from textual.screen import Screen
-
-        slow: collections.Counter = collections.Counter()
-        slowest: dict[str, float] = {}
-
-        def timed(name_of, original):
-            async def run(self, *args, **kwargs):
-                t = time.perf_counter()
-                try:
-                    return await original(self, *args, **kwargs)
-                finally:
-                    took = time.perf_counter() - t
-                    if took >= 0.01:
-                        name = name_of(self, *args)
-                        slow[name] += 1
-                        slowest[name] = max(slowest.get(name, 0.0), took)
-
-            return run
-
-        def plain(name_of, original):
-            def run(self, *args, **kwargs):
-                t = time.perf_counter()
-                try:
-                    return original(self, *args, **kwargs)
-                finally:
-                    took = time.perf_counter() - t
-                    if took >= 0.01:
-                        name = name_of(self, *args)
-                        slow[name] += 1
-                        slowest[name] = max(slowest.get(name, 0.0), took)
-
-            return run
-
-        MessagePump._dispatch_message = timed(lambda self, m: f"{type(self).__name__}<-{type(m).__name__}",
-                                              MessagePump._dispatch_message)
-        Screen._refresh_layout = plain(lambda self, *a: "Screen._refresh_layout", Screen._refresh_layout)
-        Screen._compositor_refresh = plain(lambda self, *a: "Screen._compositor_refresh", Screen._compositor_refresh)
-        dump = profiler.dump_stats
-
-        def dump_slow(path):
-            dump(path)
-            Path(path + ".slow").write_text("\n".join(f"{n:4} x >=10 ms, max {slowest[k] * 1000:4.0f} ms: {k}"
-                                                      for k, n in slow.most_common()))
-
-        profiler.dump_stats = dump_slow
-        profiler.enable()
+    profile, slow = os.environ.get("GIKR_BENCH_PROFILE"), os.environ.get("GIKR_BENCH_SLOW")
+    if profile or slow:
+        _profile(profile, slow)
     asyncio.run(main())
 
 
-def inspector(folder: Path, cache_dir: Path, work: Path, profile: str | None = None) -> dict:
+def _profile(path: str | None, slow_path: str | None) -> None:
+    """Where the app's thread spends the round: a cProfile of it in `path` (--profile;
+    cProfile sees this thread alone), and in `slow_path` (--slow) every message handled and
+    frame laid out or drawn that held the thread 10 ms or more (slower under the profiler)."""
+    import cProfile
+    from collections import Counter
+
+    from textual.message_pump import MessagePump
+    from textual.screen import Screen
+
+    slow: Counter = Counter()
+    slowest: dict[str, float] = {}
+    calls: Counter = Counter()
+    total: Counter = Counter()
+
+    def note(name: str, took: float) -> None:
+        calls[name] += 1
+        total[name] += took
+        if took >= 0.01:
+            slow[name] += 1
+            slowest[name] = max(slowest.get(name, 0.0), took)
+
+    dispatch = MessagePump._dispatch_message
+
+    async def timed_dispatch(self, message):
+        t = time.perf_counter()
+        try:
+            return await dispatch(self, message)
+        finally:
+            note(f"{type(self).__name__} <- {type(message).__name__}", time.perf_counter() - t)
+
+    def timed(name: str, original):
+        def run(self, *args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                note(name, time.perf_counter() - t)
+
+        return run
+
+    from textual.widget import Widget
+
+    refresh = Widget.refresh
+    layouts: Counter = Counter()  # who asks for a layout pass: (widget, the function asking)
+
+    def counted_refresh(self, *regions, repaint=True, layout=False, recompose=False):
+        if layout:
+            caller = sys._getframe(1)
+            if caller.f_code.co_name == "refresh":  # (a widget's own override)
+                caller = caller.f_back
+            layouts[f"layout asked by {type(self).__name__} in {caller.f_code.co_name}"] += 1
+        return refresh(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    Widget.refresh = counted_refresh
+    MessagePump._dispatch_message = timed_dispatch
+    Screen._refresh_layout = timed("Screen._refresh_layout (layout and draw)", Screen._refresh_layout)
+    Screen._compositor_refresh = timed("Screen._compositor_refresh (draw)", Screen._compositor_refresh)
+    profiler = cProfile.Profile() if path else None
+    exit_now = os._exit
+
+    def dump_and_exit(code):
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(path)
+        if slow_path:
+            Path(slow_path).write_text("".join(
+                f"{slow[k]:4} x >= 10 ms of {calls[k]:5}, max {slowest[k] * 1000:4.0f} ms, all {total[k] * 1000:5.0f} ms: {k}\n"
+                for k, _n in slow.most_common()) + "".join(f"{n:5} x {k}\n" for k, n in layouts.most_common(15)))
+        exit_now(code)
+
+    os._exit = dump_and_exit
+    if profiler is not None:
+        profiler.enable()
+
+
+def inspector(folder: Path, cache_dir: Path, work: Path, profile: str | None = None, slow: str | None = None) -> dict:
     out = work / "figures.json"
     out.unlink(missing_ok=True)
     env = {**os.environ, "GIKR_CACHE_DIR": str(cache_dir), "GIKR_JOBS": "2", "GIKR_DATA_DIR": str(work / "data")}
     if profile:
         env["GIKR_BENCH_PROFILE"] = str(Path(profile).resolve())
+    if slow:
+        env["GIKR_BENCH_SLOW"] = str(Path(slow).resolve())
     launched = time.time()
     done = subprocess.run([sys.executable, __file__, "--child", str(folder), str(launched), str(out)],
                           capture_output=True, text=True, env=env, timeout=900)
@@ -248,6 +266,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each measurement (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the inspector's thread (last round) to FILE")
+    parser.add_argument("--slow", metavar="FILE", help="list what held the inspector's thread 10 ms or more (last round) in FILE")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     ns = parser.parse_args()
     if ns.child:
@@ -285,7 +304,8 @@ def main() -> int:
             seconds, rss, summary = gikr_check(folder)
             checks.append(seconds)
             check_rss = max(check_rss, rss)
-            runs.append(inspector(folder, work / "cache", work, ns.profile if _round == ns.rounds - 1 else None))
+            last = _round == ns.rounds - 1
+            runs.append(inspector(folder, work / "cache", work, ns.profile if last else None, ns.slow if last else None))
             print(f"  round {_round + 1}: check {seconds:.2f} s; inspector first frame {runs[-1]['first_frame']:.2f} s, "
                   f"all badges {runs[-1]['all_badges']:.2f} s, {runs[-1]['hwm_mb']:.0f} MB", file=sys.stderr)
         small_folder = sorted(folder.iterdir())[0]  # one region of 25

@@ -266,3 +266,37 @@ def test_closing_with_lookups_under_way_answers_every_file_at_once(tmp_path, mon
     lookups = pool._lookups
     assert lookups is None  # (handed its unanswered files to the closing message, and ended)
     cache.reset()
+
+
+@pytest.mark.parametrize("width", [120, 60])
+def test_grid_cells_drawn_by_the_short_path_are_datatables_own(tmp_path, width):
+    # Opening a report draws ~200 new cells while keys wait: the grid builds a one-line
+    # cell from segments (`_one_line_cell`) rather than through Rich's general path.
+    # What it builds must be what DataTable would: every cell, styles and mouse meta alike.
+    from rich.style import Style
+    from textual.widgets import DataTable
+
+    folder = make_folder(tmp_path)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await settle(pilot, app)
+            await press(pilot, "j", "3")  # the broken report: failing cells, its marks
+            grid = app.query_one(ReportGrid)
+            await until(pilot, lambda: grid.state is app.states[str(folder / "b-broken.txt")])
+            grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
+            await press(pilot, "e", "2", "8", "enter", "c")  # an edited cell; computed sums beside values
+            short = 0
+            for base in (Style(bgcolor="black"), Style(color="white", bgcolor="blue")):
+                for cursor, hover in ((False, False), (True, False), (False, True), (True, True)):
+                    for row in range(len(grid.rows)):
+                        for col in range(len(grid.columns)):
+                            w = grid.ordered_columns[col].get_render_width(grid)
+                            built = grid._one_line_cell(row, col, base, w, cursor, hover)
+                            if built is not None:
+                                short += 1
+                                assert built == DataTable._render_cell(grid, row, col, base, w, cursor, hover), (row, col)
+            assert short >= 0.9 * 8 * len(grid.rows) * len(grid.columns)
+
+    run(go())
