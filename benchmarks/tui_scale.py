@@ -182,30 +182,36 @@ def _profile(path: str | None, slow_path: str | None) -> None:
     slowest: dict[str, float] = {}
     calls: Counter = Counter()
     total: Counter = Counter()
+    timeline: list[tuple[float, float, float, str]] = []  # (ended, took, its CPU time, what) for each of 10 ms or more
+    cpu_total: Counter = Counter()
 
-    def note(name: str, took: float) -> None:
+    start = time.time()
+
+    def note(name: str, took: float, cpu: float) -> None:
         calls[name] += 1
         total[name] += took
+        cpu_total[name] += cpu
         if took >= 0.01:
+            timeline.append((time.time(), took, cpu, name))
             slow[name] += 1
             slowest[name] = max(slowest.get(name, 0.0), took)
 
     dispatch = MessagePump._dispatch_message
 
     async def timed_dispatch(self, message):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         try:
             return await dispatch(self, message)
         finally:
-            note(f"{type(self).__name__} <- {type(message).__name__}", time.perf_counter() - t)
+            note(f"{type(self).__name__} <- {type(message).__name__}", time.perf_counter() - t, time.thread_time() - c)
 
     def timed(name: str, original):
         def run(self, *args, **kwargs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             try:
                 return original(self, *args, **kwargs)
             finally:
-                note(name, time.perf_counter() - t)
+                note(name, time.perf_counter() - t, time.thread_time() - c)
 
         return run
 
@@ -223,6 +229,19 @@ def _profile(path: str | None, slow_path: str | None) -> None:
         return refresh(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
 
     Widget.refresh = counted_refresh
+    render_lines = Widget.render_lines
+    drawn: Counter = Counter()  # time spent drawing each kind of widget
+    drawn_lines: Counter = Counter()
+
+    def timed_render_lines(self, crop):
+        t = time.perf_counter()
+        try:
+            return render_lines(self, crop)
+        finally:
+            drawn[type(self).__name__] += time.perf_counter() - t
+            drawn_lines[type(self).__name__] += crop.height
+
+    Widget.render_lines = timed_render_lines
     MessagePump._dispatch_message = timed_dispatch
     Screen._refresh_layout = timed("Screen._refresh_layout (layout and draw)", Screen._refresh_layout)
     Screen._compositor_refresh = timed("Screen._compositor_refresh (draw)", Screen._compositor_refresh)
@@ -235,8 +254,12 @@ def _profile(path: str | None, slow_path: str | None) -> None:
             profiler.dump_stats(path)
         if slow_path:
             Path(slow_path).write_text("".join(
-                f"{slow[k]:4} x >= 10 ms of {calls[k]:5}, max {slowest[k] * 1000:4.0f} ms, all {total[k] * 1000:5.0f} ms: {k}\n"
-                for k, _n in slow.most_common()) + "".join(f"{n:5} x {k}\n" for k, n in layouts.most_common(15)))
+                f"{slow[k]:4} x >= 10 ms of {calls[k]:5}, max {slowest[k] * 1000:4.0f} ms, all {total[k] * 1000:5.0f} ms "
+                f"(CPU {cpu_total[k] * 1000:5.0f} ms): {k}\n"
+                for k, _n in slow.most_common()) + "".join(f"{n:5} x {k}\n" for k, n in layouts.most_common(15))
+                + "".join(f"drawing {k}: {t * 1000:5.0f} ms, {drawn_lines[k]} lines\n" for k, t in drawn.most_common(12))
+                + "".join(f"at {ended - took - start:6.3f} s {took * 1000:4.0f} ms (CPU {cpu * 1000:3.0f}): {what}\n"
+                          for ended, took, cpu, what in timeline))
         exit_now(code)
 
     os._exit = dump_and_exit

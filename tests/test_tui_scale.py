@@ -300,3 +300,25 @@ def test_grid_cells_drawn_by_the_short_path_are_datatables_own(tmp_path, width):
             assert short >= 0.9 * 8 * len(grid.rows) * len(grid.columns)
 
     run(go())
+
+
+def test_a_lookup_process_that_dies_leaves_its_files_to_the_run_loop(tmp_path, monkeypatch):
+    import signal
+    import time
+
+    paths = _warm_folder(tmp_path, monkeypatch, 600)
+    collected = _Collected(len(paths))
+    pool = _pool(collected)
+    try:
+        pool.submit(paths)
+        deadline = time.monotonic() + 30
+        while pool._lookups is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        os.kill(pool._lookups.process.pid, signal.SIGKILL)  # as the OOM killer would
+        assert collected.done.wait(60), len(collected.reads)
+        assert pool._lookups is None and pool._loop.cached > 0  # the loop looked up what it had not answered
+    finally:
+        pool.shutdown()
+    got = {read.path: read.summary.status for read in collected.reads}
+    assert len(got) == len(paths) and {got[p] for p in paths} == {"ok", "violations"}
+    cache.reset()

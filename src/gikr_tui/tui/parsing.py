@@ -27,6 +27,7 @@ import multiprocessing
 import sys
 import threading
 from concurrent.futures import Future
+from multiprocessing.connection import wait
 from typing import Callable, NamedTuple
 
 from .. import cache, codec
@@ -207,9 +208,12 @@ class ParsePool:
                 for path in front:
                     if lookups is None or not lookups.prioritise(path):
                         loop.prioritise(path)
-                if lookups is not None:
-                    self._take_answers(loop, lookups)
+                if lookups is not None and not self._take_answers(loop, lookups):
+                    lookups = self._lookups = None  # it died (its files went to the loop)
                 self._send()
+                if lookups is not None and lookups.asked and loop.idle():
+                    wait([self._wake_r, lookups.process.sentinel])  # (an answer comes with a wake)
+                    continue
                 self._unsent.extend(read_of(outcome) for outcome in loop.step(wake=self._wake_r))
                 if loop.idle():
                     loop.flush()  # the last files read are in the cache before the app hears of them
@@ -236,21 +240,35 @@ class ParsePool:
         except (OSError, ValueError, RuntimeError):
             return None
 
-    def _take_answers(self, loop: RunLoop, lookups: Lookups) -> None:
-        """Hits as reads, misses to the loop (the opened file first); then ask for more."""
-        for hits, misses in lookups.answers():
+    def _take_answers(self, loop: RunLoop, lookups: Lookups) -> bool:
+        """Hits as reads, misses to the loop (the opened file first); then ask for more.
+        False when the process has died: what it had not answered went to the loop."""
+        try:
+            answers = lookups.answers()
+        except (EOFError, OSError):
+            answers = None
+        for hits, misses in answers or ():
             for path, fields in hits:
                 lookups.urgent.discard(path)
                 summary = Summary._make(fields)
                 if summary.agency:
                     summary = summary._replace(agency=sys.intern(summary.agency))
                 self._unsent.append(Read(path, summary, None))
-            loop.add(misses, skip_waiting=True)
-            for path in misses:
-                if path in lookups.urgent:
-                    lookups.urgent.discard(path)
-                    loop.prioritise(path)
+            self._to_loop(loop, lookups, misses)
+        if answers is None or not lookups.process.is_alive():
+            self._to_loop(loop, lookups, lookups.pending())
+            lookups.close()
+            return False
         lookups.ask()
+        return True
+
+    @staticmethod
+    def _to_loop(loop: RunLoop, lookups: Lookups, paths: list[str]) -> None:
+        loop.add(paths, skip_waiting=True)
+        for path in paths:
+            if path in lookups.urgent:
+                lookups.urgent.discard(path)
+                loop.prioritise(path)
 
     def _send(self) -> None:
         if self._unsent and self._taken.is_set():
