@@ -19,18 +19,21 @@ import subprocess
 import sys
 import threading
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 
-distributed = pytest.importorskip("distributed")
+from gikr_tui import cache, cluster
+from gikr_tui.cli import main
+from gikr_tui.runner import run
+from gikr_tui.settings import Settings
+from report_maker import with_long_prose
+from series_maker import chained, forward_of, prose, write
 
-from gikr_tui import cache, cluster  # noqa: E402
-from gikr_tui.cli import main  # noqa: E402
-from gikr_tui.runner import run  # noqa: E402
-from gikr_tui.settings import Settings  # noqa: E402
-from report_maker import with_long_prose  # noqa: E402
-from series_maker import chained, forward_of, prose, write  # noqa: E402
+# Found, not imported: every xdist worker collects this module, and importing dask.distributed
+# takes half a second of CPU that only the worker running these tests needs.
+pytestmark = pytest.mark.skipif(find_spec("distributed") is None, reason="the cluster extra is not installed (pip install -e '.[cluster]')")
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -43,6 +46,8 @@ EVERY_FORMAT = ["seeds/000_8a0178302d297c36.txt", "copies/table4-per-group.md", 
 
 @pytest.fixture(scope="module")
 def client():
+    import distributed
+
     local = cluster.start_local(2)
     dask_client = distributed.Client(local)
     yield dask_client
