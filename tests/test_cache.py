@@ -17,7 +17,7 @@ import pytest
 
 from gikr_tui import cache
 from gikr_tui.pipeline import check_file
-from gikr_tui.runner import run
+from gikr_tui.runner import STORE_BATCH, run
 from gikr_tui.settings import Settings
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
@@ -294,7 +294,8 @@ def test_a_run_under_another_process_s_lock_does_not_wait(tmp_path, own_cache):
     # stores nothing, says so once, and takes no longer than an unlocked run.
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(300):
+    # three batches to store (runner.STORE_BATCH), two of them whole: a wait per batch shows
+    for i in range(2 * STORE_BATCH + 5):
         shutil.copy(SEED_FILES[i % len(SEED_FILES)], folder / f"{i:03}.txt")
         os.utime(folder / f"{i:03}.txt", (time.time() - 60,) * 2)
     _age(folder / "000.txt")
@@ -320,7 +321,7 @@ def test_a_run_under_another_process_s_lock_does_not_wait(tmp_path, own_cache):
     assert got.stdout == free.stdout and got.returncode == 0
     notes = [line for line in got.stderr.splitlines() if "cache" in line]
     assert len(notes) == 1 and "locked by another process" in notes[0], got.stderr
-    # (it used to wait 10 s for every batch of 64: 51 s for these 300 files)
+    # (it used to wait 10 s for every batch of 64: 51 s for 300 files)
     assert locked < unlocked + 2.0, (locked, unlocked)
     assert cache.lookup(str(folder / "001.txt")) is None  # nothing was stored
 
