@@ -1280,6 +1280,8 @@ def test_exports_hold_the_files_as_published_and_list_the_edits(folder, out):
             assert app.states[app.current].status == "violations"
             told = notifications(app)
             await press(pilot, "x")
+            # (written on a thread of its own: told once the file is, which on a busy machine is after the key)
+            await until(pilot, lambda: app.last_export is not None)
             assert told[-1].startswith("Exported 2 findings from 2 files to")
             assert told[-1].endswith("(as published; the edits to 1 file are listed apart)")
             await press(pilot, "X")
