@@ -94,7 +94,8 @@ async def compare_of(pilot, app: GikrApp, tail: str, key: str = "C") -> CompareS
     app.query_one(FileTree).select_path(path_of(app, tail))
     await pilot.pause()
     await press(pilot, key)
-    await until(pilot, lambda: isinstance(app.screen, CompareScreen))
+    # the screen, then its panes: on a loaded machine the first comes a frame before the second
+    await until(pilot, lambda: isinstance(app.screen, CompareScreen) and bool(app.screen.query(CompareGrid)))
     return app.screen  # type: ignore[return-value]
 
 
