@@ -13,6 +13,14 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 import pytest  # noqa: E402
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+# No per-example deadline: with four workers on two cores an example can wait its turn for a
+# core longer than hypothesis's 200 ms, and the test then fails as "flaky" without anything
+# wrong (test_safety's json round trip did, at load 9).  Time is asserted where it is the
+# point: tests/test_linear_time.py measures CPU seconds.
+_hypothesis_settings.register_profile("gikr", deadline=None)
+_hypothesis_settings.load_profile("gikr")
 
 
 # --- pytest-xdist: two workers per core this run may use ---------------------------------
