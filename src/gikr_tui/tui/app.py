@@ -520,7 +520,8 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         elif message.error is not None:
             self.notify(_("Could not read the report: {reason}").format(reason=message.error), severity="error", markup=False)
         # else: the file is not what was read (it changed): it is being read again
-        if message.path == self.current:
+        # (not while the app closes: its screens are gone, and a late load has nowhere to go)
+        if message.path == self.current and self.query(ReportGrid):
             self._open(message.path, keep_section=True)
         self._run_after_load()
 
