@@ -8,13 +8,26 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 
+def _text_key(text: Text) -> tuple:
+    return text.plain, text.style, tuple(text.spans)
+
+
 class FittedTree(Tree):
     _fitted_width = -1
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Tree keys its line cache by a counter that every added node bumps: opening
+        # another report (the same sections, the same marks, most of the time)
+        # rendered every line again, 5-10 ms of each key that opened one.  Keyed by
+        # what the line shows, a line drawn before is drawn from here.
+        self._shown_lines: LRUCache[tuple, Strip] = LRUCache(256)
 
     def render_line(self, y: int) -> Strip:
         # Tree caches rendered lines by its virtual width, which does not change
@@ -25,6 +38,27 @@ class FittedTree(Tree):
             self._fitted_width = width
             self._clear_line_cache()
         return super().render_line(y)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        lines = self._tree_lines
+        if y >= len(lines):
+            return super()._render_line(y, x1, x2, base_style)
+        line = lines[y]
+        key = (
+            y, x1, x2, base_style, self.size.width, self.virtual_size.width, self._fitted_width,
+            self._pseudo_class_state, self.has_focus, self.cursor_line == y, self.hover_line == y,
+            self.show_guides, self.guide_depth, self.show_root, line.last, line.node._id,
+            tuple((_text_key(node._label), node._allow_expand, node._expanded, node.is_last, node._hover, node._selected)
+                  for node in line.path),
+        )
+        strip = self._shown_lines.get(key)
+        if strip is None:
+            strip = self._shown_lines[key] = super()._render_line(y, x1, x2, base_style)
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._shown_lines.clear()  # (a theme's colours are not in the key)
 
     def render_label(self, node: TreeNode, base_style: Style, style: Style) -> Text:
         label = super().render_label(node, base_style, style)
