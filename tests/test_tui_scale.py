@@ -322,3 +322,52 @@ def test_a_lookup_process_that_dies_leaves_its_files_to_the_run_loop(tmp_path, m
     got = {read.path: read.summary.status for read in collected.reads}
     assert len(got) == len(paths) and {got[p] for p in paths} == {"ok", "violations"}
     cache.reset()
+
+
+# --- keys while the badges fill: what opening a report and the listing cost the app's thread ---
+
+def test_opening_a_report_with_the_same_sections_draws_none_of_their_lines_again(tmp_path, monkeypatch):
+    # Tree keys its drawn lines by a counter every added node bumps: each report opened
+    # drew every Sections line again (a key on Files waited for it).  Keyed by what a
+    # line shows, a report with the same sections and marks draws from what was drawn.
+    from textual.widgets import Tree
+
+    from gikr_tui.tui.components.sections import SectionTree
+
+    folder = make_folder(tmp_path)  # two reports with the same sections
+    drawn: list[int] = []
+    render_line = Tree._render_line
+
+    def counted(self, y, *args):
+        if y < len(self._tree_lines):  # (past the last: a blank line)
+            drawn.append(y)
+        return render_line(self, y, *args)
+
+    monkeypatch.setattr(Tree, "_render_line", counted)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            good, broken = str(folder / "a-good.txt"), str(folder / "b-broken.txt")
+            sections = app.query_one(SectionTree)
+            for key, path in (("j", broken), ("k", good)):
+                await press(pilot, key)
+                await until(pilot, lambda: app.states[path].loaded and sections.cursor_node is not None
+                            and sections.cursor_node.data is app.states[path].report.sections[0])
+                await pilot.pause()
+            assert drawn  # (both were drawn once)
+            lines = [sections.render_line(y).text for y in range(sections.size.height)]
+            drawn.clear()
+            await press(pilot, "j")
+            await until(pilot, lambda: app.states[broken].loaded and sections.cursor_node is not None
+                        and sections.cursor_node.data is app.states[broken].report.sections[0])
+            await pilot.pause()
+            assert drawn == []
+            assert [sections.render_line(y).text for y in range(sections.size.height)] == lines
+            # what a line shows is in the key: the cursor moved, its lines are drawn anew
+            await press(pilot, "2", "j")
+            await pilot.pause()
+            assert drawn and sections.cursor_line == 1
+
+    run(go())
