@@ -326,6 +326,55 @@ def test_a_lookup_process_that_dies_leaves_its_files_to_the_run_loop(tmp_path, m
 
 # --- keys while the badges fill: what opening a report and the listing cost the app's thread ---
 
+def test_a_new_listing_s_rows_are_built_off_the_apps_thread(tmp_path, monkeypatch):
+    # 10,000 files' rows and counts took ~60 ms of the app's thread just after the first
+    # frame, and the keys typed then waited for them: they are built where the folder is
+    # listed, and the pane takes them as they are.
+    import threading
+
+    from gikr_tui.tui.components.files import Rows
+    from test_tui import make_triage_folder
+
+    folder = make_triage_folder(tmp_path)
+    built: list[tuple[str, bool]] = []  # (what, on the app's thread)
+
+    def noted(name):
+        original = getattr(Rows, name)
+
+        def run_(self, *args, **kwargs):
+            built.append((name, threading.current_thread() is threading.main_thread()))
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Rows, name, run_)
+
+    for name in ("_recount", "_arrange_files", "_build_rows"):
+        noted(name)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: app.scanned)
+            await pilot.pause()
+            tree = app.query_one(FileTree)
+            assert sorted(name for name, _ in built) == ["_arrange_files", "_build_rows", "_recount"]
+            assert not any(on_main for _, on_main in built), built
+            # what it took is what it builds itself, from the same files and states
+            rows, order, children = list(tree.rows), list(tree.order), dict(tree._children)
+            assert len(rows) == 1 + 1 + 5 and sum(tree.counts().values()) == 5
+            built.clear()
+            tree.populate(app.root, list(app.paths), app.states)  # (another list: built here, in full)
+            assert ("_build_rows", True) in built
+            assert tree.rows == rows and tree.order == order and tree._children == children
+            assert sum(tree.counts().values()) == 5
+            # a sort or a filter chosen before the listing came would not be taken as built
+            other = Rows.listed(app.root, tree.paths, app.states)
+            assert other.built_as(tree)
+            tree.sort = "findings"
+            assert not other.built_as(tree)
+
+    run(go())
+
+
 def test_opening_a_report_with_the_same_sections_draws_none_of_their_lines_again(tmp_path, monkeypatch):
     # Tree keys its drawn lines by a counter every added node bumps: each report opened
     # drew every Sections line again (a key on Files waited for it).  Keyed by what a

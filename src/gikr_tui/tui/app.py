@@ -28,14 +28,14 @@ from textual.widgets import ContentSwitcher, OptionList, Static, Tree
 from .. import cache
 from ..i18n import N_, _, comma, ngettext
 from ..model import Section
-from ..readers import FORMATS
+from ..readers import FORMATS, format_of
 from ..scan import ScanProblem, is_report, real_paths, scan
 from ..settings import Settings
 from . import keymap
 from .commands import GikrCommands
 from .confirm import ConfirmScreen
 from .components.file_filter import FilterInput
-from .components.files import FileTree
+from .components.files import FileTree, Rows
 from .components.findings import FindingsList
 from .components.grid import ReportGrid
 from .components.pane import Pane
@@ -208,11 +208,14 @@ class GikrApp(OrderedKeys, Screens, App[int]):
     def _scan(self) -> None:
         problems: list[ScanProblem] = []
         paths = [os.path.abspath(p) for p in scan([self.target], problems, follow_symlinks=self.settings.follow_symlinks)]
-        self.post_message(FolderScanned(paths, problems, real_paths(paths)))
+        states = {path: FileState(path) for path in paths}
+        formats = {format_of(path) for path in paths} - {None}
+        listing = Rows.listed(self.root, paths, states)
+        self.post_message(FolderScanned(paths, problems, real_paths(paths), states, formats, listing))
 
-    def _parse(self, paths: list[str]) -> None:
-        """Queue files for the pool (a reload queues a file again)."""
-        self.pool.submit(paths)
+    def _parse(self, paths: list[str], formats: set[str] | None = None) -> None:
+        """Queue files for the pool (a reload queues a file again); `formats`: theirs, if known."""
+        self.pool.submit(paths, formats)
 
     def _prioritise(self, path: str) -> None:
         # The file the user is looking at jumps the queue: only a few files
@@ -276,12 +279,19 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         self.scanned = True
         self.problems = message.problems
         self.paths = message.paths
-        for path in self.paths:
-            if path not in self.states:
-                self.states[path] = FileState(path)
-                self._unread += 1
+        fresh = message.states or {}
+        listing = None
+        if not self.states and len(fresh) == len(self.paths):
+            self.states.update(fresh)  # (the first listing: every path is new, and its rows are built)
+            self._unread += len(fresh)
+            listing = message.listing
+        else:
+            for path in self.paths:
+                if path not in self.states:
+                    self.states[path] = fresh.get(path) or FileState(path)
+                    self._unread += 1
         self._by_real.update(message.real)
-        self._populate_files()
+        self._populate_files(listing)
         gc.freeze()  # each file's state and line live as long as the folder is shown: as above
         if not self.paths:
             self._show_message(Text(_("No report files under {folder} ({formats}).").format(
@@ -289,7 +299,7 @@ class GikrApp(OrderedKeys, Screens, App[int]):
             self.query_one(StatusLine).show([Text(_("no report files found"), style="yellow")])
         else:
             self._open(self.paths[0])
-            self._parse(self.paths)
+            self._parse(self.paths, message.formats)
         self.tell_screens(self.paths)
         for problem in self.problems:
             self.notify(_("{name}: {problem}").format(name=shown(os.path.basename(problem.path)), problem=shown(problem.message)),
@@ -397,10 +407,10 @@ class GikrApp(OrderedKeys, Screens, App[int]):
 
     # --- showing a file -----------------------------------------------------
 
-    def _populate_files(self) -> None:
+    def _populate_files(self, listing: Rows | None = None) -> None:
         box = self.query_one(FilterInput)
         tree = self.query_one(FileTree)
-        tree.populate(self.root, self.paths, self.states, box.value if box.display else "", self.marks)
+        tree.populate(self.root, self.paths, self.states, box.value if box.display else "", self.marks, listing)
         box.matches = (len(tree.order), len(self.paths))
         box.status_changed()
         path = tree.current_path

@@ -101,14 +101,17 @@ class ParsePool:
         loop = self._loop
         return loop.busy() if loop is not None else []
 
-    def submit(self, paths: list[str]) -> None:
-        """Read `paths` (again, for one read before); one already waiting keeps its place."""
+    def submit(self, paths: list[str], formats: set[str] | None = None) -> None:
+        """Read `paths` (again, for one read before); one already waiting keeps its place.
+        `formats`: the formats of `paths`, when the caller knows them (found off the app's thread)."""
         with self._lock:
             if self._closed:
                 return
             self._incoming.extend(paths)
             if self._thread is None:
-                prepare({format_of(p) for p in paths} - {None})  # from the app's (main) thread
+                if formats is None:
+                    formats = {format_of(p) for p in paths} - {None}
+                prepare(formats)  # from the app's (main) thread
             self._start()
         self._wake()
 

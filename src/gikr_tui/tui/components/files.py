@@ -82,7 +82,184 @@ class Row(NamedTuple):
     guides: str  # the guides before the label ("│ ├ ")
 
 
-class FileTree(Pane, ScrollView, can_focus=True, inherit_bindings=False):
+class Rows:
+    """The Files pane's rows and counts as plain data, and how they are built.
+
+    Nothing here touches Textual: a new listing's rows (10,000 files: some 50 ms)
+    are built where the folder was listed, off the app's thread, and the pane
+    takes them as they are (`FileTree.populate(listing=...)`).
+    """
+
+    def __init__(self) -> None:
+        self._init_rows()
+
+    def _init_rows(self) -> None:
+        self.root_path = ""
+        self.order: list[str] = []  # the files shown, top to bottom (folded ones too)
+        self.paths: list[str] = []
+        self.states: dict[str, FileState] = {}
+        self.pattern = ""
+        self.sort = "name"
+        self.show = "all"
+        self.rows: list[Row] = []
+        self._row_of: dict[str, int] = {}  # a row's key -> its index
+        self._children: dict[str, list[str]] = {}  # folder -> its shown folders and files, in order
+        self._folded: set[str] = set()  # folders the user folded (kept across filters and sorts)
+        # every file's status as last counted, and each folder's counts (all files, shown or not)
+        self._counted: dict[str, str] = {}
+        self._counts: dict[str, Counter] = {}
+        self._chains: dict[str, tuple[Counter, ...]] = {}  # folder -> its counts and those above it
+        self._haystacks: dict[str, tuple[object, str]] = {}  # path -> (the summary it is of, the words / matches)
+
+    @classmethod
+    def listed(cls, root: str, paths: list[str], states: dict[str, FileState]) -> "Rows":
+        """The rows of a new listing, by name, every file shown, no folder folded."""
+        rows = cls()
+        rows.root_path, rows.paths, rows.states = root, paths, states
+        rows._recount()
+        rows._arrange_files()
+        rows._build_rows()
+        return rows
+
+    def built_as(self, other: "Rows") -> bool:
+        """These rows are `other`'s as it would build them: the same files, order, filter and folds.
+        (The states are the caller's word: `other`'s hold these, as they were when these were built.)"""
+        return (
+            self.root_path == other.root_path and self.paths is other.paths and self.sort == other.sort
+            and self.show == other.show and self.pattern.split() == other.pattern.split() and self._folded == other._folded
+            and len(self.states) == len(other.states)
+        )
+
+    def adopt(self, other: "Rows") -> None:
+        self.order, self.rows, self._row_of, self._children = other.order, other.rows, other._row_of, other._children
+        self._counted, self._counts, self._chains = other._counted, other._counts, other._chains
+
+    def _arrange_files(self) -> None:
+        """The files shown, in order, and each folder's children."""
+        if self.show == "all" and not self.pattern.split():
+            self.order = self._sorted(list(self.paths))  # (every file shows: none asked one by one)
+        else:
+            self.order = self._sorted([p for p in self.paths if self._shows(p)])
+        children: dict[str, list[str]] = {self.root_path: []}
+        for path in self.order:
+            folder = _folder(path)
+            kids = children.get(folder)
+            if kids is None:
+                kids = self._add_folder(folder, children)
+            kids.append(path)
+        self._children = children
+
+    def _add_folder(self, folder: str, children: dict[str, list[str]]) -> list[str]:
+        parent = _folder(folder)
+        if folder == self.root_path or not folder.startswith(self.root_path) or parent == folder:
+            return children[self.root_path]  # (a path outside the folder: under the folder itself)
+        siblings = children.get(parent)
+        if siblings is None:
+            siblings = self._add_folder(parent, children)
+        siblings.append(folder)
+        kids = children[folder] = []
+        return kids
+
+    def _build_rows(self) -> None:
+        """`rows` and `_row_of` from the folders' children, as folded now."""
+        rows = [Row(self.root_path, True, "")]
+        children, folded = self._children, self._folded
+        if self.root_path not in folded:
+            # (folder, the guides its rows start with, its children, the next child's index)
+            stack = [(self.root_path, "", children[self.root_path], 0)]
+            while stack:
+                folder, guides, kids, i = stack.pop()
+                if i >= len(kids):
+                    continue
+                key = kids[i]
+                last = i == len(kids) - 1
+                stack.append((folder, guides, kids, i + 1))
+                sub = children.get(key)
+                rows.append(Row(key, sub is not None, guides + (_LAST if last else _CROSS)))
+                if sub is not None and key not in folded:
+                    stack.append((key, guides + (_SPACE if last else _VERTICAL), sub, 0))
+        self.rows = rows
+        self._row_of = {row.key: i for i, row in enumerate(rows)}
+
+    def _shows(self, path: str) -> bool:
+        state = self.states.get(path)
+        status = state.status if state is not None else "pending"
+        if self.show == "attention" and status not in ("violations", "error"):
+            return False
+        if self.show == "unreadable" and status != "error":
+            return False
+        return self._matches(path, state)
+
+    def _matches(self, path: str, state: FileState | None) -> bool:
+        """Every word of the filter is in the file's name, its agency or its year."""
+        words = self.pattern.casefold().split()
+        if not words:
+            return True
+        summary = state.summary if state is not None else None
+        held = self._haystacks.get(path)
+        if held is None or held[0] is not summary:
+            agency = (summary.agency or "") if summary is not None else ""
+            year = str(summary.year or "") if summary is not None else ""
+            held = self._haystacks[path] = (summary, " ".join([os.path.basename(path), agency, year]).casefold())
+        return all(word in held[1] for word in words)
+
+    def _sorted(self, paths: list[str]) -> list[str]:
+        if self.sort == "name":
+            return paths  # the scanner's order: by path
+        states, sort = self.states, self.sort
+
+        def key(path: str) -> tuple:
+            state = states.get(path)
+            status = state.status if state is not None else "pending"
+            if sort == "findings":
+                found = state.counts()[0] if state is not None and status == "violations" else 0  # as the badge counts
+                rank: tuple = (-found, _STATUS_RANK[status])
+            elif sort == "status":
+                rank = (_STATUS_RANK[status],)
+            elif sort == "agency":
+                agency = state.agency if state is not None else None
+                rank = (not agency, agency or "")
+            else:  # year, newest first; files without one last
+                rank = (-((state.year if state is not None else None) or 0),)
+            return (_folder(path), *rank, path)
+
+        return sorted(paths, key=key)
+
+    def _recount(self) -> None:
+        self._counted.clear()
+        self._counts.clear()
+        self._chains.clear()
+        states, counted = self.states, self._counted
+        # counted per folder first, then up each folder's chain: a folder's chain is
+        # walked once per status, not once per file (10,000 files in 2,500 folders)
+        per_folder: Counter = Counter()
+        for path in self.paths:
+            state = states.get(path)
+            status = counted[path] = state.status if state is not None else "pending"
+            per_folder[(_folder(path), status)] += 1
+        for (folder, status), n in per_folder.items():
+            for counts in self._chain(folder):
+                counts[status] += n
+
+    def _chain(self, folder: str) -> tuple[Counter, ...]:
+        """The counts of `folder` and of each folder above it (to the root), found once per folder."""
+        chain = self._chains.get(folder)
+        if chain is None:
+            counts = self._counts.setdefault(folder, Counter())
+            parent = _folder(folder)
+            if folder == self.root_path or not folder.startswith(self.root_path) or folder == parent:
+                chain = (counts,)
+            else:
+                chain = (counts, *self._chain(parent))
+            self._chains[folder] = chain
+        return chain
+
+    def counts(self, folder: str | None = None) -> Counter:
+        return self._counts.get(folder or self.root_path, Counter())
+
+
+
+class FileTree(Pane, ScrollView, Rows, can_focus=True, inherit_bindings=False):
     """The files under the folder, in folders; only the rows on screen are drawn."""
 
     PANE, KEY, NAME = "files", "1", N_("Files")
@@ -168,26 +345,11 @@ class FileTree(Pane, ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, root_label: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._init_rows()
         self.root_name = root_label
-        self.root_path = ""
-        self.order: list[str] = []  # the files shown, top to bottom (folded ones too)
-        self.paths: list[str] = []
-        self.states: dict[str, FileState] = {}
         self.marks: ReviewMarks | None = None
-        self.pattern = ""
-        self.sort = "name"
-        self.show = "all"
         self.scanned = False
-        self.rows: list[Row] = []
-        self._row_of: dict[str, int] = {}  # a row's key -> its index
-        self._children: dict[str, list[str]] = {}  # folder -> its shown folders and files, in order
-        self._folded: set[str] = set()  # folders the user folded (kept across filters and sorts)
         self._cursor_key: str | None = None
-        # every file's status as last counted, and each folder's counts (all files, shown or not)
-        self._counted: dict[str, str] = {}
-        self._counts: dict[str, Counter] = {}
-        self._chains: dict[str, tuple[Counter, ...]] = {}  # folder -> its counts and those above it
-        self._haystacks: dict[str, tuple[object, str]] = {}  # path -> (the summary it is of, the words / matches)
 
     @property
     def frame(self) -> Widget:
@@ -202,8 +364,10 @@ class FileTree(Pane, ScrollView, can_focus=True, inherit_bindings=False):
         states: dict[str, FileState],
         pattern: str | None = None,
         marks: ReviewMarks | None = None,
+        listing: Rows | None = None,
     ) -> None:
-        """(Re)build the rows, keeping the cursor's file if it is still shown."""
+        """(Re)build the rows, keeping the cursor's file if it is still shown; `listing`: the
+        rows built already for these paths and states (used if built as this pane shows them)."""
         recount = paths is not self.paths or root != self.root_path or not self.scanned
         self.root_path, self.paths, self.states = root, paths, states
         if pattern is not None:
@@ -211,51 +375,23 @@ class FileTree(Pane, ScrollView, can_focus=True, inherit_bindings=False):
         if marks is not None:
             self.marks = marks
         self.scanned = True
-        if recount:
-            self._recount()
-        self.order = self._sorted([p for p in paths if self._shows(p)])
-        children: dict[str, list[str]] = {root: []}
-        for path in self.order:
-            folder = _folder(path)
-            kids = children.get(folder)
-            if kids is None:
-                kids = self._add_folder(folder, children)
-            kids.append(path)
-        self._children = children
-        self._flatten(keep=self.current_path)  # (as a Tree did: a folder under the cursor is not kept)
+        built = recount and listing is not None and listing.built_as(self)
+        if built:
+            assert listing is not None
+            self.adopt(listing)  # (built off the app's thread, where the folder was listed)
+        else:
+            if recount:
+                self._recount()
+            self._arrange_files()
+        self._flatten(keep=self.current_path, built=built)  # (as a Tree did: a folder under the cursor is not kept)
         self.frame.border_subtitle = folder_counts(self.counts(), total=True)
 
-    def _add_folder(self, folder: str, children: dict[str, list[str]]) -> list[str]:
-        parent = _folder(folder)
-        if folder == self.root_path or not folder.startswith(self.root_path) or parent == folder:
-            return children[self.root_path]  # (a path outside the folder: under the folder itself)
-        siblings = children.get(parent)
-        if siblings is None:
-            siblings = self._add_folder(parent, children)
-        siblings.append(folder)
-        kids = children[folder] = []
-        return kids
-
-    def _flatten(self, keep: str | None = None) -> None:
-        """The rows as folded now; the cursor stays on `keep`, or on what shows it (its folder)."""
-        rows = [Row(self.root_path, True, "")]
-        children, folded = self._children, self._folded
-        if self.root_path not in folded:
-            # (folder, the guides its rows start with, its children, the next child's index)
-            stack = [(self.root_path, "", children[self.root_path], 0)]
-            while stack:
-                folder, guides, kids, i = stack.pop()
-                if i >= len(kids):
-                    continue
-                key = kids[i]
-                last = i == len(kids) - 1
-                stack.append((folder, guides, kids, i + 1))
-                sub = children.get(key)
-                rows.append(Row(key, sub is not None, guides + (_LAST if last else _CROSS)))
-                if sub is not None and key not in folded:
-                    stack.append((key, guides + (_SPACE if last else _VERTICAL), sub, 0))
-        self.rows = rows
-        self._row_of = {row.key: i for i, row in enumerate(rows)}
+    def _flatten(self, keep: str | None = None, built: bool = False) -> None:
+        """The rows as folded now (`built`: they are); the cursor stays on `keep`, or on what shows it (its folder)."""
+        if not built:
+            self._build_rows()
+        children = self._children
+        rows = self.rows
         self.virtual_size = Size(0, len(rows))
         line = -1 if keep is None else self._row_of.get(keep, -1)
         if line < 0 and keep is not None and (keep in children or keep in children.get(_folder(keep), ())):
@@ -267,50 +403,6 @@ class FileTree(Pane, ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self.cursor_line = line
         self.scroll_to_line(line)
-
-    def _shows(self, path: str) -> bool:
-        state = self.states.get(path)
-        status = state.status if state is not None else "pending"
-        if self.show == "attention" and status not in ("violations", "error"):
-            return False
-        if self.show == "unreadable" and status != "error":
-            return False
-        return self._matches(path, state)
-
-    def _matches(self, path: str, state: FileState | None) -> bool:
-        """Every word of the filter is in the file's name, its agency or its year."""
-        words = self.pattern.casefold().split()
-        if not words:
-            return True
-        summary = state.summary if state is not None else None
-        held = self._haystacks.get(path)
-        if held is None or held[0] is not summary:
-            agency = (summary.agency or "") if summary is not None else ""
-            year = str(summary.year or "") if summary is not None else ""
-            held = self._haystacks[path] = (summary, " ".join([os.path.basename(path), agency, year]).casefold())
-        return all(word in held[1] for word in words)
-
-    def _sorted(self, paths: list[str]) -> list[str]:
-        if self.sort == "name":
-            return paths  # the scanner's order: by path
-        states, sort = self.states, self.sort
-
-        def key(path: str) -> tuple:
-            state = states.get(path)
-            status = state.status if state is not None else "pending"
-            if sort == "findings":
-                found = state.counts()[0] if state is not None and status == "violations" else 0  # as the badge counts
-                rank: tuple = (-found, _STATUS_RANK[status])
-            elif sort == "status":
-                rank = (_STATUS_RANK[status],)
-            elif sort == "agency":
-                agency = state.agency if state is not None else None
-                rank = (not agency, agency or "")
-            else:  # year, newest first; files without one last
-                rank = (-((state.year if state is not None else None) or 0),)
-            return (_folder(path), *rank, path)
-
-        return sorted(paths, key=key)
 
     # --- folding ---------------------------------------------------------------------
 
@@ -335,33 +427,6 @@ class FileTree(Pane, ScrollView, can_focus=True, inherit_bindings=False):
             self._flatten(keep=self._cursor_key)
 
     # --- counts ------------------------------------------------------------------
-
-    def _recount(self) -> None:
-        self._counted.clear()
-        self._counts.clear()
-        self._chains.clear()
-        states, counted = self.states, self._counted
-        for path in self.paths:
-            state = states.get(path)
-            status = counted[path] = state.status if state is not None else "pending"
-            for counts in self._chain(_folder(path)):
-                counts[status] += 1
-
-    def _chain(self, folder: str) -> tuple[Counter, ...]:
-        """The counts of `folder` and of each folder above it (to the root), found once per folder."""
-        chain = self._chains.get(folder)
-        if chain is None:
-            counts = self._counts.setdefault(folder, Counter())
-            parent = _folder(folder)
-            if folder == self.root_path or not folder.startswith(self.root_path) or folder == parent:
-                chain = (counts,)
-            else:
-                chain = (counts, *self._chain(parent))
-            self._chains[folder] = chain
-        return chain
-
-    def counts(self, folder: str | None = None) -> Counter:
-        return self._counts.get(folder or self.root_path, Counter())
 
     def refresh_badge(self, path: str, state: FileState | None = None) -> None:
         self.refresh_badges([path])
