@@ -282,7 +282,7 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         fresh = message.states or {}
         listing = None
         if not self.states and len(fresh) == len(self.paths):
-            self.states.update(fresh)  # (the first listing: every path is new, and its rows are built)
+            self.states = fresh  # (the first listing: every path is new, and its rows are built)
             self._unread += len(fresh)
             listing = message.listing
         else:

@@ -122,12 +122,12 @@ class Rows:
         return rows
 
     def built_as(self, other: "Rows") -> bool:
-        """These rows are `other`'s as it would build them: the same files, order, filter and folds.
-        (The states are the caller's word: `other`'s hold these, as they were when these were built.)"""
+        """These rows are `other`'s as it would build them: the same files and states, order, filter and folds.
+        (The states are the same objects; that none changed since these were built is the caller's word.)"""
         return (
-            self.root_path == other.root_path and self.paths is other.paths and self.sort == other.sort
-            and self.show == other.show and self.pattern.split() == other.pattern.split() and self._folded == other._folded
-            and len(self.states) == len(other.states)
+            self.root_path == other.root_path and self.paths is other.paths and self.states is other.states
+            and self.sort == other.sort and self.show == other.show and self.pattern.split() == other.pattern.split()
+            and self._folded == other._folded
         )
 
     def adopt(self, other: "Rows") -> None:
