@@ -27,7 +27,7 @@ class FittedTree(Tree):
         # another report (the same sections, the same marks, most of the time)
         # rendered every line again, 5-10 ms of each key that opened one.  Keyed by
         # what the line shows, a line drawn before is drawn from here.
-        self._shown_lines: LRUCache[tuple, Strip] = LRUCache(256)
+        self._shown_lines: LRUCache[tuple, Strip] = LRUCache(96)  # (a pane of lines, with and without the cursor)
 
     def render_line(self, y: int) -> Strip:
         # Tree caches rendered lines by its virtual width, which does not change
