@@ -23,6 +23,7 @@ from rich.console import Console
 from textual import events
 from textual.binding import Binding
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.screen import Screen
 
 from gikr_tui.settings import Settings
 from gikr_tui.tui.app import GikrApp
@@ -1624,3 +1625,25 @@ def test_a_damaged_cache_is_a_notification_and_the_folder_reads(tmp_path, folder
         assert cache.on_warning is not None and cache.on_warning.__name__ == "_print_warning"
     finally:
         cache.reset()
+
+
+def test_a_report_loaded_behind_another_screen_is_shown_on_coming_back(folder):
+    """The whole report of the file just opened can arrive while another screen (help, the summary,
+    a confirm) covers the panes: it is drawn all the same (the app's queries reach the panes under
+    any screen; only a closing app, whose panes are gone, drops it)."""
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            grid = app.query_one(ReportGrid)
+            other = next(p for p in app.paths if p != app.current)
+            assert not app.states[other].loaded
+            app.query_one(FileTree).select_path(other)
+            app.push_screen(Screen())  # in the same tick: the load is still on its way
+            await until(pilot, lambda: app.states[other].loaded)
+            await pilot.pause()
+            app.pop_screen()
+            await until(pilot, lambda: grid.state is app.states[other] and grid.row_count > 25)
+            assert grid.file_name == os.path.basename(other)
+
+    run(go())
