@@ -64,6 +64,14 @@ def _die_with_parent_in_child() -> None:  # preexec_fn: runs in the child before
     parent_death_signal(signal.SIGKILL)
 
 
+def adopt_environment(env: dict[str, str]) -> None:
+    """Take the parent's environment as it is now: a process from a forkserver started earlier
+    holds the one the forkserver had (PATH to find LibreOffice, the cache's folder)."""
+    if os.environ != env:
+        os.environ.clear()
+        os.environ.update(env)
+
+
 def no_core_files() -> None:
     """A worker that crashes (a C library aborting when memory runs out) writes no core file
     into whatever folder gikr was started in."""

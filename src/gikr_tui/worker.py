@@ -185,9 +185,7 @@ def serve(conn, settings: Settings, memory_bytes: int | None, full: bool, env: d
     """
     init(settings, memory_bytes)
     progress.use_slots(settings.ocr_lock, settings.ocr_jobs, settings.ocr_slots_at)
-    if os.environ != env:
-        os.environ.clear()
-        os.environ.update(env)
+    procs.adopt_environment(env)
     procs.announce = lambda what, pgid: conn.send((HELPER, what, pgid))
     broken = None
     try:

@@ -279,16 +279,16 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         self.scanned = True
         self.problems = message.problems
         self.paths = message.paths
-        fresh = message.states or {}
+        fresh = message.states  # (one for every path listed)
         listing = None
-        if not self.states and len(fresh) == len(self.paths):
+        if not self.states:
             self.states = fresh  # (the first listing: every path is new, and its rows are built)
             self._unread += len(fresh)
             listing = message.listing
         else:
             for path in self.paths:
                 if path not in self.states:
-                    self.states[path] = fresh.get(path) or FileState(path)
+                    self.states[path] = fresh[path]
                     self._unread += 1
         self._by_real.update(message.real)
         self._populate_files(listing)

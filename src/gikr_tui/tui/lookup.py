@@ -62,9 +62,7 @@ def serve(conn: Connection, wake: Connection, env: dict[str, str], version: str,
 
     procs.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the app's to handle
-    if os.environ != env:
-        os.environ.clear()
-        os.environ.update(env)
+    procs.adopt_environment(env)
     if settings.lang:
         set_language(settings.lang)
     cache.pin_version(version)

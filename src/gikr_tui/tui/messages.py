@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 
 class FolderScanned(Message):
     def __init__(self, paths: list[str], problems: list[ScanProblem], real: dict[str, str],
-                 states: dict[str, FileState] | None = None, formats: set[str] | None = None,
-                 listing: Rows | None = None) -> None:
+                 states: dict[str, FileState], formats: set[str], listing: Rows) -> None:
         super().__init__()
         self.paths = paths
         self.problems = problems
