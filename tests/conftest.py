@@ -12,6 +12,70 @@ sys.path.insert(0, str(Path(__file__).parent))
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
+# --- LibreOffice converts each distinct .doc once per run -----------------------------
+#
+# A conversion costs LibreOffice 1.5-2 s of CPU, and the suite asks for the same few .doc files
+# (the bundled fixtures, the broken folder's truncated copy) dozens of times: in-process, through
+# the pool, on the command line, on the cluster.  Ahead of the real `soffice` on PATH, for this
+# process and every process it starts (xdist's workers, `gikr` on a command line, pool workers),
+# stands a script that runs the real one on an input it has not seen in this run and keeps what it
+# made (the file, its exit status and messages), keyed by the input's bytes; a second ask for the
+# same bytes gets those back.  LibreOffice still does every distinct conversion, started by gikr
+# as always.  A test that times LibreOffice itself asks for it with `fresh_libreoffice`.
+
+SOFFICE_CACHE = "GIKR_TEST_SOFFICE_CACHE"
+_SOFFICE_SCRIPT = r"""#!/bin/bash
+real=%(real)s
+cache=$%(var)s
+[ -n "$cache" ] && [ -d "$cache" ] || exec "$real" "$@"
+fmt= outdir= prev=
+for arg in "$@"; do
+    case $prev in --convert-to) fmt=$arg ;; --outdir) outdir=$arg ;; esac
+    prev=$arg
+done
+src=${!#}
+[ -n "$fmt" ] && [ -n "$outdir" ] && [ -f "$src" ] || exec "$real" "$@"
+name=$(basename -- "$src")
+made=$outdir/${name%%.*}.${fmt%%%%:*}
+entry=$cache/$({ printf '%%s\n' "$fmt"; cat -- "$src"; } | sha256sum | cut -c1-64)
+if [ ! -f "$entry/rc" ]; then
+    new=$(mktemp -d "$cache/.new.XXXXXX")
+    "$real" "$@" >"$new/stdout" 2>"$new/stderr"
+    echo $? >"$new/rc"
+    [ ! -f "$made" ] || cp -- "$made" "$new/made"
+    mv -T -- "$new" "$entry" 2>/dev/null || rm -rf -- "$new"  # (another process kept the same)
+    [ -f "$entry/rc" ] || entry=$new
+fi
+if [ -f "$entry/made" ]; then mkdir -p -- "$outdir" && cp -- "$entry/made" "$made"; fi
+cat -- "$entry/stdout"
+cat -- "$entry/stderr" >&2
+exit "$(cat -- "$entry/rc")"
+"""
+
+
+def _share_libreoffice_conversions() -> None:
+    import atexit
+    import shlex
+    import shutil
+    import tempfile
+
+    real = shutil.which("soffice")
+    if os.environ.get(SOFFICE_CACHE) is not None or real is None:
+        return  # a worker of a run that set it up, or no LibreOffice to stand before
+    folder = Path(tempfile.mkdtemp(prefix="gikr-test-soffice-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    (folder / "bin").mkdir()
+    (folder / "conversions").mkdir()
+    script = folder / "bin" / "soffice"
+    script.write_text(_SOFFICE_SCRIPT % {"real": shlex.quote(real), "var": SOFFICE_CACHE}, encoding="utf-8")
+    script.chmod(0o755)
+    os.environ[SOFFICE_CACHE] = str(folder / "conversions")
+    os.environ["PATH"] = f"{folder / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+_share_libreoffice_conversions()
+
+
 import pytest  # noqa: E402
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
@@ -21,6 +85,12 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 # point: tests/test_linear_time.py measures CPU seconds.
 _hypothesis_settings.register_profile("gikr", deadline=None)
 _hypothesis_settings.load_profile("gikr")
+
+
+@pytest.fixture
+def fresh_libreoffice(monkeypatch):
+    """LibreOffice itself on every conversion of this test (its own time, its own processes)."""
+    monkeypatch.setenv(SOFFICE_CACHE, "")
 
 
 # --- pytest-xdist: two workers per core this run may use ---------------------------------

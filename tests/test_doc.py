@@ -73,7 +73,7 @@ def test_bytes_that_are_no_word_file():
 
 
 @needs_soffice
-def test_conversion_time_limit_ends_libreoffice(monkeypatch):
+def test_conversion_time_limit_ends_libreoffice(monkeypatch, fresh_libreoffice):
     from gikr_tui.errors import TimeLimit
 
     monkeypatch.setattr(doc_reader, "CONVERT_TIMEOUT", 0.05)
