@@ -262,12 +262,11 @@ def docx_document(a: Audit):
         width = max(len(r) for r in rows)
         t = d.add_table(rows=len(rows), cols=width)
         t.style = "Table Grid"
-        for row, cells in zip(t.rows, rows):
+        grid = t._cells  # (each row's .cells walks the whole table again: 40 % of writing the corpus)
+        for r, cells in enumerate(rows):
             padded = [""] * (width - len(cells)) + cells
-            for cell, value in zip(row.cells, padded):
-                cell.text = value
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(8)
+            for cell, value in zip(grid[r * width: (r + 1) * width], padded):
+                cell.paragraphs[0].add_run(value).font.size = Pt(8)  # (what `cell.text = value` made, for less)
 
     title = d.add_paragraph()
     title.add_run(a.title).bold = True
