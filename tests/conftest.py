@@ -45,12 +45,17 @@ if [ ! -f "$entry/rc" ]; then
     [ ! -f "$made" ] || cp -- "$made" "$new/made"
     mv -T -- "$new" "$entry" 2>/dev/null || rm -rf -- "$new"  # (another process kept the same)
     [ -f "$entry/rc" ] || entry=$new
+else
+    echo >>"$cache/.reused"
 fi
 if [ -f "$entry/made" ]; then mkdir -p -- "$outdir" && cp -- "$entry/made" "$made"; fi
 cat -- "$entry/stdout"
 cat -- "$entry/stderr" >&2
 exit "$(cat -- "$entry/rc")"
 """
+
+
+_soffice_run: dict = {}
 
 
 def _share_libreoffice_conversions() -> None:
@@ -70,6 +75,7 @@ def _share_libreoffice_conversions() -> None:
     script.write_text(_SOFFICE_SCRIPT % {"real": shlex.quote(real), "var": SOFFICE_CACHE}, encoding="utf-8")
     script.chmod(0o755)
     os.environ[SOFFICE_CACHE] = str(folder / "conversions")
+    _soffice_run["conversions"] = folder / "conversions"
     os.environ["PATH"] = f"{folder / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
@@ -91,6 +97,14 @@ _hypothesis_settings.load_profile("gikr")
 def fresh_libreoffice(monkeypatch):
     """LibreOffice itself on every conversion of this test (its own time, its own processes)."""
     monkeypatch.setenv(SOFFICE_CACHE, "")
+
+
+def pytest_terminal_summary(terminalreporter):
+    folder = _soffice_run.get("conversions")
+    if folder is not None and folder.is_dir():
+        kept = sum(1 for p in folder.iterdir() if not p.name.startswith("."))
+        reused = len((folder / ".reused").read_bytes()) if (folder / ".reused").exists() else 0
+        terminalreporter.write_line(f"LibreOffice: {kept} distinct conversions, {reused} more served from them")
 
 
 # --- pytest-xdist: two workers per core this run may use ---------------------------------
