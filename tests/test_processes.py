@@ -159,6 +159,20 @@ def _converting(pids: Path) -> bool:
     return pids.exists() and len(pids.read_text().split()) >= 2
 
 
+def _as_a_terminal_starts_it() -> None:  # preexec_fn: in the child, before gikr starts
+    """Ctrl+C as a program in a terminal's foreground gets it: SIGINT neither ignored nor blocked.
+
+    A child inherits both from whoever starts it, and the suite may itself run
+    where SIGINT is ignored: a background job of a script (`pytest ... &`) is
+    started so, and every process under it then, gikr included.  A Python that
+    starts with SIGINT ignored keeps it ignored (no KeyboardInterrupt), as a
+    background job should; that gikr would not hear this test's Ctrl+C at all,
+    and would read on to its time limit.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 @pytest.mark.parametrize("how", ["ctrl-c", "kill -9", "time limit"])
 def test_a_hanging_conversion_is_ended_with_gikr(tmp_path, hanging_soffice, how):
     extra, doc = hanging_soffice
@@ -167,7 +181,7 @@ def test_a_hanging_conversion_is_ended_with_gikr(tmp_path, hanging_soffice, how)
     timeout = "1" if how == "time limit" else "60"
     cmd = [sys.executable, "-m", "gikr_tui", "check", str(doc), "--timeout", timeout, "--no-cache"]
     main = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=_env(tmp_path, mark, **extra))
+                            env=_env(tmp_path, mark, **extra), preexec_fn=_as_a_terminal_starts_it)
     try:
         _until(lambda: _converting(pids), 30, "soffice started")
         if how == "ctrl-c":
