@@ -202,6 +202,34 @@ def test_a_hanging_conversion_is_ended_with_gikr(tmp_path, hanging_soffice, how)
     assert not any(_alive(pid) for pid in map(int, pids.read_text().split()))
 
 
+# Ctrl+C lands in gikr's imports: a meta-path finder sends the SIGINT as the command line's
+# module is first looked for, then the command runs as its console script runs it.
+_INTERRUPTED_IMPORTS = (
+    "import os, signal, sys\n"
+    "class Interrupt:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name == 'gikr_tui.cli':\n"
+    "            sys.meta_path.remove(self)\n"
+    "            os.kill(os.getpid(), signal.SIGINT)\n"
+    "        return None\n"
+    "sys.meta_path.insert(0, Interrupt())\n"
+    "sys.argv = ['gikr', 'check', sys.argv[1]]\n"
+    "from importlib.metadata import entry_points\n"
+    "sys.exit(entry_points(group='console_scripts')['gikr'].load()())\n"
+)
+
+
+def test_ctrl_c_while_gikr_is_still_starting_ends_it_with_one_line(tmp_path):
+    # Imports take gikr a few tenths of a second, before any run's own handling of Ctrl+C:
+    # there it used to end in a Python traceback and status 1.
+    proc = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORTS, str(SEED)], capture_output=True,
+                          text=True, timeout=60, env=_env(tmp_path, uuid.uuid4().hex),
+                          preexec_fn=_as_a_terminal_starts_it)
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == ["gikr: interrupted"]
+    assert proc.returncode == 130
+
+
 def test_the_watchdog_ends_a_conversion_with_its_worker(tmp_path, hanging_soffice):
     # A worker frozen (SIGSTOP: no alarm, no handler runs) while LibreOffice
     # converts: the parent's watchdog ends the worker, and the conversion with it.
