@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 
 from ..cli_words import wrap
 from ..errors import system_error
-from ..i18n import N_, _
+from ..i18n import N_, _, language
 
 # Textual's own words that reach the screen: its system commands and the palette's keys
 TEXTUAL_WORDS = (
@@ -95,7 +95,36 @@ def said(text: str | None) -> str | None:
 
 
 class Footer(TextualFooter):
-    """Textual's footer, each key's description and tooltip in the language in use."""
+    """Textual's footer, each key's description and tooltip in the language in use.
+
+    Textual rebuilds the footer whenever the screen's bindings are refreshed (every focus
+    change, twice), and mounting its keys again re-lays the whole screen out; here it is
+    rebuilt only when what it shows changes (half of the rebuilds showed the same keys).
+    """
+
+    _shown: tuple | None = None
+
+    def _showing(self) -> tuple:
+        """Everything compose() reads: the keys shown, their words and state, the palette's key."""
+        app = self.app
+        palette = app.COMMAND_PALETTE_BINDING
+        keys = tuple((binding, enabled, tooltip, app.get_key_display(binding))
+                     for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                     if binding.show or key == palette)
+        return keys, self.show_command_palette, app.ENABLE_COMMAND_PALETTE, language()
+
+    def bindings_changed(self, screen) -> None:
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if not self.is_attached:
+            return
+        showing = self._showing()
+        if showing != self._shown:
+            self._shown = showing
+            await self.recompose()
 
     def compose(self):
         for widget in super().compose():
