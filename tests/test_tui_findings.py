@@ -15,15 +15,7 @@ from gikr_tui.tui.components.grid import ReportGrid
 from gikr_tui.tui.components.reader import Reader
 from gikr_tui.tui.render import HIGHLIGHT
 from gikr_tui.tui.session import T3
-
-
-async def _open(pilot, app: GikrApp) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + 60
-    while not app.all_parsed and loop.time() < end:
-        await pilot.pause(0.05)
-    assert app.all_parsed
-    await pilot.pause()
+from test_tui import settle
 
 
 @pytest.fixture
@@ -41,7 +33,7 @@ def test_findings_grouped_by_severity_and_a_prose_finding_opens_the_reader_at_it
     async def go():
         app = GikrApp(mixed_report)
         async with app.run_test(size=(100, 30)) as pilot:
-            await _open(pilot, app)
+            await settle(pilot, app)
             findings = app.query_one(FindingsList)
             lines = findings.lines
             headings = [line for line in lines if line.split(" (")[0] in ("errors", "warnings", "hints")]
@@ -78,7 +70,7 @@ def test_a_hints_cells_get_their_own_mark(mixed_report):
     async def go():
         app = GikrApp(mixed_report)
         async with app.run_test(size=(100, 30)) as pilot:
-            await _open(pilot, app)
+            await settle(pilot, app)
             grid = app.query_one(ReportGrid)
             state = grid.state
             split = {(T3, "granted", "natural"), (T3, "granted", "commercial")}
@@ -111,7 +103,7 @@ def test_a_number_too_long_to_be_a_count_is_a_note_in_the_findings(tmp_path):
     async def go():
         app = GikrApp(tmp_path / "r.txt")
         async with app.run_test(size=(100, 30)) as pilot:
-            await _open(pilot, app)
+            await settle(pilot, app)
             lines = app.query_one(FindingsList).lines
             assert any(line.startswith("~ note 表二 规章 / 本年制发件数: 1111111111111111 has more than 15 digits")
                        for line in lines), lines
