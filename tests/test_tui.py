@@ -24,6 +24,7 @@ from textual import events
 from textual.binding import Binding
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.screen import Screen
+from textual.widgets._footer import FooterKey
 
 from gikr_tui.settings import Settings
 from gikr_tui.tui.app import GikrApp
@@ -37,6 +38,7 @@ from gikr_tui.tui.components.reader import PIECE_CHARS, Reader
 from gikr_tui.tui.components.sections import SectionTree
 from gikr_tui.tui.help import HelpScreen
 from gikr_tui.tui.screens import screen_binding_owners
+from gikr_tui.tui.words import Footer
 from gikr_tui.tui.session import T3, T4
 from report_maker import with_long_prose
 
@@ -242,6 +244,32 @@ def test_every_binding_has_an_id_and_is_exercised_here():
     exercised = set(re.findall(r'keys_of\("([a-z_.0-9]+)"\)', source))
     missing = set(bindings) - exercised
     assert not missing, f"bindings no test presses: {sorted(missing)}"
+
+
+def test_the_footer_shows_the_focused_panes_keys_and_is_rebuilt_only_when_they_change(folder):
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            footer = app.query_one(Footer)
+
+            def shown() -> list[str]:
+                return [key.description for key in footer.query(FooterKey)]
+
+            await until(pilot, lambda: "Quit" in shown())
+            assert "Edit" not in shown()  # the Files pane has the focus
+            await press(pilot, "3")
+            await until(pilot, lambda: "Edit" in shown() and "Next !" in shown())
+            keys = list(footer.query(FooterKey))
+            # the bindings refreshed, the same keys shown: the same widgets, not mounted again
+            app.screen.refresh_bindings()
+            await pilot.pause()
+            await pilot.pause()
+            assert list(footer.query(FooterKey)) == keys
+            await press(pilot, "1")
+            await until(pilot, lambda: "Edit" not in shown())
+
+    run(go())
 
 
 def test_file_pane_keys(folder):
