@@ -41,6 +41,7 @@ from ..render import file_label, folder_counts, shown, status_words
 from ..reviewed import ReviewMarks
 from ..session import FileState
 from .pane import Pane
+from .steady import SteadyScrollView
 
 _STATUS_STYLE = {"error": "yellow", "violations": "red", "ok": "green"}
 
@@ -259,7 +260,7 @@ class Rows:
 
 
 
-class FileTree(Pane, ScrollView, Rows, can_focus=True, inherit_bindings=False):
+class FileTree(Pane, SteadyScrollView, ScrollView, Rows, can_focus=True, inherit_bindings=False):
     """The files under the folder, in folders; only the rows on screen are drawn."""
 
     PANE, KEY, NAME = "files", "1", N_("Files")

@@ -22,6 +22,7 @@ from ...model import Note
 from ..render import shown
 from ..session import FileState, GridRef, finding_refs
 from .pane import Pane
+from .steady import SteadyScrollView
 
 # mark and style per severity: errors and warnings fail the report (their cells are `!` in the grid), hints do not (`?`)
 # where a message's clauses part, in English and in Chinese
@@ -39,7 +40,7 @@ class Target:
     quote: Quote | None = None
 
 
-class FindingsList(Pane, OptionList, inherit_bindings=False):
+class FindingsList(Pane, SteadyScrollView, OptionList, inherit_bindings=False):
     PANE, KEY, NAME = "findings", "4", N_("Findings")
     HELP = N_(
         "The checks' findings, errors first, then warnings, then hints (? in the grid). Enter goes to the finding: "

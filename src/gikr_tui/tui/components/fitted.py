@@ -13,12 +13,14 @@ from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from .steady import SteadyScrollView
+
 
 def _text_key(text: Text) -> tuple:
     return text.plain, text.style, tuple(text.spans)
 
 
-class FittedTree(Tree):
+class FittedTree(SteadyScrollView, Tree):
     _fitted_width = -1
 
     def __init__(self, *args, **kwargs) -> None:
@@ -28,6 +30,16 @@ class FittedTree(Tree):
         # rendered every line again, 5-10 ms of each key that opened one.  Keyed by
         # what the line shows, a line drawn before is drawn from here.
         self._shown_lines: LRUCache[tuple, Strip] = LRUCache(96)  # (a pane of lines, with and without the cursor)
+
+    def _invalidate(self) -> None:
+        # Tree asks for a layout of the whole screen each time a node is added, expanded or
+        # cleared (~8 times for one report's sections).  Its lines are counted when next drawn;
+        # the count is its virtual size, which re-lays the screen out only where that is needed
+        # (SteadyScrollView): a repaint is all the rest needs.
+        self._clear_line_cache()
+        self._updates += 1
+        self.root._reset()
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         # Tree caches rendered lines by its virtual width, which does not change

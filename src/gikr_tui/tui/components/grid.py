@@ -47,6 +47,7 @@ from ..render import (
 )
 from ..session import T3, T4, FileState, GridRef
 from .pane import Pane
+from .steady import SteadyScrollView
 
 T4_HEAD = "t4:head"
 LABEL_COL = "label"
@@ -70,7 +71,7 @@ def _row_key(table: str, row: str) -> str:
     return f"{table}:{row}"
 
 
-class ReportGrid(Pane, DataTable, inherit_bindings=False):
+class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
     _batch = False  # set while repaint() updates cells (class-level: DataTable.__init__ refreshes already)
     _parked = None  # the cursor while no report is shown (class-level: DataTable.__init__ refreshes already)
     PANE, KEY, NAME = "grid", "3", N_("Grid")

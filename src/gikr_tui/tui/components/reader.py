@@ -72,6 +72,7 @@ class Reader(Pane, VerticalScroll, inherit_bindings=False):
         self.piece = 0
         self.text = Text("")
         self.chars = 0
+        self._text_put = True  # the Static shows self.text (else it waits to be shown)
 
     def compose(self):
         yield Static(Text(_("Select a section (pane 2) and press Enter to read it."), style="dim"), id="reader-text")
@@ -105,13 +106,26 @@ class Reader(Pane, VerticalScroll, inherit_bindings=False):
     def _show(self, index: int, at_end: bool = False) -> None:
         self.piece = max(0, min(index, len(self.pieces) - 1))
         self.text = Text.assemble(*self.pieces[self.piece], end="")
-        self.query_one("#reader-text", Static).update(self.text)
+        self._text_put = False
+        if self.display:
+            self._put_text()
         self.show_title()
         if at_end:
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
         else:
             self.scroll_home(animate=False, immediate=True)
         self.status_changed()
+
+    def _put_text(self) -> None:
+        # Hidden behind the grid (each key that opens a report shows its first section here),
+        # the text waits to be shown: putting it in lays the whole screen out, ~10 ms a key.
+        if not self._text_put:
+            self._text_put = True
+            self.query_one("#reader-text", Static).update(self.text)
+
+    def reveal(self) -> str | None:
+        self._put_text()  # (laid out with the switch that shows it, in the same frame)
+        return super().reveal()
 
     # --- the pane -------------------------------------------------------------
 
