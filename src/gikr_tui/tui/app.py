@@ -465,7 +465,7 @@ class GikrApp(OrderedKeys, Screens, App[int]):
             self._show_message(None)
         # (while its report is read, the panes show nothing of it rather than claim it has no findings)
         showing = state if state is None or state.loaded or state.status in ("pending", "error") else None
-        grid.show_state(showing, name)
+        grid.show_state(showing, name, reading=showing is None and state is not None)
         self.query_one(FindingsList).show_state(showing)
         sections = self.query_one(SectionTree)
         keep = same and keep_section

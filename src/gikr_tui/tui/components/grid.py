@@ -339,9 +339,21 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
     def cursor_ref(self) -> GridRef | None:
         return self.ref_at(self.cursor_coordinate)
 
-    def show_state(self, state: FileState | None, file_name: str = "") -> None:
-        """Lay the grid out for another file (or none)."""
+    def show_state(self, state: FileState | None, file_name: str = "", *, reading: bool = False) -> None:
+        """Lay the grid out for another file (or none); `reading`: the file's report is being read.
+
+        Another report of the same template (the same rows) fills the rows in place, and while
+        a report is read its rows stay, emptied: rows cleared and added again re-laid the whole
+        screen out and redrew every row, twice for each key that opened a report.
+        """
         self.editing = None
+        report = state.report if state is not None else None
+        if self._refs and ((report is None and reading) or (report is not None and self._refs == self._layout_of(report.template))):
+            self.state, self.file_name = (state if report is not None else None), file_name
+            self.show_title()
+            self.repaint()
+            self.status_changed()
+            return
         # (a file shown without tables, or while its report is read, keeps the cell for the next)
         keep = self._parked if self._parked is not None else self.cursor_coordinate
         self._parked = None
@@ -378,8 +390,14 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         self.call_after_refresh(self._fit_labels)
         self.status_changed()
 
+    @staticmethod
+    def _layout_of(template: int) -> list[GridRef | None]:
+        """What each row shows for a template: table 3's rows, the table-4 heading (None), table 4's."""
+        return [*((T3, row, "") for row in T.rows_for(template)), None, *((T4, group, "") for group in T.T4_GROUPS)]
+
     def _render(self, ref: GridRef) -> Text:
-        assert self.state is not None
+        if self.state is None or self.state.report is None:
+            return Text("")  # (its report being read: nothing claimed of it)
         if ref == self.editing:
             typed = Text(justify="right", no_wrap=True, end="")
             typed.append(self.typed, style="reverse" if self._replace else "bold")
@@ -463,10 +481,11 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
 
         `only`: the one cell that can have changed (typing in it edits nothing yet).
         """
-        if self.state is None or self.state.report is None:
+        report = self.state.report if self.state is not None else None
+        if not self._refs or (report is None and only is not None):
             return
         if only is None:
-            self._failing, self._hinted = self.state.failing(), self.state.hinted()
+            self._failing, self._hinted = (self.state.failing(), self.state.hinted()) if report is not None else (set(), set())
             cells = [
                 (index, (base[0], base[1], col), i)
                 for index, base in enumerate(self._refs) if base is not None
@@ -487,13 +506,14 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
                     self._shown[key] = sig
                     resized |= self._cell_width.get(key) != text.cell_len
                     self._cell_width[key] = text.cell_len
-                    self.update_cell(key[0], GRID_T3[i], text, update_width=True)
+                    # (emptied while a report is read, the columns keep their widths for it)
+                    self.update_cell(key[0], GRID_T3[i], text, update_width=report is not None)
                     rows.add(index)
         finally:
             self._batch = False
         for index in rows:
             self.refresh_row(index)
-        if resized and only is None:
+        if resized and only is None and report is not None:
             self._fit_labels()  # values widened or narrowed: the labels get what is left
 
     def refresh(self, *regions, repaint=True, layout=False, recompose=False):
