@@ -420,3 +420,50 @@ def test_opening_a_report_with_the_same_sections_draws_none_of_their_lines_again
             assert drawn and sections.cursor_line == 1
 
     run(go())
+
+
+def test_opening_a_report_of_the_same_template_fills_the_panes_in_place_with_no_layout(tmp_path, monkeypatch):
+    # Each key on Files that opened a report cleared the grid's rows and added them again,
+    # cleared the sections, and changed the panes' virtual sizes: each of those re-laid the
+    # whole screen out and redrew every scrollbar, twice a key (once emptied, once filled),
+    # and the keys behind it waited (issue 14: no key waits more than 50 ms).
+    from textual.screen import Screen
+
+    from gikr_tui.tui.components.sections import SectionTree
+    from test_tui import NATURAL, still
+
+    folder = make_folder(tmp_path)  # two reports of one template, with the same sections
+    layouts: list[Screen] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        layouts.append(self)
+        return refresh_layout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            await still(pilot)
+            good, broken = str(folder / "a-good.txt"), str(folder / "b-broken.txt")
+            grid, sections = app.query_one(ReportGrid), app.query_one(SectionTree)
+            rows, nodes = dict(grid.rows), list(sections.root.children)
+            assert grid.get_row_at(0)[NATURAL].plain == "28" and app.states[good].report.sections
+            layouts.clear()
+            await press(pilot, "j")
+            await until(pilot, lambda: grid.state is app.states[broken] and app.states[broken].loaded)
+            await still(pilot)
+            assert grid.get_row_at(0)[NATURAL].plain == "29!"  # b-broken's values, in a-good's rows
+            assert grid.rows == rows and all(grid.rows[key] is row for key, row in rows.items())
+            assert list(sections.root.children) == nodes  # the same lines, b-broken's sections under them
+            assert sections.cursor_node.data is app.states[broken].report.sections[0]
+            assert layouts == [], f"{len(layouts)} layouts of the screen for a report opened"
+            # and while a report is read (a slow load), the grid keeps its rows, emptied, not another file's values
+            grid.show_state(None, "a-good.txt", reading=True)
+            await pilot.pause()
+            assert grid.rows == rows and grid.get_row_at(0)[NATURAL].plain == "" and grid.state is None
+            assert layouts == []
+
+    run(go())

@@ -54,6 +54,9 @@ from .session import EditRejected, FileState
 # Badges arriving faster than this (a warm cache hands out thousands a second) are
 # drawn together: each drawing of the screen is time a key would wait for.
 BADGES_EVERY = 0.1
+# How long the panes may go on showing the report left while the next is read (from a warm
+# cache it takes a few ms): less than a person notices, and one drawing of them a key, not two.
+BLANK_AFTER = 0.1
 from .words import CommandPalette, Footer, os_reason, system_commands
 
 if TYPE_CHECKING:  # (export is imported when used: it is not needed for the first frame)
@@ -134,6 +137,8 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         self._loading: tuple[str, int, object] | None = None
         self._after_load: list = []
         self._slow_load: Timer | None = None
+        self._panes_of: str | None = None  # the file whose report the Grid, Findings and Sections panes show
+        self._blank_later: Timer | None = None
         self.marks = ReviewMarks()
         self.user_keymap: dict[str, str] = {}  # from keymap.toml
 
@@ -447,7 +452,6 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         # change made before the first poll tick is still seen
         self._mtimes.setdefault(path, self._mtime(path))
         state = self.states.get(path)
-        grid = self.query_one(ReportGrid)
         name = shown(os.path.basename(path))
         if state is not None and state.status not in ("pending", "error") and not state.loaded:
             self._load(state)
@@ -458,22 +462,44 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         elif state.status == "error":
             self._show_message(Text.assemble((name, "bold"), "\n", (_("unreadable: "), "bold yellow"), shown(state.error)))
         elif not state.loaded:
-            self._show_message(None)  # the grid stays in place, empty for the moment it takes
+            self._show_message(None)  # the grid stays in place for the moment it takes
         elif report is None:
             self._show_message(Text(_("no tables")))
         else:
             self._show_message(None)
         # (while its report is read, the panes show nothing of it rather than claim it has no findings)
         showing = state if state is None or state.loaded or state.status in ("pending", "error") else None
-        grid.show_state(showing, name, reading=showing is None and state is not None)
-        self.query_one(FindingsList).show_state(showing)
-        sections = self.query_one(SectionTree)
-        keep = same and keep_section
-        sections.show_sections(report.sections if report is not None else [], keep_line=keep)
-        if not keep:
-            self.query_one(Reader).show_section(None)
+        if showing is None and state is not None and self._panes_of not in (None, path):
+            # The panes go on showing the report left, under its name, for the moment the next
+            # takes to read (a few ms from a warm cache), then empty if it is still not here:
+            # emptied at once, every pane was drawn twice for each key that opened a report.
+            if self._blank_later is None:
+                self._blank_later = self.set_timer(BLANK_AFTER, self._show_reading)
+        else:
+            self._show_panes(path, showing, keep_section=same and keep_section and self._panes_of in (None, path))
         if self._loading is None and self._after_load:
             self._run_after_load()  # nothing to wait for: what waited goes ahead
+
+    def _show_panes(self, path: str, showing: FileState | None, keep_section: bool) -> None:
+        """The Grid, Findings and Sections panes for `path`: `showing` its state, or None while its report is read."""
+        if self._blank_later is not None:
+            self._blank_later.stop()
+            self._blank_later = None
+        state = self.states.get(path)
+        report = showing.report if showing is not None else None
+        self._panes_of = path if report is not None else None
+        self.query_one(ReportGrid).show_state(showing, shown(os.path.basename(path)), reading=showing is None and state is not None)
+        self.query_one(FindingsList).show_state(showing)
+        self.query_one(SectionTree).show_sections(report.sections if report is not None else [], keep_line=keep_section)
+        if not keep_section:
+            self.query_one(Reader).show_section(None)
+
+    def _show_reading(self) -> None:
+        """The open file's report is still being read: the panes stop showing the one left."""
+        self._blank_later = None
+        path = self.current
+        if path is not None and self._loading is not None and self._loading[0] == path and self._panes_of not in (None, path):
+            self._show_panes(path, None, keep_section=False)
 
     def _leave(self) -> None:
         """The user moves on from the open file: its whole result goes, unless it has edits."""
@@ -574,7 +600,9 @@ class GikrApp(OrderedKeys, Screens, App[int]):
 
     @on(Tree.NodeHighlighted, "#sections")
     def _section_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        self.query_one(Reader).show_section(event.node.data)
+        readers = self.query(Reader)  # (none once the app closes: a report loaded then moves no cursor)
+        if readers:
+            readers.first().show_section(event.node.data)
 
     @on(Tree.NodeSelected, "#sections")
     def _section_selected(self, event: Tree.NodeSelected) -> None:
