@@ -498,7 +498,9 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         """The open file's report is still being read: the panes stop showing the one left."""
         self._blank_later = None
         path = self.current
-        if path is not None and self._loading is not None and self._loading[0] == path and self._panes_of not in (None, path):
+        waiting = path is not None and self._loading is not None and self._loading[0] == path
+        # (not while the app closes: its panes are gone)
+        if waiting and self._panes_of not in (None, path) and self.query(ReportGrid):
             self._show_panes(path, None, keep_section=False)
 
     def _leave(self) -> None:
