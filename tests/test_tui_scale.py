@@ -17,7 +17,7 @@ from gikr_tui.tui.components.files import FileTree
 from gikr_tui.tui.components.findings import FindingsList
 from gikr_tui.tui.components.grid import ReportGrid
 from gikr_tui.tui.session import T3, FileState, Summary
-from test_tui import make_folder, notifications, press, run, settle, until
+from test_tui import NATURAL, make_folder, notifications, press, run, settle, still, until
 
 
 @pytest.mark.parametrize("use_cache", [True, False], ids=["cache", "no-cache"])
@@ -430,7 +430,6 @@ def test_opening_a_report_of_the_same_template_fills_the_panes_in_place_with_no_
     from textual.screen import Screen
 
     from gikr_tui.tui.components.sections import SectionTree
-    from test_tui import NATURAL, still
 
     folder = make_folder(tmp_path)  # two reports of one template, with the same sections
     layouts: list[Screen] = []
@@ -465,5 +464,54 @@ def test_opening_a_report_of_the_same_template_fills_the_panes_in_place_with_no_
             await pilot.pause()
             assert grid.rows == rows and grid.get_row_at(0)[NATURAL].plain == "" and grid.state is None
             assert layouts == []
+
+    run(go())
+
+
+def test_while_the_next_report_is_read_the_panes_show_the_one_left_then_empty(tmp_path, monkeypatch):
+    # Emptied at once, every pane was drawn twice for each key that opened a report (emptied,
+    # then filled a few ms later from the cache): they now go on showing the report left, under
+    # its name, and empty only if the next takes longer than BLANK_AFTER to read; never the
+    # report left under the next one's name, nor "no findings" for a report not read yet.
+    from concurrent.futures import Future
+
+    from gikr_tui.tui import app as app_module
+
+    folder = make_folder(tmp_path)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            good, broken = str(folder / "a-good.txt"), str(folder / "b-broken.txt")
+            grid, findings = app.query_one(ReportGrid), app.query_one(FindingsList)
+            load, held = app.pool.load, []
+
+            def held_load(path, data=None):  # the read, finished when the test says
+                future = Future()
+                held.append((path, data, future))
+                return future
+
+            def finish() -> None:
+                path, data, future = held.pop()
+                load(path, data).add_done_callback(lambda done: future.set_result(done.result()))
+
+            monkeypatch.setattr(app.pool, "load", held_load)
+            monkeypatch.setattr(app_module, "BLANK_AFTER", 30.0, raising=False)
+            await press(pilot, "j")
+            assert app.current == broken and held
+            await pilot.pause(0.2)
+            assert grid.file_name == "a-good.txt" and grid.get_row_at(0)[NATURAL].plain == "28"
+            assert findings.lines[0] == "✓ consistent: every check holds"
+            finish()
+            await until(pilot, lambda: grid.state is app.states[broken] and grid.get_row_at(0)[NATURAL].plain == "29!")
+            assert grid.file_name == "b-broken.txt" and "row_total" in " ".join(findings.lines)
+            monkeypatch.setattr(app_module, "BLANK_AFTER", 0.01, raising=False)
+            await press(pilot, "k")  # a slow read: the panes empty, named for the file being read
+            await until(pilot, lambda: grid.state is None)
+            assert grid.file_name == "a-good.txt" and grid.get_row_at(0)[NATURAL].plain == ""
+            assert findings.option_count == 0
+            finish()
+            await until(pilot, lambda: grid.state is app.states[good] and grid.get_row_at(0)[NATURAL].plain == "28")
 
     run(go())
