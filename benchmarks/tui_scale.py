@@ -23,6 +23,9 @@ arithmetic error, one in a hundred unreadable — fills gikr's cache with one
     own: it counts apart, by the time it took to be handled); each round
     lists the keys over 50 ms, by when they were sent;
   - peak RSS of the process (VmHWM), after the fill and a second of keys;
+  - then 40 keys more, one at a time, each opening another report: the CPU
+    time of the app's thread per key, and the frames and layout passes of the
+    whole screen it took (what a key costs, however loaded the machine);
 * the inspector on one region of the 25: first frame and peak RSS, so what
   the folder's size costs can be told from the fixed cost.
 
@@ -50,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 YEARS = (2020, 2021, 2022, 2023)
 KEY_EVERY = 0.08  # seconds between keys while the badges fill
+OPENED = 40  # keys after the fill, one at a time, each opening another report
 
 
 def build(folder: Path, count: int) -> int:
@@ -153,6 +157,7 @@ def child(folder: str, launched: float, out: str) -> None:
             await asyncio.sleep(1.0)
             hwm = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")]
             rss = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")]
+            opened = await open_reports(app, OPENED)
             n_keys = len(sent)
             waits = []
             for i in range(n_keys):
@@ -173,8 +178,44 @@ def child(folder: str, launched: float, out: str) -> None:
                 "sent_at": [t - frames[0] for t in sent] if frames else [],
                 "handled": [released[i] - sent[i] if i in released else None for i in range(n_keys)],
                 "listed_at": listed[0] - frames[0] if listed and frames else None,
+                "opened": opened,
             }))
             os._exit(0)
+
+    async def open_reports(app, count: int) -> dict:
+        """Once every badge shows: `count` keys (j, k, ...) on the Files pane, each opening another
+        report, one at a time (sent once the last is drawn): the app's thread's CPU time per key
+        (its handling, the read report's panes, the frames), frames and layout passes per key."""
+        from textual.screen import Screen
+
+        layouts = [0]
+        refresh_layout = Screen._refresh_layout
+
+        def counted(self, *args, **kwargs):
+            layouts[0] += 1
+            return refresh_layout(self, *args, **kwargs)
+
+        Screen._refresh_layout = counted
+        drawn, cpu, before = len(frames), time.thread_time(), app.current
+        changed = 0
+        for n in range(count):
+            key = "j" if n % 2 == 0 else "k"
+            event = events.Key(key, key)
+            event.set_sender(app)
+            keys_before = len(released)
+            app.post_message(event)
+            while len(released) == keys_before or app._loading is not None:
+                await asyncio.sleep(0.001)
+            frame = len(frames)
+            while len(frames) == frame:
+                await asyncio.sleep(0.001)
+            await asyncio.sleep(0.03)  # (what the key left for later: a last frame)
+            changed += app.current != before
+            before = app.current
+        cpu = time.thread_time() - cpu
+        Screen._refresh_layout = refresh_layout
+        return {"keys": count, "opened": changed, "cpu_ms": cpu * 1000 / max(1, count),
+                "frames": (len(frames) - drawn) / max(1, count), "layouts": layouts[0] / max(1, count)}
 
     profile, slow = os.environ.get("GIKR_BENCH_PROFILE"), os.environ.get("GIKR_BENCH_SLOW")
     if profile or slow:
@@ -388,6 +429,13 @@ def main() -> int:
         if early:
             rows.append((f"  typed before the folder was listed: {len(early)} keys, handled in, median / max",
                          f"{early[len(early) // 2] * 1000:.0f} / {early[-1] * 1000:.0f} ms", "", ""))
+        opened = [r["opened"] for r in runs if r.get("opened")]
+        if opened:
+            cpu = sorted(o["cpu_ms"] for o in opened)
+            rows.append((f"a key opening a report after the fill: {opened[0]['keys']} keys a round, CPU of the app's thread per key "
+                         f"(median of {len(cpu)} rounds), frames, layout passes", f"{cpu[len(cpu) // 2]:.1f} ms",
+                         f"{sum(o['frames'] for o in opened) / len(opened):.2f} frames, "
+                         f"{sum(o['layouts'] for o in opened) / len(opened):.2f} layouts", ""))
         rows.append(("load average (1 min) before / after", f"{load:.2f} / {os.getloadavg()[0]:.2f}", "", ""))
     finally:
         if ns.keep:

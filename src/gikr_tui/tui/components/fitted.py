@@ -13,14 +13,13 @@ from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from .steady import SteadyScrollView
 
 
 def _text_key(text: Text) -> tuple:
     return text.plain, text.style, tuple(text.spans)
 
 
-class FittedTree(SteadyScrollView, Tree):
+class FittedTree(Tree):
     _fitted_width = -1
 
     def __init__(self, *args, **kwargs) -> None:
@@ -33,9 +32,12 @@ class FittedTree(SteadyScrollView, Tree):
 
     def _invalidate(self) -> None:
         # Tree asks for a layout of the whole screen each time a node is added, expanded or
-        # cleared (~8 times for one report's sections).  Its lines are counted when next drawn;
-        # the count is its virtual size, which re-lays the screen out only where that is needed
-        # (SteadyScrollView): a repaint is all the rest needs.
+        # cleared (~8 times for one report's sections).  Its lines are counted when next drawn,
+        # and a count that changes (its virtual size) lays the screen out then: when it does not
+        # (another report with the same sections), a repaint is all it needs.  (Not a
+        # SteadyScrollView: its labels are fitted to the width beside its scrollbar, so a
+        # scrollbar that comes changes its width, and without Textual's layout in between the
+        # two chased each other, frame after frame.)
         self._clear_line_cache()
         self._updates += 1
         self.root._reset()

@@ -20,7 +20,7 @@ depends on its content (`width`/`height: auto`); a layout pass that changes
 nothing of the pane leaves its scrollbars alone.
 
 It also works out the pane's base style once per drawing rather than once a
-line: DataTable and Tree walk every ancestor's styles for each line they draw
+line: DataTable walks every ancestor's styles for each line it draws
 (half of a line's cost, measured).
 """
 
