@@ -350,7 +350,10 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         self._badge_timer = None
         self._badges_drawn_at = time.monotonic()
         due, self._badges_due = self._badges_due, set()
-        tree = self.query_one(FileTree)
+        trees = self.query(FileTree)  # (none once the app closes: a timer that fires then has nothing to draw)
+        if not trees:
+            return
+        tree = trees.first()
         tree.refresh_badges(due)
         if tree.arranged and self._rearrange_timer is None:
             self._rearrange_timer = self.set_timer(0.3, self._rearrange_files)
