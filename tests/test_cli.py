@@ -47,6 +47,19 @@ def folder(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def jsonl(folder) -> subprocess.CompletedProcess:
+    """`gikr check folder --format jsonl` as a user types it, run once for the tests that read its lines."""
+    return gikr(folder, "--format", "jsonl")
+
+
+@pytest.fixture(scope="module")
+def uncached(folder) -> dict:
+    """Each format's `--no-cache` run at --jobs 1 and at --jobs 4, run once for the tests that compare them."""
+    return {(fmt, jobs): gikr(folder, "--format", fmt, "--jobs", jobs, "--no-cache")
+            for fmt in ("jsonl", "csv", "table") for jobs in ("1", "4")}
+
+
 def _summary(stderr: str) -> str:
     lines = stderr.splitlines()
     assert lines, "no summary line"
@@ -65,8 +78,8 @@ def test_exit_1_for_findings(folder):
     assert "findings" in got.stdout and "row_total" in got.stdout
 
 
-def test_exit_2_for_an_unreadable_file_and_the_rest_still_reported(folder):
-    got = gikr(folder, "--format", "jsonl")
+def test_exit_2_for_an_unreadable_file_and_the_rest_still_reported(jsonl):
+    got = jsonl
     assert got.returncode == 2
     records = [json.loads(line) for line in got.stdout.splitlines()]
     assert len(records) == len(SEED_FILES) + 2
@@ -104,8 +117,8 @@ def test_a_file_named_explicitly_is_checked_whatever_its_name(tmp_path):
     assert json.loads(got.stdout)["error"] == "not a report format gikr reads (.xlsx)"
 
 
-def test_jsonl_has_the_documented_keys(folder):
-    got = gikr(folder, "--format", "jsonl")
+def test_jsonl_has_the_documented_keys(jsonl):
+    got = jsonl
     records = [json.loads(line) for line in got.stdout.splitlines()]
     for key in ("path", "status", "error", "format", "violations"):
         assert all(key in r for r in records)
@@ -140,21 +153,21 @@ def test_table_lists_every_file_and_its_findings(folder):
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])
-def test_jobs_1_and_jobs_4_give_the_same_output(folder, fmt):
-    one = gikr(folder, "--format", fmt, "--jobs", "1", "--no-cache")
-    four = gikr(folder, "--format", fmt, "--jobs", "4", "--no-cache")
+def test_jobs_1_and_jobs_4_give_the_same_output(uncached, fmt):
+    one, four = uncached[fmt, "1"], uncached[fmt, "4"]
     assert one.stdout and one.stdout == four.stdout
     assert one.returncode == four.returncode == 2
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])
-def test_summary_line_on_stderr_for_every_format(folder, fmt):
-    got = gikr(folder, "--format", fmt, "--no-cache")
+def test_summary_line_on_stderr_for_every_format(uncached, fmt):
     n = len(SEED_FILES) + 2
-    summary = _summary(got.stderr)
-    assert summary.startswith(f"{n} files: {len(SEED_FILES)} consistent, 1 with findings, 1 unreadable (")
-    assert summary.endswith(" s)")
-    assert "consistent, 1 with findings" not in got.stdout
+    for jobs in ("1", "4"):  # one process, and a pool
+        got = uncached[fmt, jobs]
+        summary = _summary(got.stderr)
+        assert summary.startswith(f"{n} files: {len(SEED_FILES)} consistent, 1 with findings, 1 unreadable (")
+        assert summary.endswith(" s)")
+        assert "consistent, 1 with findings" not in got.stdout
 
 
 def test_time_limit_from_the_command_line(tmp_path):
@@ -209,17 +222,22 @@ def test_progress_bar_only_when_stderr_is_a_terminal(tmp_path):
     assert piped.stderr.count("\n") == 1  # the summary alone
 
 
-def test_jsonl_lines_are_the_serialiser_s_own(folder):
+def test_jsonl_lines_are_the_serialiser_s_own(folder, jsonl, uncached):
     import json as _json
 
     from gikr_tui.pipeline import check_file
     from gikr_tui.serialize import result_json
 
-    for args in ([], ["--no-cache"], ["--jobs", "1"]):
-        got = gikr(folder, "--format", "jsonl", *args)
+    # as typed (the cache), without the cache (a pool of 4), from the cache in one process
+    runs = [jsonl, uncached["jsonl", "4"], gikr(folder, "--format", "jsonl", "--jobs", "1")]
+    expected = {}  # each file checked here once, not once per run
+    for got in runs:
+        assert got.stdout
         for line in got.stdout.splitlines():
             path = _json.loads(line)["path"]
-            assert line == _json.dumps(result_json(check_file(path)), ensure_ascii=False)
+            if path not in expected:
+                expected[path] = _json.dumps(result_json(check_file(path)), ensure_ascii=False)
+            assert line == expected[path]
 
 
 def test_every_command_that_reads_folders_takes_the_same_run_options():
