@@ -1,4 +1,9 @@
-"""`gikr check`'s series lines, `gikr summary` and `gikr compare` end to end; the jsonl shapes pinned."""
+"""`gikr check`'s series lines, `gikr summary` and `gikr compare` end to end; the jsonl shapes pinned.
+
+The installed command runs as its own process where its exit status, stderr or raw bytes are what
+a test is about; the other tests call the same `main` in the test's process (one interpreter's
+start-up less for each of them).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,24 @@ from pathlib import Path
 
 import pytest
 
+from gikr_tui.cli import main
 from series_maker import blank_vs_zero_pair, chained, forward_of, prose, write
 
 AGENCY = "淮安市洪泽区人民政府"
 
 
-def gikr(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "gikr_tui", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+def command(*args):
+    return subprocess.run([sys.executable, "-m", "gikr_tui", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.fixture
+def gikr(capsys):
+    """`gikr ARGS` through `main` in this process: stdout, stderr and the exit status, as `command` gives them."""
+    def run(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(["gikr", *map(str, args)], code, out, err)
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +67,7 @@ REPEATED_KEYS = ["rule", "severity", "section", "previous", "similarity", "measu
 
 
 def test_check_jsonl_report_lines_then_series_lines(folder):
-    got = gikr("check", folder, "--format", "jsonl", "--jobs", "1")
+    got = command("check", folder, "--format", "jsonl", "--jobs", "1")
     records = _records(got.stdout)
     kinds = [r["record"] for r in records]
     assert kinds == ["report"] * 5 + ["series"] * 2
@@ -81,7 +97,7 @@ def test_check_jsonl_report_lines_then_series_lines(folder):
     assert ", 1 series, 2 reports with cross-year findings (" in got.stderr.splitlines()[-1]
 
 
-def test_series_findings_alone_fail_the_run(folder, tmp_path):
+def test_series_findings_alone_fail_the_run(folder, tmp_path, gikr):
     for name in ("a/2021.txt", "a/2022.txt", "b/2023.md"):
         (tmp_path / Path(name).name).write_bytes((folder / name).read_bytes())
     got = gikr("check", tmp_path, "--format", "jsonl")
@@ -91,14 +107,14 @@ def test_series_findings_alone_fail_the_run(folder, tmp_path):
     assert off.returncode == 0 and "cross-year" not in off.stdout and "series" not in off.stderr
 
 
-def test_checks_option_chooses_series_checks_too(folder):
+def test_checks_option_chooses_series_checks_too(folder, gikr):
     only = _records(gikr("check", folder, "--format", "jsonl", "--checks", "carry_over").stdout)
     assert [Path(r["path"]).name for r in only if r["record"] == "series"] == ["2023.md"]
     arithmetic = _records(gikr("check", folder, "--format", "jsonl", "--checks", "arithmetic").stdout)
     assert [r for r in arithmetic if r["record"] == "series"] == []
 
 
-def test_check_table_and_csv_list_series_after_the_files(folder):
+def test_check_table_and_csv_list_series_after_the_files(folder, gikr):
     table = gikr("check", folder).stdout
     head, tail = table.split("cross-year findings")
     assert "2023.md" in head and "carry_over" not in head and "repeated_text" not in head
@@ -112,7 +128,7 @@ def test_check_table_and_csv_list_series_after_the_files(folder):
     assert all(r["previous"] == "" for r in rows if r["record"] == "report")
 
 
-def test_jobs_do_not_change_the_series_lines(folder):
+def test_jobs_do_not_change_the_series_lines(folder, gikr):
     one = gikr("check", folder, "--format", "jsonl", "--jobs", "1", "--no-cache")
     two = gikr("check", folder, "--format", "jsonl", "--jobs", "2", "--no-cache")
     assert one.stdout == two.stdout
@@ -121,7 +137,7 @@ def test_jobs_do_not_change_the_series_lines(folder):
 # --- gikr summary ------------------------------------------------------------------------------
 
 
-def test_summary_jsonl_shapes_and_totals(folder):
+def test_summary_jsonl_shapes_and_totals(folder, gikr):
     got = gikr("summary", folder, "--format", "jsonl")
     records = _records(got.stdout)
     assert [r["record"] for r in records] == ["report"] * 5 + ["agency"] * 2 + ["year"] * 3
@@ -161,7 +177,7 @@ def test_summary_csv_opens_in_a_spreadsheet_as_is(folder):
     assert 0 <= float(agency["disclosure_rate"]) <= 1
 
 
-def test_summary_counts_one_report_once(folder, tmp_path):
+def test_summary_counts_one_report_once(folder, tmp_path, gikr):
     for name in ("a/2021.txt", "a/2022.txt"):
         (tmp_path / Path(name).name).write_bytes((folder / name).read_bytes())
     (tmp_path / "2021 副本.txt").write_bytes((folder / "a/2021.txt").read_bytes())
@@ -177,7 +193,7 @@ def test_summary_counts_one_report_once(folder, tmp_path):
 # --- gikr compare --------------------------------------------------------------------------------
 
 
-def test_compare_jsonl_shape(folder):
+def test_compare_jsonl_shape(folder, gikr):
     got = gikr("compare", folder / "a" / "2022.txt", folder / "b" / "2023.md", "--format", "jsonl")
     [c] = _records(got.stdout)
     assert list(c) == ["record", "a", "b", "tables", "checked", "violations", "notes", "sections"]
@@ -194,7 +210,7 @@ def test_compare_jsonl_shape(folder):
     assert got.returncode == 1
 
 
-def test_compare_table_marks_what_changed(folder):
+def test_compare_table_marks_what_changed(folder, gikr):
     got = gikr("compare", folder / "a" / "2021.txt", folder / "a" / "2022.txt")
     out = got.stdout
     assert "→" in out  # changed cells read a→b
@@ -203,7 +219,7 @@ def test_compare_table_marks_what_changed(folder):
     assert got.returncode == 1
 
 
-def test_compare_counts_a_blank_against_a_0_apart(tmp_path):
+def test_compare_counts_a_blank_against_a_0_apart(tmp_path, gikr):
     """A blank in one report and a 0 in the other is no change: counted apart and shown dim, while
     a count that changed, and a count left blank, still are changes."""
     a, b = blank_vs_zero_pair(tmp_path, AGENCY, prose(random.Random(3)))
@@ -223,7 +239,7 @@ def test_compare_counts_a_blank_against_a_0_apart(tmp_path):
     assert "0→·" in table
 
 
-def test_compare_not_consecutive_years_and_unreadable(folder):
+def test_compare_not_consecutive_years_and_unreadable(folder, gikr):
     got = gikr("compare", folder / "a" / "2021.txt", folder / "b" / "2023.md", "--format", "jsonl")
     [c] = _records(got.stdout)
     assert c["checked"] is None and c["violations"] == [] and [n["kind"] for n in c["notes"]] == ["not_consecutive"]
@@ -232,7 +248,7 @@ def test_compare_not_consecutive_years_and_unreadable(folder):
     assert bad.returncode == 2 and "empty file" in bad.stderr and bad.stdout == ""
 
 
-def test_text_from_reports_reaches_no_terminal_raw(tmp_path):
+def test_text_from_reports_reaches_no_terminal_raw(tmp_path, gikr):
     """An agency name holding escape codes is shown as visible symbols in every output for people,
     and escaped in jsonl (which parses back to the same name)."""
     rng = random.Random(5)
