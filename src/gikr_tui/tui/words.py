@@ -22,6 +22,8 @@ from rich.text import Text
 from textual.app import SystemCommand
 from textual import command
 from textual.command import CommandList
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey, FooterLabel
 from textual.widgets.option_list import Option
@@ -94,6 +96,19 @@ def said(text: str | None) -> str | None:
     return _(text) if text else text
 
 
+class _FooterKey(FooterKey):
+    """A footer key whose first layout is its only one.
+
+    Textual's Widget asks for a layout of the whole screen when its virtual size
+    changes, and a layout pass sets the virtual size of every widget it placed:
+    each rebuild of the footer (a focus change) laid the screen out twice, the
+    second time for nothing.  A key has nothing inside it to place, so its
+    virtual size changes nothing another layout would change.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0))
+
+
 class Footer(TextualFooter):
     """Textual's footer, each key's description and tooltip in the language in use.
 
@@ -129,6 +144,7 @@ class Footer(TextualFooter):
     def compose(self):
         for widget in super().compose():
             if isinstance(widget, FooterKey):
+                widget.__class__ = _FooterKey  # (built by Textual's compose, data binding and all)
                 widget.description = said(widget.description) or ""
                 if widget.tooltip:
                     widget.tooltip = said(str(widget.tooltip))
