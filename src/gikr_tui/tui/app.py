@@ -145,16 +145,23 @@ class GikrApp(OrderedKeys, Screens, App[int]):
     # --- layout --------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Built as the first frame shows them (the filter hidden, the grid's place saying the
+        # folder is being read), not changed in on_mount: each change there cost a layout pass
+        # of the whole screen before the first frame.
+        box = FilterInput(id="file-filter")
+        box.display = False
+        grid = ReportGrid(id="grid")
+        grid.display = False
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 with Vertical(id="files-pane"):
-                    yield FilterInput(id="file-filter")
+                    yield box
                     yield FileTree(self._root_label(), id="files")
                 yield SectionTree(id="sections")
             with ContentSwitcher(initial="grid-view", id="right"):
                 with Vertical(id="grid-view"):
-                    yield ReportGrid(id="grid")
-                    yield Static(id="grid-message")
+                    yield grid
+                    yield Static(Text(_("Reading the folder…"), style="dim"), id="grid-message")
                     yield FindingsList(id="findings")
                 yield Reader(id="reader")
         yield StatusLine(id="status")
@@ -171,12 +178,10 @@ class GikrApp(OrderedKeys, Screens, App[int]):
             else:
                 self.notify(_("Unknown theme {name}; using {theme}.").format(name=repr(self._theme_name), theme=self.theme),
                             severity="warning", markup=False)
-        self.query_one("#file-filter").display = False
         self._load_keymap()
         self.marks.load()
         if self.marks.problem:
             self.notify(_("Reviewed marks could not be read ({problem}); marking a file starts them afresh.").format(problem=self.marks.problem), severity="warning", markup=False)
-        self._show_message(Text(_("Reading the folder…"), style="dim"))
         self.query_one(FileTree).focus()
         # the cache's notices (damaged, locked) as notifications, not lines under the screen
         self._cache_printer, cache.on_warning = cache.on_warning, self._cache_notice
