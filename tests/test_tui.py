@@ -269,6 +269,28 @@ def test_the_footer_shows_the_focused_panes_keys_and_is_rebuilt_only_when_they_c
             await press(pilot, "1")
             await until(pilot, lambda: "Edit" not in shown())
 
+            # A focus change lays the screen out once, for the footer's new keys: the focused
+            # pane's border changes its colour only (a repaint), and the footer's rebuild is one
+            # layout pass (each new key asked for a second, for nothing, and removing the old
+            # keys and mounting the new were two requests the screen could take apart).
+            await still(pilot)
+            layouts: list[list[str]] = []
+            screen = app.screen
+            lay_out = screen._refresh_layout
+
+            def counted(size=None, scroll=False):
+                if not (scroll and not screen._layout_widgets):  # (a scroll alone moves no widget)
+                    layouts.append(sorted(f"{type(w).__name__}#{w.id}" for ws in screen._layout_widgets.values() for w in ws))
+                return lay_out(size, scroll)
+
+            screen._refresh_layout = counted
+            for key, pane in (("3", ReportGrid), ("4", FindingsList), ("1", FileTree)):
+                layouts.clear()
+                await press(pilot, key)
+                await still(pilot)
+                assert isinstance(app.focused, pane)
+                assert len(layouts) <= 1, (key, layouts)
+
     run(go())
 
 

@@ -139,7 +139,20 @@ class Footer(TextualFooter):
         showing = self._showing()
         if showing != self._shown:
             self._shown = showing
-            await self.recompose()
+            # Removing the old keys and mounting the new each ask for a layout pass; the
+            # screen ran two when the second request came after the first pass had started
+            # (one focus change in three).  Asked for once, when both are done.
+            self._rebuilding = True
+            try:
+                await self.recompose()
+            finally:
+                self._rebuilding = False
+            self.refresh(layout=True)
+
+    _rebuilding = False
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        return super().refresh(*regions, repaint=repaint, layout=layout and not self._rebuilding, recompose=recompose)
 
     def compose(self):
         for widget in super().compose():
