@@ -206,8 +206,8 @@ def child(folder: str, launched: float, out: str) -> None:
             app.post_message(event)
             while len(released) == keys_before or app._loading is not None:
                 await asyncio.sleep(0.001)
-            frame = len(frames)
-            while len(frames) == frame:
+            frame, until = len(frames), time.monotonic() + 0.5
+            while len(frames) == frame and time.monotonic() < until:  # (drawn already, with the read: no frame comes)
                 await asyncio.sleep(0.001)
             await asyncio.sleep(0.03)  # (what the key left for later: a last frame)
             changed += app.current != before
