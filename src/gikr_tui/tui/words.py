@@ -22,8 +22,6 @@ from rich.text import Text
 from textual.app import SystemCommand
 from textual import command
 from textual.command import CommandList
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey, FooterLabel
 from textual.widgets.option_list import Option
@@ -31,6 +29,7 @@ from textual.widgets.option_list import Option
 from ..cli_words import wrap
 from ..errors import system_error
 from ..i18n import N_, _, language
+from .components.steady import QuietVirtualSize
 
 # Textual's own words that reach the screen: its system commands and the palette's keys
 TEXTUAL_WORDS = (
@@ -96,17 +95,13 @@ def said(text: str | None) -> str | None:
     return _(text) if text else text
 
 
-class _FooterKey(FooterKey):
+class _FooterKey(QuietVirtualSize, FooterKey):
     """A footer key whose first layout is its only one.
 
-    Textual's Widget asks for a layout of the whole screen when its virtual size
-    changes, and a layout pass sets the virtual size of every widget it placed:
-    each rebuild of the footer (a focus change) laid the screen out twice, the
-    second time for nothing.  A key has nothing inside it to place, so its
-    virtual size changes nothing another layout would change.
+    A layout pass sets the virtual size of every widget it placed, and Textual's
+    asked for another layout of the whole screen for it: each rebuild of the footer
+    (a focus change) laid the screen out twice, the second time for nothing.
     """
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0))
 
 
 class Footer(TextualFooter):

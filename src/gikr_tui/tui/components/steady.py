@@ -31,11 +31,16 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 
 
-class SteadyScrollView:
-    """Mixin for a ScrollView subclass (before it in the bases)."""
+class QuietVirtualSize:
+    """Mixin (before the widget class in the bases): a new virtual size asks for no layout of the
+    whole screen.  Widget's own reactive does; for a widget whose size CSS fixes, or one with
+    nothing inside it to place (a footer key), that layout changes nothing."""
 
-    # (as Widget's, without its layout of the whole screen: see watch_virtual_size)
     virtual_size: Reactive[Size] = Reactive(Size(0, 0))
+
+
+class SteadyScrollView(QuietVirtualSize):
+    """Mixin for a ScrollView subclass (before it in the bases): see watch_virtual_size."""
     _sized_as: tuple | None = None  # what the last layout pass told the pane
     _drawing_style: Style | None = None  # the base style, while the pane draws
 
