@@ -44,19 +44,23 @@ BADGE = codec.view(Result, {
 }, keep=(Msg,))  # an error is worded by Msg's own __str__
 
 
+_BRIEF_KEEPS = ("notes",)
+
+
 def brief(result: Result) -> Result:
     """`result` without its report's tables: what a status line, a table row or a badge shows.
 
     The report keeps its scalar fields (template, year, agency, encoding …)
-    and drops every list and dict (sections, tables, notes), whatever fields
-    the model grows.  The findings are kept: they are few, and the table and
-    csv outputs print them.
+    and drops every list and dict (sections, tables), whatever fields the
+    model grows.  The findings and the report's notes are kept: they are few,
+    and the table and csv outputs print them (a report read with doubts must
+    not look like one read with none).
     """
     report = result.report
     if report is None:
         return result
     emptied = {f.name: type(getattr(report, f.name))() for f in fields(Report)
-               if isinstance(getattr(report, f.name), (list, dict))}
+               if f.name not in _BRIEF_KEEPS and isinstance(getattr(report, f.name), (list, dict))}
     return replace(result, report=replace(report, **emptied))
 
 

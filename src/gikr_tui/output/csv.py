@@ -20,6 +20,9 @@ CSV_FIELDS = (
     "severity", "table", "field", "section", "quote",
     # added with the checks across years: `series` rows follow the files, naming the earlier report
     "record", "previous",
+    # added with the notes in the human outputs: how many notes the report has (jsonl lists them)
+    # and how many pages or pictures OCR read (blank when none)
+    "notes", "ocr_pages",
 )
 
 
@@ -78,6 +81,8 @@ def _csv_rows(result: Result) -> list[dict]:
         "agency": (result.report.agency or "") if result.report else "",
         "record": "report",
         "previous": "",
+        "notes": len(result.report.notes) if result.report else "",
+        "ocr_pages": len(result.report.ocr.pages) if result.report and result.report.ocr else "",
     }
     if not result.findings:
         return [base]

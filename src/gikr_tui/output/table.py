@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..checks import FAILING
-from ..i18n import N_, _, pgettext
+from ..i18n import N_, _, ngettext, pgettext
 from ..msg import render
 from ..pipeline import Result
 from ..safety import visible
@@ -21,6 +21,7 @@ from .lines import Lines, fit
 from .words import SEVERITY_STYLE, STATUS, quoted, rule_label, status_word
 
 _AGENCY_WIDTH = 24
+_NOTES_SHOWN = 3  # a report's notes listed under it; jsonl has them all
 _FIXED = ((N_("status"), 10, "left"), (N_("tpl"), 4, "right"), (N_("year"), 4, "right"))
 
 
@@ -65,6 +66,25 @@ class TablePrinter(Lines):
         if r.status == "error":
             self.print(Text.assemble("  ", (visible(render(r.error)), "yellow")))
         self._findings(r.findings)
+        if rep is not None:
+            self._doubts(rep)
+
+    def _doubts(self, rep) -> None:
+        """What the reading was unsure of, under the findings: that OCR read it, and its first
+        notes (a consistent report read with doubts must not look like one read with none)."""
+        if rep.ocr is not None and rep.ocr.pages:
+            n = len(rep.ocr.pages)
+            said = (ngettext("read by OCR ({count} page)", "read by OCR ({count} pages)", n) if rep.format == "pdf"
+                    else ngettext("read by OCR ({count} picture)", "read by OCR ({count} pictures)", n))
+            self.print(Text.assemble(("  ~ ", "yellow"), (said.format(count=n), "dim")))
+        for note in rep.notes[:_NOTES_SHOWN]:
+            where = " " + _("({where})").format(where=note.origin.describe()) if note.origin is not None else ""
+            self.print(Text.assemble(("  ~ " + _("note") + " ", "yellow"), (visible(render(note.message)) + where, "dim")))
+        more = len(rep.notes) - _NOTES_SHOWN
+        if more > 0:
+            self.print(Text.assemble(("  ~ ", "yellow"), (ngettext(
+                "{count} more note (--format jsonl lists every one)",
+                "{count} more notes (--format jsonl lists every one)", more).format(count=more), "dim")))
 
     def _findings(self, findings) -> None:
         for f in findings:
