@@ -29,7 +29,7 @@ from dataclasses import replace
 from ..errors import DamagedFile, Encrypted, LimitExceeded, Refused, ReportError
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..msg import msg
-from ..values import kind
+from ..values import place_kind
 from .ooxml_numbering import Numbering, parse_numbering, parse_styles, style_roots
 from .ooxml_zip import Package, parse_xml
 from .safe_xml import refuse_doctype
@@ -293,7 +293,7 @@ class _Walker:
                 else:
                     cell = Cell(self._cell_text(tc), origin, colspan=span)
                     if vmerge == "restart":
-                        open_merges[col] = (cell, kind(cell.text) == "text")
+                        open_merges[col] = (cell, place_kind(cell.text) == "text")
                     else:
                         open_merges.pop(col, None)
                 row.append(cell)

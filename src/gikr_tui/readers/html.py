@@ -24,7 +24,7 @@ import re
 from ..errors import DecodeError, LimitExceeded, ReportError
 from ..msg import Msg, msg
 from ..model import Cell, Document, Origin, Paragraph, Table
-from ..values import kind
+from ..values import place_kind
 from .encoding import decode
 from .safe_xml import html_parser
 
@@ -372,7 +372,7 @@ class _Walker:
                 cell = Cell(text, Origin(table=index, row=r, col=col + 1), colspan, rowspan)
                 row.append(cell)
                 if rowspan > 1:
-                    carry[col] = [rowspan - 1, cell, kind(text) == "text"]
+                    carry[col] = [rowspan - 1, cell, place_kind(text) == "text"]
                 col += colspan
             while carry:  # cells spanned from above, right of this row's last cell
                 later = [k for k in carry if k >= col]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from ..errors import DamagedFile, Encrypted, LimitExceeded, NoTextLayer, ReportError
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..msg import msg
-from ..values import kind
+from ..values import place_kind
 from .pdf_layout import (
     Line,
     confidence,
@@ -239,7 +239,7 @@ def _unruled_rows(items: list[object]) -> dict[int, list[Cell]]:
     run: list[tuple[Line, list[Cell]]] = []
 
     def flush() -> None:
-        if any(kind(c.text) in ("number", "dash") for _, cells in run for c in cells):
+        if any(place_kind(c.text) in ("number", "dash") for _, cells in run for c in cells):
             out.update((id(line), cells) for line, cells in run)
         run.clear()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..labels import norm, split_numbering
 from ..model import Cell, Origin, Paragraph, Table
-from ..values import kind
+from ..values import place_kind
 from .pdf_layout import confidence, group_lines, join_lines
 from .pdf_pdfium import Char
 
@@ -197,7 +197,7 @@ def _row_key(row: list[Cell]) -> str:
 
 
 def _has_values(row: list[Cell]) -> bool:
-    return any(kind(c.text) in ("number", "dash") for c in row)
+    return any(place_kind(c.text) in ("number", "dash") for c in row)
 
 
 def _overlap(a: Cell, b: Cell) -> float:
@@ -249,19 +249,19 @@ def _rejoin(last: list[Cell], first: list[Cell]) -> bool:
     """
     if not (_has_values(last) or _has_values(first)):
         return False
-    if any(split_numbering(norm(c.text))[0] for c in first if kind(c.text) == "text"):
+    if any(split_numbering(norm(c.text))[0] for c in first if place_kind(c.text) == "text"):
         return False
     if not any(c.text.strip() for c in first):
         return False
     for one, other in ((last, first), (first, last)):
         for cell in one:
-            k = kind(cell.text)
+            k = place_kind(cell.text)
             if k == "blank":
                 continue
             i = _partner(cell, other)
             if i is None:
                 continue
-            facing = kind(other[i].text)
+            facing = place_kind(other[i].text)
             if k in ("number", "dash") and facing != "blank":
                 return False
             if k == "text" and facing in ("number", "dash"):
