@@ -121,6 +121,57 @@ def pytest_terminal_summary(terminalreporter):
 # the fixture is made once rather than once a worker.
 
 
+COLLECT_LOCK = "GIKR_TEST_COLLECT_LOCK"
+
+
+def _first_collection_compiles_for_all() -> None:
+    import atexit
+    import shutil
+    import tempfile
+
+    if os.environ.get(COLLECT_LOCK) is None:  # (a worker of a run that set it up has it)
+        folder = tempfile.mkdtemp(prefix="gikr-test-collect-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ[COLLECT_LOCK] = folder
+
+
+_first_collection_compiles_for_all()
+
+
+def _rewritten_already() -> bool:
+    """Whether every test module's assertion-rewritten bytecode is on disk (pytest checks it is current)."""
+    try:
+        from _pytest.assertion.rewrite import PYC_TAIL
+    except ImportError:
+        return False
+    here = Path(__file__).parent
+    return all((here / "__pycache__" / (p.name[:-3] + PYC_TAIL)).is_file() for p in here.glob("test_*.py"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection(session):
+    # On a fresh clone (or in CI) no test module has its assertion-rewritten bytecode yet, and the
+    # xdist workers, started together, each rewrote and compiled every one of them: ~2.5 s of CPU
+    # a worker.  The first worker to collect does it for all, the others wait for it, then read it.
+    folder = os.environ.get(COLLECT_LOCK)
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not folder or not os.path.isdir(folder) or _rewritten_already():
+        yield
+        return
+    import fcntl
+
+    with open(os.path.join(folder, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = os.path.join(folder, "collected")
+        if os.path.exists(done):
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            yield
+            return
+        try:
+            yield
+        finally:
+            open(done, "w").close()
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config):
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
