@@ -468,6 +468,58 @@ def test_opening_a_report_of_the_same_template_fills_the_panes_in_place_with_no_
     run(go())
 
 
+def test_opening_a_report_of_the_same_template_measures_its_columns_without_rich(tmp_path, monkeypatch):
+    # DataTable's update_cell(update_width=True) measured, on idle, the whole column again through
+    # Rich for every cell that got narrower: ~2,400 measures, ~15 ms of the ~40 a key on Files cost
+    # (issue 14: no key waits more than 50 ms). The grid sizes its columns from its cells' text;
+    # the widths must stay what DataTable's own measure makes them.
+    from textual.render import measure
+    from textual.widgets import DataTable
+
+    folder = make_folder(tmp_path)  # two reports of one template
+    measured: list[int] = []
+    update_column_widths = DataTable._update_column_widths
+
+    def counted(self, cells):
+        measured.append(len(cells))
+        return update_column_widths(self, cells)
+
+    monkeypatch.setattr(DataTable, "_update_column_widths", counted)
+
+    def datatables_widths(grid: ReportGrid) -> list[int]:
+        console = grid.app.console
+        return [max([measure(console, column.label, 1), *(measure(console, row[column.key], 1) for row in grid._data.values())])
+                for column in grid.ordered_columns[1:]]
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            good, broken = str(folder / "a-good.txt"), str(folder / "b-broken.txt")
+            grid = app.query_one(ReportGrid)
+            before = [column.content_width for column in grid.ordered_columns[1:]]
+            assert before == datatables_widths(grid)
+            measured.clear()
+            for key, path in (("j", broken), ("k", good), ("j", broken)):
+                await press(pilot, key)
+                await until(pilot, lambda: grid.state is app.states[path] and app.states[path].loaded)
+                await still(pilot)
+                assert [column.content_width for column in grid.ordered_columns[1:]] == datatables_widths(grid)
+            # an edit that widens a cell widens its column, and undoing it narrows it, as DataTable would
+            grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
+            await press(pilot, "3", "e", "1", "2", "3", "4", "5", "6", "7", "enter")
+            await still(pilot)
+            assert grid.get_row_at(0)[NATURAL].plain.startswith("1234567")
+            widened = [column.content_width for column in grid.ordered_columns[1:]]
+            assert widened == datatables_widths(grid) and widened != before
+            await press(pilot, "u")
+            await still(pilot)
+            assert [column.content_width for column in grid.ordered_columns[1:]] == datatables_widths(grid) == before
+            assert measured == []
+
+    run(go())
+
+
 def test_while_the_next_report_is_read_the_panes_show_the_one_left_then_empty(tmp_path, monkeypatch):
     # Emptied at once, every pane was drawn twice for each key that opened a report (emptied,
     # then filled a few ms later from the cache): they now go on showing the report left, under
