@@ -923,7 +923,7 @@ def test_edit_recompute_undo_revert(folder):
                 first_row = next(line for line in screen_text(app).splitlines() if "一、本年新收" in line)
                 assert "30!*" in first_row and "3!" in first_row  # (总计 is off screen at 80 columns)
                 assert "2!*" in label()
-                assert any("columns sum to 33" in line for line in findings.lines)
+                await until(pilot, lambda: any("columns sum to 33" in line for line in findings.lines))  # (a frame later)
                 assert "edited (file: 28)" in status_text(app)
                 for undo in keys_of("grid.undo"):
                     await press(pilot, undo)
@@ -937,8 +937,11 @@ def test_edit_recompute_undo_revert(folder):
             # an edit that keeps the number of findings updates their texts in place
             grid.cursor_coordinate = grid.coordinate_of(ref)
             await press(pilot, "e", "3", "0", "enter")
+            await until(pilot, lambda: any("columns sum to 33" in line for line in findings.lines))
             count = findings.option_count
             await press(pilot, "e", "3", "2", "enter")
+            # (the Findings pane follows a frame after the grid: see GikrApp._after_edit)
+            await until(pilot, lambda: any("columns sum to 35" in line for line in findings.lines))
             assert findings.option_count == count
             shown = [str(findings.get_option_at_index(i).prompt) for i in range(count)]
             assert any("columns sum to 35" in line for line in shown) and shown == findings.lines

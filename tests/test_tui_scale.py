@@ -468,53 +468,64 @@ def test_opening_a_report_of_the_same_template_fills_the_panes_in_place_with_no_
     run(go())
 
 
-def test_opening_a_report_of_the_same_template_measures_its_columns_without_rich(tmp_path, monkeypatch):
-    # DataTable's update_cell(update_width=True) measured, on idle, the whole column again through
-    # Rich for every cell that got narrower: ~2,400 measures, ~15 ms of the ~40 a key on Files cost
-    # (issue 14: no key waits more than 50 ms). The grid sizes its columns from its cells' text;
-    # the widths must stay what DataTable's own measure makes them.
+def test_opening_a_report_measures_the_grids_columns_without_rich(tmp_path, monkeypatch):
+    # DataTable measured each cell through Rich (a console's options each time): on idle, the
+    # whole column again for every cell that got narrower (update_cell(update_width=True): ~2,400
+    # measures, ~20 of the ~40 ms of the app's CPU a key on Files cost), and every cell of each
+    # row added (~230 for a report of another template). Issue 14: no key waits more than 50 ms.
+    # The grid sizes its columns from its cells' text; the widths must stay DataTable's own.
+    import random
+
     from textual.render import measure
-    from textual.widgets import DataTable
+    from textual.widgets import _data_table
 
-    folder = make_folder(tmp_path)  # two reports of one template
-    measured: list[int] = []
-    update_column_widths = DataTable._update_column_widths
+    from report_maker import consistent_truth, render, write_cells
 
-    def counted(self, cells):
-        measured.append(len(cells))
-        return update_column_widths(self, cells)
+    folder = make_folder(tmp_path)  # two reports of the 2021 template, and one of 2019's
+    rng = random.Random(2019)
+    truth = consistent_truth(rng, 2019)
+    write_cells(truth, rng, "zeros")
+    (folder / "c-2019.txt").write_text(render(truth, "tab", rng, fancy=False), encoding="utf-8")
+    measured: list[object] = []
 
-    monkeypatch.setattr(DataTable, "_update_column_widths", counted)
+    def counted(console, renderable, *args, **kwargs):
+        measured.append(renderable)
+        return measure(console, renderable, *args, **kwargs)
+
+    monkeypatch.setattr(_data_table, "measure", counted)
 
     def datatables_widths(grid: ReportGrid) -> list[int]:
         console = grid.app.console
         return [max([measure(console, column.label, 1), *(measure(console, row[column.key], 1) for row in grid._data.values())])
                 for column in grid.ordered_columns[1:]]
 
+    def widths(grid: ReportGrid) -> list[int]:
+        return [column.content_width for column in grid.ordered_columns[1:]]
+
     async def go():
         app = GikrApp(folder)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot, app)
-            good, broken = str(folder / "a-good.txt"), str(folder / "b-broken.txt")
+            good, broken, old = (str(folder / name) for name in ("a-good.txt", "b-broken.txt", "c-2019.txt"))
             grid = app.query_one(ReportGrid)
-            before = [column.content_width for column in grid.ordered_columns[1:]]
+            before = widths(grid)
             assert before == datatables_widths(grid)
             measured.clear()
-            for key, path in (("j", broken), ("k", good), ("j", broken)):
+            for key, path, rows in (("j", broken, 29), ("k", good, 29), ("j", broken, 29), ("j", old, 27), ("k", broken, 29)):
                 await press(pilot, key)
                 await until(pilot, lambda: grid.state is app.states[path] and app.states[path].loaded)
                 await still(pilot)
-                assert [column.content_width for column in grid.ordered_columns[1:]] == datatables_widths(grid)
+                assert grid.row_count == rows and widths(grid) == datatables_widths(grid), path
             # an edit that widens a cell widens its column, and undoing it narrows it, as DataTable would
             grid.cursor_coordinate = grid.coordinate_of((T3, "received_new", "natural"))
             await press(pilot, "3", "e", "1", "2", "3", "4", "5", "6", "7", "enter")
             await still(pilot)
             assert grid.get_row_at(0)[NATURAL].plain.startswith("1234567")
-            widened = [column.content_width for column in grid.ordered_columns[1:]]
+            widened = widths(grid)
             assert widened == datatables_widths(grid) and widened != before
             await press(pilot, "u")
             await still(pilot)
-            assert [column.content_width for column in grid.ordered_columns[1:]] == datatables_widths(grid) == before
+            assert widths(grid) == datatables_widths(grid) == before
             assert measured == []
 
     run(go())

@@ -360,6 +360,12 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         self.state = state
         self.file_name = file_name
         self.clear()
+        for column in self.ordered_columns:
+            # (DataTable's clear keeps each column as wide as any report shown before: sized again
+            # from its header, the rows added widen it to this report's cells, as a report of the
+            # same template filled in place does)
+            if column.auto_width:
+                column.content_width = _text_width(column.label)
         self._refs = []
         self._shown = {}
         self._cell_width = {}
@@ -528,7 +534,7 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
 
         DataTable measures a column again on idle for every narrower cell, each cell of the column
         through Rich's measure (a console's options each time): a key that opened another report
-        of the same template spent ~15 ms of its ~40 there, 96 % of the widths unchanged. A cell
+        of the same template spent ~20 ms of its ~40 there (measured at 120x40), most widths unchanged. A cell
         here is Text (measured as Text measures itself: its widest line), so this is its cells'
         plain text. (DataTable's private `columns`/`_data` layout is Textual 8's; the grid's tests
         hold the widths equal to DataTable's own.)"""
@@ -545,6 +551,22 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         if changed:
             self._require_update_dimensions = True  # the virtual size, on idle (DataTable's own step)
         return changed
+
+    def _update_dimensions(self, new_rows) -> None:
+        """DataTable's, with the new rows' columns widened from their cells' text (as _fit_columns):
+        it measured each new cell through Rich, ~230 for a report of another template, ~4 ms of a
+        key. Rows it sizes by rendering (a label, a height other than 1) and cells other than Text
+        (a str may be markup) are left to it. (Textual 8's private step: the grid's tests hold the widths equal to
+        DataTable's own.)"""
+        rows = [self.rows[key] for key in new_rows if key in self.rows and key in self._row_locations]
+        if rows and all(row.height == 1 and row.label is None and not row.auto_height
+                        and all(type(cell) is Text for cell in self._data[row.key].values()) for row in rows):
+            for column in self.ordered_columns:
+                widest = max((_text_width(self._data[row.key][column.key]) for row in rows if column.key in self._data[row.key]),
+                             default=0)
+                column.content_width = max(column.content_width, widest)
+            new_rows = ()
+        super()._update_dimensions(new_rows)
 
     def refresh(self, *regions, repaint=True, layout=False, recompose=False):
         if self._batch and not (regions or layout or recompose):
@@ -662,12 +684,9 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         return "\n".join(lines) + "\n"
 
 
-def _text_width(text: object) -> int:
-    """The cells a one-row cell's Text takes, as DataTable measures it (Text's widest line)."""
-    if isinstance(text, str):
-        return cell_len(text)
-    plain = text.plain if isinstance(text, Text) else str(text)
-    return max((cell_len(line) for line in plain.splitlines()), default=0)
+def _text_width(text: Text) -> int:
+    """The cells a Text takes as DataTable measures a one-row cell (Text's widest line)."""
+    return max((cell_len(line) for line in text.plain.splitlines()), default=0)
 
 
 def _plain(value) -> str:
