@@ -196,6 +196,19 @@ def child(folder: str, launched: float, out: str) -> None:
             return refresh_layout(self, *args, **kwargs)
 
         Screen._refresh_layout = counted
+        # The keys of the fill may have left the cursor on a folder's line (an even count of them
+        # from the listing's start): j, k would then go from the folder to the report shown and back,
+        # opening nothing. One untimed j puts it on a report first.
+        files = app.query_one("#files")
+        if files.cursor_folder is not None:
+            event = events.Key("j", "j")
+            event.set_sender(app)
+            keys_before = len(released)
+            app.post_message(event)
+            while len(released) == keys_before or app._loading is not None:
+                await asyncio.sleep(0.001)
+            await asyncio.sleep(0.1)
+        layouts[0] = 0
         drawn, cpu, before = len(frames), time.thread_time(), app.current
         changed = 0
         for n in range(count):

@@ -110,6 +110,7 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         self.editing: GridRef | None = None
         self.typed = ""
         self._rendered: LRUCache[tuple, object] = LRUCache(4096)
+        self._text_segments: LRUCache[tuple, list] = LRUCache(4096)  # a cell text's segments (_one_line_cell)
         self._lines: LRUCache[tuple, object] = LRUCache(1024)
         self._widths: tuple[int, ...] = ()
         self._replace = False  # the first character typed replaces the whole value
@@ -181,23 +182,30 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
             self.cursor_background_priority == "css",
         )
         pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
-        console = self.app.console
         pad = self.cell_padding
         inner = width - 2 * pad
         if inner <= 0:
             return None
-        # (Text.wrap's steps for one line that does not wrap, without its copies and joins)
         options = self.app.console_options
         justify = text.justify or options.justify or "default"
         overflow = text.overflow or options.overflow or "fold"
-        line = text.copy()
-        if overflow != "ignore":
-            if justify:
-                Lines([line]).justify(console, inner, justify=justify, overflow=overflow)
-            line.truncate(inner, overflow=overflow)
-        # (joined as Text renders itself: the line's own style becomes a span, which render() keeps)
-        (cropped,) = Segment.split_and_crop_lines(_NEWLINE.join([line]).render(console, end=""), inner, pad=True,
-                                                  style=_NO_STYLE)
+        # The text's own segments depend on what it says and its room alone, not on its row or
+        # column (those come with pre_style, the mouse's meta): a grid of 260 cells holds a few
+        # dozen texts ("0" in most), so the first report drawn renders those few.
+        shape = (text.plain, text.style, tuple(text.spans), justify, overflow, inner)
+        cropped = self._text_segments.get(shape)
+        if cropped is None:
+            console = self.app.console
+            # (Text.wrap's steps for one line that does not wrap, without its copies and joins)
+            line = text.copy()
+            if overflow != "ignore":
+                if justify:
+                    Lines([line]).justify(console, inner, justify=justify, overflow=overflow)
+                line.truncate(inner, overflow=overflow)
+            # (joined as Text renders itself: the line's own style becomes a span, which render() keeps)
+            (cropped,) = Segment.split_and_crop_lines(_NEWLINE.join([line]).render(console, end=""), inner, pad=True,
+                                                      style=_NO_STYLE)
+            self._text_segments[shape] = cropped
         space = Segment(" " * pad, _NO_STYLE)
         segments = [space, *cropped, space] if pad else cropped
         return [list(Segment.apply_style(segments, pre_style, post_style))]
