@@ -127,6 +127,14 @@ def child(folder: str, launched: float, out: str) -> None:
         return scanned(self, message)
 
     GikrApp.on_folder_scanned = timed_scanned
+    badges_drawn: list[float] = []  # when each batch of badges went to the Files pane
+    draw_badges = GikrApp._draw_badges
+
+    def timed_draw_badges(self):
+        badges_drawn.append(time.time())
+        return draw_badges(self)
+
+    GikrApp._draw_badges = timed_draw_badges
 
     async def main() -> None:
         app = GikrApp(folder, watch="poll")
@@ -154,6 +162,7 @@ def child(folder: str, launched: float, out: str) -> None:
                 await asyncio.sleep(0.01)
             stop.set()
             thread.join()
+            last_badges = max((t for t in badges_drawn if not filled or t <= filled[0]), default=filled[0] if filled else 0.0)
             await asyncio.sleep(1.0)
             hwm = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")]
             rss = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")]
@@ -169,7 +178,9 @@ def child(folder: str, launched: float, out: str) -> None:
                 waits.append((frame or done) - sent[i])
             Path(out).write_text(json.dumps({
                 "first_frame": frames[0] - launched if frames else None,
-                "all_badges": (next((f for f in frames if f >= filled[0]), filled[0]) - launched) if filled else None,
+                # the frame after the last batch of badges was drawn (that frame may come a moment
+                # before this loop, polling, sees every file read: the next would be a second later)
+                "all_badges": (next((f for f in frames if f >= last_badges), filled[0]) - launched) if filled else None,
                 "files": len(app.paths),
                 "hwm_mb": hwm[0] / 1024 if hwm else None,
                 "rss_mb": rss[0] / 1024 if rss else None,
