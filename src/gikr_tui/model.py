@@ -219,6 +219,12 @@ class Note:
     col: str | None = None
     origin: Origin | None = None
 
+    def where(self) -> str:
+        """Where the note points, in the language in use, to follow its words: " (page 3, line 12)", or ""."""
+        from .i18n import _
+
+        return " " + _("({where})").format(where=self.origin.describe()) if self.origin is not None else ""
+
     def to_json(self) -> dict:
         out: dict = {"message": str(self.message)}
         if self.row:

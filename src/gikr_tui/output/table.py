@@ -78,8 +78,7 @@ class TablePrinter(Lines):
                     else ngettext("read by OCR ({count} picture)", "read by OCR ({count} pictures)", n))
             self.print(Text.assemble(("  ~ ", "yellow"), (said.format(count=n), "dim")))
         for note in rep.notes[:_NOTES_SHOWN]:
-            where = " " + _("({where})").format(where=note.origin.describe()) if note.origin is not None else ""
-            self.print(Text.assemble(("  ~ " + _("note") + " ", "yellow"), (visible(render(note.message)) + where, "dim")))
+            self.print(Text.assemble(("  ~ " + _("note") + " ", "yellow"), (visible(render(note.message)) + note.where(), "dim")))
         more = len(rep.notes) - _NOTES_SHOWN
         if more > 0:
             self.print(Text.assemble(("  ~ ", "yellow"), (ngettext(

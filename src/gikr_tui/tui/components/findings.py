@@ -153,5 +153,4 @@ def _finding_text(finding: Finding) -> Text:
 
 
 def _note_text(note: Note) -> Text:
-    where = " " + _("({where})").format(where=note.origin.describe()) if note.origin is not None else ""
-    return Text.assemble(("~ " + _("note") + " ", "yellow"), shown(note.message), (where, "dim"))
+    return Text.assemble(("~ " + _("note") + " ", "yellow"), shown(note.message), (note.where(), "dim"))
