@@ -551,8 +551,7 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
             column = self.columns.get(ColumnKey(name))
             if column is None or not column.auto_width:
                 continue
-            width = max([_text_width(column.label), *(_text_width(row[column.key]) for row in self._data.values()
-                                                     if column.key in row)])
+            width = max(_text_width(column.label), self._widest(column.key, self._data.values()))
             if width != column.content_width:
                 column.content_width = width
                 changed = True
@@ -569,12 +568,16 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         rows = [self.rows[key] for key in new_rows if key in self.rows and key in self._row_locations]
         if rows and all(row.height == 1 and row.label is None and not row.auto_height
                         and all(type(cell) is Text for cell in self._data[row.key].values()) for row in rows):
+            cells = [self._data[row.key] for row in rows]
             for column in self.ordered_columns:
-                widest = max((_text_width(self._data[row.key][column.key]) for row in rows if column.key in self._data[row.key]),
-                             default=0)
-                column.content_width = max(column.content_width, widest)
+                column.content_width = max(column.content_width, self._widest(column.key, cells))
             new_rows = ()
         super()._update_dimensions(new_rows)
+
+    @staticmethod
+    def _widest(key: ColumnKey, rows) -> int:
+        """The widest of `rows`' cells in column `key` (each row: DataTable's column key -> Text)."""
+        return max((_text_width(row[key]) for row in rows if key in row), default=0)
 
     def refresh(self, *regions, repaint=True, layout=False, recompose=False):
         if self._batch and not (regions or layout or recompose):
