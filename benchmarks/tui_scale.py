@@ -103,8 +103,14 @@ def child(folder: str, launched: float, out: str) -> None:
     frames: list[float] = []
     shown = App._display
 
+    # Set when a frame is drawn, a key released or a report loaded: the keys after the fill wait
+    # on it, not by polling (a polling loop's CPU counted as the keys'; it ran 0.5 s when the
+    # frame it waited for had come already).
+    happened = asyncio.Event()
+
     def display(self, screen, renderable):
         frames.append(time.time())
+        happened.set()
         return shown(self, screen, renderable)
 
     App._display = display
@@ -114,6 +120,7 @@ def child(folder: str, launched: float, out: str) -> None:
     def timed_release(self, token):
         if token == self._key_token and self._key_busy:
             released[len(released)] = time.time()
+            happened.set()
         return release(self, token)
 
     OrderedKeys._release = timed_release
@@ -135,6 +142,17 @@ def child(folder: str, launched: float, out: str) -> None:
         return draw_badges(self)
 
     GikrApp._draw_badges = timed_draw_badges
+    loaded: list[float] = []  # when each report read for a key reached the app
+    report_loaded = GikrApp.on_report_loaded
+
+    def timed_report_loaded(self, message):
+        try:
+            return report_loaded(self, message)
+        finally:
+            loaded.append(time.time())
+            happened.set()
+
+    GikrApp.on_report_loaded = timed_report_loaded
 
     async def main() -> None:
         app = GikrApp(folder, watch="poll")
@@ -207,6 +225,16 @@ def child(folder: str, launched: float, out: str) -> None:
             return refresh_layout(self, *args, **kwargs)
 
         Screen._refresh_layout = counted
+
+        async def until(done) -> None:
+            deadline = time.monotonic() + 2.0
+            while not done() and time.monotonic() < deadline:
+                happened.clear()
+                try:
+                    await asyncio.wait_for(happened.wait(), 0.05)
+                except TimeoutError:
+                    pass
+
         # The keys of the fill may have left the cursor on a folder's line (an even count of them
         # from the listing's start): j, k would then go from the folder to the report shown and back,
         # opening nothing. One untimed j puts it on a report first.
@@ -216,8 +244,7 @@ def child(folder: str, launched: float, out: str) -> None:
             event.set_sender(app)
             keys_before = len(released)
             app.post_message(event)
-            while len(released) == keys_before or app._loading is not None:
-                await asyncio.sleep(0.001)
+            await until(lambda: len(released) > keys_before and app._loading is None)
             await asyncio.sleep(0.1)
         layouts[0] = 0
         drawn, cpu, before = len(frames), time.thread_time(), app.current
@@ -228,11 +255,10 @@ def child(folder: str, launched: float, out: str) -> None:
             event.set_sender(app)
             keys_before = len(released)
             app.post_message(event)
-            while len(released) == keys_before or app._loading is not None:
-                await asyncio.sleep(0.001)
-            frame, until = len(frames), time.monotonic() + 0.5
-            while len(frames) == frame and time.monotonic() < until:  # (drawn already, with the read: no frame comes)
-                await asyncio.sleep(0.001)
+            await until(lambda: len(released) > keys_before and app._loading is None)
+            # the frame drawn after the key was handled and its report read
+            shown_at = max(released[len(released) - 1], loaded[-1] if loaded else 0.0)
+            await until(lambda: bool(frames) and frames[-1] >= shown_at)
             await asyncio.sleep(0.03)  # (what the key left for later: a last frame)
             changed += app.current != before
             before = app.current
