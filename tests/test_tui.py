@@ -1039,6 +1039,72 @@ def test_keys_typed_ahead_go_to_the_editor_they_open(folder):
     run(go())
 
 
+def test_a_keys_effects_reach_the_screen_in_one_frame_drawn_when_its_work_is_done(folder):
+    # Textual draws a frame at each idle moment of a key's work (the key, the cursor's message,
+    # the report it opens), then skips one to two update periods before the next: the frame with
+    # all the key did came up to 33 ms after the work. No frame is drawn while a key is in flight,
+    # and the one drawn as its work ends shows all of it.
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            await press(pilot, "1", "G")
+            first = app.current
+            frames: list[tuple[bool, str | None, str]] = []  # (a key in flight, the open file, the grid's title)
+            draw = app.screen._compositor_refresh
+
+            def counted() -> None:
+                frames.append((app._key_busy, app.current, app.query_one(ReportGrid).border_title or ""))
+                draw()
+
+            app.screen._compositor_refresh = counted
+            for key in "kjkj":
+                await burst(pilot, key)
+            assert frames and not [f for f in frames if f[0]], "frames drawn while a key was in flight"
+            assert app.current == first and frames[-1][1] == first
+            # the reports the keys opened were drawn (each read from the cache after its key)
+            assert {os.path.basename(str(title)).rsplit(" · ")[1] for _busy, _path, title in frames} == {"a-good.txt", "b-broken.txt"}
+
+    run(go())
+
+
+def test_a_key_slow_to_come_back_lets_the_screen_update(folder, monkeypatch):
+    # The screen waits for the key in flight at most keys.BATCH_LIMIT seconds.
+    from gikr_tui.tui import keys
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            await press(pilot, "3")
+            grid = app.query_one(ReportGrid)
+            frames: list[bool] = []
+            draw = app.screen._compositor_refresh
+
+            def counted() -> None:
+                frames.append(app._key_busy)
+                draw()
+
+            app.screen._compositor_refresh = counted
+            slow = asyncio.Event()
+
+            async def slow_key(self, event) -> None:  # a key whose handling waits on something
+                self.refresh()
+                await asyncio.sleep(keys.BATCH_LIMIT * 4)
+                slow.set()
+
+            monkeypatch.setattr(ReportGrid, "on_key", slow_key, raising=False)
+            event = key_event("x")
+            event.set_sender(app)
+            app.post_message(event)
+            await asyncio.wait_for(slow.wait(), 10)
+            assert True in frames, "the screen stood still while the key was in flight"
+            monkeypatch.undo()
+            await burst(pilot, "x")
+
+    run(go())
+
+
 def test_edit_fixes_the_broken_report(folder):
     async def go():
         app = GikrApp(folder)

@@ -18,6 +18,16 @@ asked for.  A key that opened a screen (the command palette, a question)
 waits for that screen to have mounted and focused its input.  A key typed
 when nothing is in flight goes out at once, so typing by hand costs nothing.
 
+A key's effects reach the screen in one frame, drawn as soon as its work
+is done: the screen does not update while a key is in flight.  Textual
+draws a frame whenever the screen is idle, and a key's work goes through
+several idle moments (the key, the cursor's message, the pane it opens);
+after a frame its update timer skips one to two periods (at 60 frames a
+second, 17 to 33 ms) before it draws again, so the frame with everything
+the key did came up to 33 ms after the work was done.  Held back meanwhile
+(`App.batch_update`'s counter), the frame comes at once.  A key slow to
+come back lets the screen update after BATCH_LIMIT seconds.
+
 The app may also hold the keys for a moment (`hold_keys()`): while the
 report a key opened is read from the cache, the keys after it wait, so
 `] n` finds the next failing cell of the report `]` opened.
@@ -41,6 +51,8 @@ from textual.widget import Widget
 CHECK_EVERY = 1.0
 GIVE_UP = 10.0
 ROUNDS = 2
+# The longest a key in flight keeps the screen from updating.
+BATCH_LIMIT = 0.1
 # A hold the app forgets to lift lets the keys go after this many seconds.
 HOLD_LIMIT = 3.0
 
@@ -70,6 +82,7 @@ class OrderedKeys:
         self._key_sent_at = 0.0
         self._holds: set[object] = set()
         self._held: int | None = None  # the key whose release waits for the holds
+        self._key_batch: Timer | None = None  # the screen waits for the key in flight (BATCH_LIMIT)
 
     def hold_keys(self, limit: float = HOLD_LIMIT):
         """Keys after the one in flight wait until the returned function is called (or `limit` seconds)."""
@@ -108,6 +121,9 @@ class OrderedKeys:
         target = self.focused or self.screen
         self._key_screen, self._screen_marked, self._marked = self.screen, False, None
         self._key_sent_at = monotonic()
+        if self._key_batch is None:
+            self._begin_batch()
+            self._key_batch = self.set_timer(BATCH_LIMIT, self._end_key_batch)
         self._key_watchdog = self.set_interval(CHECK_EVERY, partial(self._check_stuck, token))
         await super().on_event(event)  # a priority binding, or forwarded to the focused widget
         if event.is_forwarded and target.is_attached:
@@ -136,6 +152,8 @@ class OrderedKeys:
             self._settled(message.token)
 
     def _settled(self, token: int) -> None:
+        if not self.screen_stack:
+            return  # the app has closed (a marker that came back as it did)
         screen = self.screen
         if screen is not self._key_screen and screen.focused is None and not self._screen_marked:
             # a screen the key opened: its mount and first focus are queued on it
@@ -145,9 +163,19 @@ class OrderedKeys:
         # after the focus changes the key asked for (call_later, queued already)
         self.call_later(self._release, token)
 
+    def _end_key_batch(self) -> None:
+        batch, self._key_batch = self._key_batch, None
+        if batch is None:
+            return
+        batch.stop()
+        self._end_batch()
+        if self.screen_stack:  # (none once the app has closed)
+            self.screen.check_idle()  # (the screen's idle draws the frame: the app's is not enough)
+
     def _release(self, token: int) -> None:
         if token != self._key_token or not self._key_busy:
             return  # released already (by the watchdog, or the marker came back late)
+        self._end_key_batch()
         if self._holds:
             self._held = token  # the last hold to go releases it
             return
