@@ -268,12 +268,25 @@ def test_closing_with_lookups_under_way_answers_every_file_at_once(tmp_path, mon
     cache.reset()
 
 
-@pytest.mark.parametrize("width", [120, 60])
-def test_grid_cells_drawn_by_the_short_path_are_datatables_own(tmp_path, width):
-    # Opening a report draws ~200 new cells while keys wait: the grid builds a one-line
-    # cell from segments (`_one_line_cell`) rather than through Rich's general path.
-    # What it builds must be what DataTable would: every cell, styles and mouse meta alike.
+def _looks(segments) -> list[tuple[str, object]]:
+    """What a row of segments shows, character by character: the text and its style, without
+    the mouse meta DataTable puts in its cells' styles (the grid's cells carry none)."""
     from rich.style import Style
+
+    return [(ch, (seg.style or Style()).clear_meta_and_links()) for seg in segments for ch in seg.text]
+
+
+@pytest.mark.parametrize("width", [120, 60])
+def test_grid_cells_and_lines_drawn_by_the_short_path_are_datatables_own(tmp_path, width):
+    # Opening a report draws ~200 new cells and ~30 lines while keys wait: the grid builds a
+    # one-line cell from segments (`_one_line_cell`) rather than through Rich's general path,
+    # and a line from its cells (`_body_line`) rather than through DataTable's per-row work.
+    # What it builds must look as DataTable's would: every cell and line, text and styles, in
+    # every cursor and hover state, scrolled or not.
+    from functools import partial
+
+    from rich.style import Style
+    from textual.coordinate import Coordinate
     from textual.widgets import DataTable
 
     folder = make_folder(tmp_path)
@@ -296,10 +309,84 @@ def test_grid_cells_drawn_by_the_short_path_are_datatables_own(tmp_path, width):
                             built = grid._one_line_cell(row, col, base, w, cursor, hover)
                             if built is not None:
                                 short += 1
-                                assert built == DataTable._render_cell(grid, row, col, base, w, cursor, hover), (row, col)
+                                (theirs,) = DataTable._render_cell(grid, row, col, base, w, cursor, hover)
+                                assert _looks(built[0]) == _looks(theirs), (row, col)
             assert short >= 0.9 * 8 * len(grid.rows) * len(grid.columns)
             # a text's segments are made once for every cell showing it in that room ("0" in most)
             assert grid._text_segments.misses - rendered < short / 20
+            # Lines: DataTable's own, its cells rendered its own way (with their meta)
+            grid._render_line(1, 0, width, Style())  # (the widths the grid draws with)
+            theirs_cells = partial(DataTable._render_cell, grid)
+            lines = 0
+            for cursor in ((3, 2), (0, 1), (len(grid.rows) - 1, len(grid.columns) - 1)):
+                grid.cursor_coordinate = Coordinate(*cursor)
+                grid.hover_coordinate = Coordinate(cursor[0] + 1, 3)
+                for x1 in (0, 4, 13):
+                    for row in range(len(grid.rows)):
+                        ours = grid._body_line(row, x1, x1 + width, Style(bgcolor="black"))
+                        grid._render_cell = theirs_cells
+                        try:
+                            grid._line_cache.clear()
+                            grid._row_render_cache.clear()
+                            theirs = DataTable._render_line(grid, row + 1, x1, x1 + width, Style(bgcolor="black"))
+                        finally:
+                            del grid._render_cell
+                        assert _looks(ours) == _looks(theirs), (cursor, x1, row)
+                        lines += 1
+            assert lines == 9 * len(grid.rows)
+
+    run(go())
+
+
+@pytest.mark.parametrize("width", [120, 60])
+def test_the_mouse_finds_the_grid_cell_it_points_at(tmp_path, width):
+    # The grid's cells carry no mouse meta (see above): a click or a hover finds its cell from
+    # where it points, in the frozen columns and the scrolled ones alike.
+    folder = make_folder(tmp_path)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await settle(pilot, app)
+            await press(pilot, "3")
+            grid = app.query_one(ReportGrid)
+            widths = [c.get_render_width(grid) for c in grid.ordered_columns]
+            region = grid.content_region
+            header = grid.header_height
+            # (offsets from the grid's top left: its content starts inside the pane's frame)
+            dx, dy = region.x - grid.region.x, region.y - grid.region.y
+
+            def x_of(column: int, scroll_x: int = 0) -> int:
+                start = sum(widths[:column])
+                return start + 1 if column < grid.fixed_columns else start + 1 - scroll_x
+
+            def scrolled_in_sight(scroll_x: int) -> list[int]:  # columns wholly in sight, right of the frozen
+                fixed_width = sum(widths[:grid.fixed_columns])
+                return [c for c in range(grid.fixed_columns, len(widths))
+                        if fixed_width <= x_of(c, scroll_x) - 1 and x_of(c, scroll_x) - 1 + widths[c] <= region.width]
+
+            await pilot.click(ReportGrid, offset=(dx + x_of(1), dy + header + 4))
+            assert grid.cursor_coordinate == (4, 1)
+            column = scrolled_in_sight(0)[0]
+            await pilot.click(ReportGrid, offset=(dx + x_of(column), dy + header + 2))
+            assert grid.cursor_coordinate == (2, column)
+            await pilot.hover(ReportGrid, offset=(dx + x_of(column), dy + header + 6))
+            assert grid.hover_coordinate == (6, column)
+            if width == 60:  # scrolled right: the frozen columns stay, the others move
+                grid.scroll_to(x=12, animate=False)
+                await pilot.pause()
+                scroll_x = int(grid.scroll_x)
+                assert scroll_x > 0
+                column = scrolled_in_sight(scroll_x)[-1]
+                assert column > scrolled_in_sight(0)[-1]  # one not in sight before the scroll
+                await pilot.click(ReportGrid, offset=(dx + x_of(column, scroll_x), dy + header + 1))
+                assert grid.cursor_coordinate == (1, column)
+                await pilot.click(ReportGrid, offset=(dx + x_of(1, scroll_x), dy + header + 3))
+                assert grid.cursor_coordinate == (3, 1)
+            # the header: DataTable's own meta, and the cursor stays
+            before = grid.cursor_coordinate
+            await pilot.click(ReportGrid, offset=(dx + x_of(2), dy))
+            assert grid.cursor_coordinate == before
 
     run(go())
 
