@@ -1051,16 +1051,30 @@ def test_a_keys_effects_reach_the_screen_in_one_frame_drawn_when_its_work_is_don
             await press(pilot, "1", "G")
             first = app.current
             frames: list[tuple[bool, str | None, str]] = []  # (a key in flight, the open file, the grid's title)
-            draw = app.screen._compositor_refresh
+            draw, release = app.screen._compositor_refresh, app._release
+            releasing = [False]
+            at_release = []  # frames drawn as a key was released
 
             def counted() -> None:
-                frames.append((app._key_busy, app.current, app.query_one(ReportGrid).border_title or ""))
+                in_flight = app._key_busy and not releasing[0]
+                frames.append((in_flight, app.current, app.query_one(ReportGrid).border_title or ""))
+                at_release.append(releasing[0])
                 draw()
 
+            def released(token) -> None:  # (the key's frame is drawn as it is released)
+                releasing[0] = True
+                try:
+                    release(token)
+                finally:
+                    releasing[0] = False
+
             app.screen._compositor_refresh = counted
+            app._release = released
             for key in "kjkj":
                 await burst(pilot, key)
             assert frames and not [f for f in frames if f[0]], "frames drawn while a key was in flight"
+            # each key's frame drawn as its work was done, not at the update timer's next tick
+            assert at_release.count(True) == 4, at_release
             assert app.current == first and frames[-1][1] == first
             # the reports the keys opened were drawn (each read from the cache after its key)
             assert {os.path.basename(str(title)).rsplit(" · ")[1] for _busy, _path, title in frames} == {"a-good.txt", "b-broken.txt"}
@@ -1094,13 +1108,13 @@ def test_a_key_slow_to_come_back_lets_the_screen_update(folder, monkeypatch):
                 slow.set()
 
             monkeypatch.setattr(ReportGrid, "on_key", slow_key, raising=False)
-            event = key_event("x")
+            event = key_event("f8")
             event.set_sender(app)
             app.post_message(event)
             await asyncio.wait_for(slow.wait(), 10)
             assert True in frames, "the screen stood still while the key was in flight"
             monkeypatch.undo()
-            await burst(pilot, "x")
+            await burst(pilot, "f8")
 
     run(go())
 

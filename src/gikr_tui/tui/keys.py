@@ -25,8 +25,9 @@ several idle moments (the key, the cursor's message, the pane it opens);
 after a frame its update timer skips one to two periods (at 60 frames a
 second, 17 to 33 ms) before it draws again, so the frame with everything
 the key did came up to 33 ms after the work was done.  Held back meanwhile
-(`App.batch_update`'s counter), the frame comes at once.  A key slow to
-come back lets the screen update after BATCH_LIMIT seconds.
+(`App.batch_update`'s counter), the frame is drawn at once when the key is
+done, or when the last of the keys typed ahead is.  A key slow to come back
+lets the screen update after BATCH_LIMIT seconds.
 
 The app may also hold the keys for a moment (`hold_keys()`): while the
 report a key opened is read from the cache, the keys after it wait, so
@@ -163,19 +164,26 @@ class OrderedKeys:
         # after the focus changes the key asked for (call_later, queued already)
         self.call_later(self._release, token)
 
-    def _end_key_batch(self) -> None:
+    def _end_key_batch(self, draw: bool = False) -> None:
         batch, self._key_batch = self._key_batch, None
         if batch is None:
             return
         batch.stop()
         self._end_batch()
-        if self.screen_stack:  # (none once the app has closed)
+        if not self.screen_stack:
+            return  # (none once the app has closed)
+        if draw and not self._batch_count:
+            # The frame now: the screen's update timer would draw it one to two periods after
+            # the last frame (the badges', say), not when the key's work is done.
+            self.screen._on_timer_update()
+        else:
             self.screen.check_idle()  # (the screen's idle draws the frame: the app's is not enough)
 
     def _release(self, token: int) -> None:
         if token != self._key_token or not self._key_busy:
             return  # released already (by the watchdog, or the marker came back late)
-        self._end_key_batch()
+        if not self._typeahead or self._holds:
+            self._end_key_batch(draw=True)  # (keys typed ahead: one frame for them all, the last's)
         if self._holds:
             self._held = token  # the last hold to go releases it
             return
