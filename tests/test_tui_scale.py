@@ -464,6 +464,48 @@ def test_a_new_listing_s_rows_are_built_off_the_apps_thread(tmp_path, monkeypatc
     run(go())
 
 
+def test_the_pool_starts_after_the_frame_with_the_listing(tmp_path, monkeypatch):
+    # The pool's start (its forkserver on the app's thread, then its thread handing every file
+    # to the lookups) came in the same moment as the listing's frame: a key typed just after the
+    # listing waited for both. The listing is drawn first.
+    from textual.app import App
+
+    from test_tui import make_triage_folder
+
+    folder = make_triage_folder(tmp_path)
+    events: list[str] = []
+    display = App._display
+
+    def counted(self, screen, renderable):
+        if self.scanned and "listed" in events and "frame" not in events:
+            events.append("frame")
+        return display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", counted)
+    scanned = GikrApp.on_folder_scanned
+
+    def on_folder_scanned(self, message):
+        events.append("listed")
+        submit = self.pool.submit
+
+        def submitted(*args, **kwargs):
+            events.append("pool")
+            return submit(*args, **kwargs)
+
+        self.pool.submit = submitted
+        return scanned(self, message)
+
+    monkeypatch.setattr(GikrApp, "on_folder_scanned", on_folder_scanned)
+
+    async def go():
+        app = GikrApp(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            assert events[:3] == ["listed", "frame", "pool"], events
+
+    run(go())
+
+
 def test_opening_a_report_with_the_same_sections_draws_none_of_their_lines_again(tmp_path, monkeypatch):
     # Tree keys its drawn lines by a counter every added node bumps: each report opened
     # drew every Sections line again (a key on Files waited for it).  Keyed by what a

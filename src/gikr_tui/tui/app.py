@@ -309,7 +309,10 @@ class GikrApp(OrderedKeys, Screens, App[int]):
             self.query_one(StatusLine).show([Text(_("no report files found"), style="yellow")])
         else:
             self._open(self.paths[0])
-            self._parse(self.paths, message.formats)
+            # after the frame with the listing: the pool's start (its forkserver, its thread
+            # handing 10,000 files to the lookups) would share this thread's time with that frame,
+            # and keys typed meanwhile would wait for both
+            self.call_after_refresh(self._parse, self.paths, message.formats)
         self.tell_screens(self.paths)
         for problem in self.problems:
             self.notify(_("{name}: {problem}").format(name=shown(os.path.basename(problem.path)), problem=shown(problem.message)),
