@@ -230,6 +230,8 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         row = y - 1 if self.show_header else y
         if row < 0 or row >= len(self._refs):
             return super()._render_line(y, x1, x2, base_style)
+        if len(self._widths) != len(self.columns):  # (a line asked for outside render_lines)
+            self._widths = tuple(column.get_render_width(self) for column in self.ordered_columns)
         cursor, hover = self.cursor_coordinate, self.hover_coordinate
         key = (
             tuple(self._shows(row, c) for c in range(len(self._widths))), x1, x2, self.size.width, self._widths,
