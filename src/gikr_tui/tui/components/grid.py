@@ -53,12 +53,15 @@ from .pane import Pane
 from .steady import SteadyScrollView
 
 T4_HEAD = "t4:head"
-_FIXED = Style.from_meta({"fixed": True})
 LABEL_COL = "label"
 # 总计 comes first, frozen beside the labels: however narrow the pane, a row's
 # total stays in sight while its parts scroll.
 GRID_T3: tuple[str, ...] = ("total", *T.PART_COLS)
 GRID_T4: tuple[str, ...] = ("total", *T.T4_PART_FIELDS)
+
+
+# DataTable's mark on the frozen columns' cells (its mouse handling reads it)
+_FIXED = Style.from_meta({"fixed": True})
 
 
 def _cols(table: str) -> tuple[str, ...]:
@@ -250,11 +253,11 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         the component styles of the header and the frozen columns it looked up for each line
         (~0.2 ms a row, through every ancestor's background), the frozen columns rendered twice,
         the mouse meta of the row's end."""
+        if self.cursor_type != "cell" or self.zebra_stripes or self.fixed_rows or self.show_row_labels:
+            return super()._render_line(row + 1 if self.show_header else row, x1, x2, base_style)
         widths, fixed = self._widths, self.fixed_columns
         fixed_style, row_style, extend_style = self._row_styles(base_style)
         cursor, hover = self.cursor_coordinate, self.hover_coordinate
-        if self.cursor_type != "cell" or self.zebra_stripes or self.fixed_rows or self.show_row_labels:
-            return super()._render_line(row + 1 if self.show_header else row, x1, x2, base_style)
         cells = [
             self._render_cell(row, c, fixed_style if c < fixed else row_style, w,
                               cursor=cursor.row == row and cursor.column == c,
@@ -295,9 +298,7 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         """What a cell looks like, wherever it stands (a cache key): a value cell's text and
         styles, not its row."""
         shows = self._shows(row_index, column_index)
-        if column_index and row_index >= 0 and row_index < len(self._refs) and self._refs[row_index] is not None:
-            return shows.partition("\0")[2] if "\0" in shows else shows
-        return shows
+        return shows.partition("\0")[2] or shows  # (a label, a heading: what their row shows)
 
     # --- the mouse: its cell from where it points -------------------------------
 
