@@ -60,10 +60,6 @@ GRID_T3: tuple[str, ...] = ("total", *T.PART_COLS)
 GRID_T4: tuple[str, ...] = ("total", *T.T4_PART_FIELDS)
 
 
-# DataTable's mark on the frozen columns' cells (its mouse handling reads it)
-_FIXED = Style.from_meta({"fixed": True})
-
-
 def _cols(table: str) -> tuple[str, ...]:
     return GRID_T3 if table == T3 else GRID_T4
 # What a cell editor accepts: digits (both widths), signs, separators and the
@@ -280,7 +276,8 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         key = (base_style, self._pseudo_class_state)
         styles = self._row_style_cache.get(key)
         if styles is None:
-            fixed_style = self.get_component_styles("datatable--fixed").rich_style + _FIXED
+            # (without the {"fixed": True} meta DataTable adds: nothing reads it)
+            fixed_style = self.get_component_styles("datatable--fixed").rich_style
             row_style = self._get_row_style(0, base_style)
             if row_style.bgcolor is not None:
                 faded = Color.from_rich_color(row_style.bgcolor).blend(self.background_colors[1], factor=0.25)
