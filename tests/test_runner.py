@@ -227,7 +227,7 @@ def test_without_a_window_outcomes_come_as_they_finish_and_the_front_can_move(tm
     # The inspector's way: no path order, and the file the user opens jumps the queue.
     huge = write_long_report(tmp_path / "a-huge.txt")
     small = [str(p) for p in SEED_FILES]
-    loop = RunLoop(NO_CACHE.but(timeout=1.5), need=FULL, workers=2)  # the huge one need not finish
+    loop = RunLoop(NO_CACHE.but(timeout=1.0), need=FULL, workers=2)  # the huge one need not finish
     try:
         loop.add([str(huge), *small])
         assert loop.prioritise(small[-1])  # still waiting: moved to the front
@@ -259,7 +259,7 @@ def test_without_a_window_no_hit_waits_for_a_parse(own_cache, tmp_path):
     cached = [str(p) for p in SEED_FILES]
     list(run(cached, Settings(jobs=2)))
     slow = [str(write_long_report(tmp_path / f"{i}-long.txt")) for i in range(4)]
-    loop = RunLoop(Settings(jobs=1, timeout=1.0), need=BRIEF, workers=1)  # backlog: 2 files
+    loop = RunLoop(Settings(jobs=1, timeout=0.5), need=BRIEF, workers=1)  # backlog: 2 files
     try:
         loop.add([*slow, *cached])
         order: list[str] = []
