@@ -70,13 +70,16 @@ def test_the_total_is_shared_out_and_capped():
 
 
 def test_settings_from_the_environment_and_options_over_it():
-    env = {"GIKR_JOBS": "3", "GIKR_TIMEOUT": "12", "GIKR_MEMORY": "1G", "GIKR_NO_CACHE": "1", "GIKR_FOLLOW_SYMLINKS": "yes"}
+    env = {"GIKR_JOBS": "3", "GIKR_TIMEOUT": "12", "GIKR_MEMORY": "1G", "GIKR_NO_CACHE": "1", "GIKR_FOLLOW_SYMLINKS": "yes",
+           "GIKR_KILL_GRACE": "0.5"}
     s = Settings.from_env(env)
-    assert (s.jobs, s.timeout, s.memory, s.use_cache, s.follow_symlinks) == (3, 12.0, GB, False, True)
+    assert (s.jobs, s.timeout, s.memory, s.use_cache, s.follow_symlinks, s.kill_grace) == (3, 12.0, GB, False, True, 0.5)
+    assert Settings.from_env({}).kill_grace == 2.0
     s = Settings.from_env(env, jobs=1, memory=2 * GB, use_cache=True)
     assert (s.jobs, s.memory, s.use_cache) == (1, 2 * GB, True)
     assert Settings.from_env({}) == Settings()
-    for bad in ({"GIKR_JOBS": "many"}, {"GIKR_MEMORY": "lots"}, {"GIKR_JOBS": "0"}, {"GIKR_TIMEOUT": "-1"}):
+    for bad in ({"GIKR_JOBS": "many"}, {"GIKR_MEMORY": "lots"}, {"GIKR_JOBS": "0"}, {"GIKR_TIMEOUT": "-1"},
+                {"GIKR_KILL_GRACE": "-1"}, {"GIKR_KILL_GRACE": "nan"}, {"GIKR_KILL_GRACE": "soon"}):
         with pytest.raises(SettingsError):
             Settings.from_env(bad)
 

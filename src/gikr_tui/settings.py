@@ -1,7 +1,7 @@
 """How a run is set up: one object the run loop, its executors and its workers take.
 
 Read from the environment (`GIKR_JOBS`, `GIKR_TIMEOUT`, `GIKR_MEMORY`,
-`GIKR_NO_CACHE`, `GIKR_FOLLOW_SYMLINKS`, `GIKR_CLUSTER`), then the command
+`GIKR_NO_CACHE`, `GIKR_FOLLOW_SYMLINKS`, `GIKR_CLUSTER`, `GIKR_KILL_GRACE`), then the command
 line's options over it.  Plain data, so it crosses to a worker process or a
 cluster's worker as is.
 """
@@ -18,7 +18,7 @@ DEFAULT_TIMEOUT = 30.0
 # Workers reading scans by OCR at once; the others wait for a slot, off their clock.
 DEFAULT_OCR_JOBS = 1
 # How long past its time limit a worker may stay silent before it is stopped
-# from outside (the alarm inside cannot interrupt a stuck C call).
+# from outside (the alarm inside cannot interrupt a stuck C call); GIKR_KILL_GRACE.
 KILL_GRACE = 2.0
 TUI_MAX_JOBS = 4  # the inspector leaves cores for the terminal
 
@@ -70,6 +70,8 @@ class Settings:
                 values["jobs"] = int(env["GIKR_JOBS"])
             if env.get("GIKR_TIMEOUT"):
                 values["timeout"] = float(env["GIKR_TIMEOUT"]) or None
+            if env.get("GIKR_KILL_GRACE"):
+                values["kill_grace"] = float(env["GIKR_KILL_GRACE"])
             if env.get("GIKR_OCR_JOBS"):
                 values["ocr_jobs"] = int(env["GIKR_OCR_JOBS"])
             if env.get("GIKR_MEMORY"):
@@ -90,6 +92,8 @@ class Settings:
             raise SettingsError(_("--jobs must be at least 1"))
         if self.timeout is not None and self.timeout <= 0:
             raise SettingsError(_("--timeout must be more than 0 seconds"))
+        if not self.kill_grace >= 0:  # (NaN too)
+            raise SettingsError(_("GIKR_KILL_GRACE must be 0 seconds or more"))
         if self.memory is not None and self.memory <= 0:
             raise SettingsError(_("--memory must be more than 0"))
         if self.ocr_jobs < 1:
