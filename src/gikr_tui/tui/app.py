@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import multiprocessing.util as multiprocessing_util
 import os
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -221,6 +223,11 @@ class GikrApp(OrderedKeys, Screens, App[int]):
         states = {path: FileState(path) for path in paths}
         formats = {format_of(path) for path in paths} - {None}
         listing = Rows.listed(self.root, paths, states)
+        # The pool's forkserver, started from the app's thread once the listing is drawn, needs
+        # the temporary folders tempfile and multiprocessing pick (and make) once a process: found
+        # here, they are not 3 ms of the app's thread in the moment keys come after the listing.
+        tempfile.gettempdir()
+        multiprocessing_util.get_temp_dir()
         self.post_message(FolderScanned(paths, problems, real_paths(paths), states, formats, listing))
 
     def _parse(self, paths: list[str], formats: set[str] | None = None) -> None:
