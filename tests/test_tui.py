@@ -185,6 +185,19 @@ async def burst(pilot, *keys: str) -> None:
     await pilot.pause()
 
 
+def frames_drawn(app, what) -> list:
+    """`what()` for every frame the app's screen draws from now on."""
+    frames: list = []
+    draw = app.screen._compositor_refresh
+
+    def counted() -> None:
+        frames.append(what())
+        draw()
+
+    app.screen._compositor_refresh = counted
+    return frames
+
+
 def screen_text(app) -> str:
     """The screen as plain text, rendered the way export_screenshot renders it."""
     width, height = app.size
@@ -1050,16 +1063,11 @@ def test_a_keys_effects_reach_the_screen_in_one_frame_drawn_when_its_work_is_don
             await settle(pilot, app)
             await press(pilot, "1", "G")
             first = app.current
-            frames: list[tuple[bool, str | None, str]] = []  # (a key in flight, the open file, the grid's title)
-            draw, release = app.screen._compositor_refresh, app._release
+            release = app._release
             releasing = [False]
-            at_release = []  # frames drawn as a key was released
-
-            def counted() -> None:
-                in_flight = app._key_busy and not releasing[0]
-                frames.append((in_flight, app.current, app.query_one(ReportGrid).border_title or ""))
-                at_release.append(releasing[0])
-                draw()
+            # (a key in flight, drawn as a key was released, the open file, the grid's title)
+            frames = frames_drawn(app, lambda: (app._key_busy and not releasing[0], releasing[0], app.current,
+                                                app.query_one(ReportGrid).border_title or ""))
 
             def released(token) -> None:  # (the key's frame is drawn as it is released)
                 releasing[0] = True
@@ -1068,16 +1076,15 @@ def test_a_keys_effects_reach_the_screen_in_one_frame_drawn_when_its_work_is_don
                 finally:
                     releasing[0] = False
 
-            app.screen._compositor_refresh = counted
             app._release = released
             for key in "kjkj":
                 await burst(pilot, key)
             assert frames and not [f for f in frames if f[0]], "frames drawn while a key was in flight"
             # each key's frame drawn as its work was done, not at the update timer's next tick
-            assert at_release.count(True) == 4, at_release
-            assert app.current == first and frames[-1][1] == first
+            assert [f[1] for f in frames].count(True) == 4, frames
+            assert app.current == first and frames[-1][2] == first
             # the reports the keys opened were drawn (each read from the cache after its key)
-            assert {os.path.basename(str(title)).rsplit(" · ")[1] for _busy, _path, title in frames} == {"a-good.txt", "b-broken.txt"}
+            assert {str(f[3]).rsplit(" · ")[1] for f in frames} == {"a-good.txt", "b-broken.txt"}
 
     run(go())
 
@@ -1092,14 +1099,7 @@ def test_a_key_slow_to_come_back_lets_the_screen_update(folder, monkeypatch):
             await settle(pilot, app)
             await press(pilot, "3")
             grid = app.query_one(ReportGrid)
-            frames: list[bool] = []
-            draw = app.screen._compositor_refresh
-
-            def counted() -> None:
-                frames.append(app._key_busy)
-                draw()
-
-            app.screen._compositor_refresh = counted
+            frames = frames_drawn(app, lambda: app._key_busy)
             slow = asyncio.Event()
 
             async def slow_key(self, event) -> None:  # a key whose handling waits on something
