@@ -224,7 +224,8 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
 
     def _render_line(self, y, x1, x2, base_style):
         # The same counter keys DataTable's line cache: after an edit every line
-        # was rebuilt.  Keyed by what the row shows, only changed rows are.
+        # was rebuilt.  Keyed by what the row's cells look like (its label, which
+        # names the row, among them), only changed rows are.
         # (Every row here is one line high, under a one-line header.)
         row = y - 1 if self.show_header else y
         if row < 0 or row >= len(self._refs):
@@ -233,7 +234,7 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
             self._widths = tuple(column.get_render_width(self) for column in self.ordered_columns)
         cursor, hover = self.cursor_coordinate, self.hover_coordinate
         key = (
-            tuple(self._shows(row, c) for c in range(len(self._widths))), x1, x2, self.size.width, self._widths,
+            tuple(self._looks(row, c) for c in range(len(self._widths))), x1, x2, self.size.width, self._widths,
             cursor.row == row, cursor.column, hover.row == row, hover.column, base_style,
             self.cursor_type, self.show_cursor, self._show_hover_cursor, self._pseudo_class_state,
         )
@@ -263,11 +264,11 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         width = self.size.width
         fixed_width = sum(widths[:fixed])
         table_width = sum(widths[fixed:])  # (DataTable's sum: the columns it scrolls, the frozen ones not counted)
+        room = max(0, width - table_width)  # the row's style to the pane's edge
         scrollable = [segment for line in cells[fixed:] for segment in line]
-        scrollable.append(Segment(" " * max(0, width - table_width), extend_style))
-        total = table_width + max(0, width - table_width)
+        scrollable.append(Segment(" " * room, extend_style))
         segments = [segment for line in cells[:fixed] for segment in line]
-        segments += line_crop(scrollable, x1, x2 - fixed_width, total)
+        segments += line_crop(scrollable, x1, x2 - fixed_width, table_width + room)
         return Strip(segments).adjust_cell_length(width, base_style).simplify()
 
     def _row_styles(self, base_style: Style) -> tuple[Style, Style, Style]:
@@ -291,25 +292,18 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         super().notify_style_update()
         self._row_style_cache.clear()  # (the component styles may have changed)
 
-    def _looks(self, row_index: int, column_index: int) -> str:
-        """What a cell looks like, wherever it stands (a cache key): a value cell's text and
-        styles, not its row."""
-        shows = self._shows(row_index, column_index)
-        return shows.partition("\0")[2] or shows  # (a label, a heading: what their row shows)
-
     # --- the mouse: its cell from where it points -------------------------------
 
     def _mouse_cell(self, event: events.MouseEvent) -> None:
         """Give a mouse event over a body cell DataTable's meta (row, column): the cells here
-        carry none (see `_one_line_cell`)."""
-        if "row" in event.style.meta:
-            return  # the header: DataTable's own
+        carry none (see `_one_line_cell`), and one DataTable rendered is cached by how it looks,
+        so its meta may name another row."""
         offset = event.get_content_offset(self)
         if offset is None:
             return
         header = self.header_height if self.show_header else 0
         if offset.y < header:
-            return
+            return  # the header: DataTable's own meta
         row = offset.y - header + int(self.scroll_y)
         if not 0 <= row < len(self._refs):
             return
@@ -331,8 +325,9 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         self._mouse_cell(event)
         super()._on_mouse_move(event)
 
-    def _shows(self, row_index: int, column_index: int) -> str:
-        """What a cell shows, as a cache key: its text and styles, or what fixes them."""
+    def _looks(self, row_index: int, column_index: int) -> str:
+        """What a cell looks like, as a cache key: a value cell's text and styles (wherever it
+        stands: cells carry no mouse meta), or what fixes them (a label: its row)."""
         if row_index < 0:
             return "head"
         if row_index >= len(self._refs):
@@ -347,7 +342,7 @@ class ReportGrid(Pane, SteadyScrollView, DataTable, inherit_bindings=False):
         cols = _cols(table)
         if column_index - 1 >= len(cols):
             return "empty"
-        return key + "\0" + self._shown[(key, cols[column_index - 1])]
+        return self._shown[(key, cols[column_index - 1])]
 
     # --- the pane: title, bottom line -------------------------------------------
 
